@@ -1,0 +1,84 @@
+namespace LlmObserve.Core;
+
+/// <summary>
+/// Every setting of LlmObserve, bound from the <c>LlmObserve</c> configuration section
+/// (environment: <c>LlmObserve__Section__Key</c>). Defaults here are the embedded defaults.
+/// </summary>
+public sealed class LlmObserveOptions
+{
+    public const string SectionName = "LlmObserve";
+
+    /// <summary>Where the SQLite file and keys live; relative paths are under the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public IngestionOptions Ingestion { get; set; } = new();
+
+    public InitOptions Init { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+}
+
+/// <summary>Store settings.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>SQLite file name inside the data directory.</summary>
+    public string DatabaseFile { get; set; } = "llmobserve.db";
+
+    /// <summary>
+    /// SQLite <c>synchronous</c> pragma: FULL survives power loss; NORMAL survives a process crash only.
+    /// </summary>
+    public string Synchronous { get; set; } = "FULL";
+}
+
+/// <summary>Limits and queueing of ingestion. Limits are configuration, never constants in code.</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>Largest accepted request body after decompression, in bytes.</summary>
+    public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Longest kept text field (input, output, message content, document), in characters.</summary>
+    public int MaxFieldChars { get; set; } = 256 * 1024;
+
+    /// <summary>Longest kept attribute value inside the raw attributes JSON, in characters.</summary>
+    public int MaxAttributeChars { get; set; } = 64 * 1024;
+
+    /// <summary>Spans waiting for the writer beyond which new requests get 503 with Retry-After.</summary>
+    public int MaxQueuedSpans { get; set; } = 200_000;
+
+    /// <summary>Most spans written in one transaction.</summary>
+    public int MaxSpansPerCommit { get; set; } = 20_000;
+
+    /// <summary>Seconds a rejected client is told to wait.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+}
+
+/// <summary>Headless first-run set-up: creates the first project, key and admin when absent.</summary>
+public sealed class InitOptions
+{
+    public string? ProjectName { get; set; }
+
+    public string? PublicKey { get; set; }
+
+    public string? SecretKey { get; set; }
+
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
+}
+
+/// <summary>Demo traffic of a RAG support assistant, played through the real OTLP endpoint.</summary>
+public sealed class DemoOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Days of history generated at first start.</summary>
+    public int HistoryDays { get; set; } = 7;
+
+    /// <summary>Traces per hour in the generated history.</summary>
+    public int HistoryTracesPerHour { get; set; } = 12;
+
+    /// <summary>Seconds between live traces after the history is played.</summary>
+    public double LiveIntervalSeconds { get; set; } = 5;
+}

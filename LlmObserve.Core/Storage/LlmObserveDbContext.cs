@@ -1,0 +1,77 @@
+using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Projects;
+using LlmObserve.Core.Scores;
+using LlmObserve.Core.Traces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace LlmObserve.Core.Storage;
+
+/// <summary>The store. Table and column names are part of the contract: the span writer uses them directly.</summary>
+public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> options) : DbContext(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<TraceEntity> Traces => Set<TraceEntity>();
+
+    public DbSet<SpanEntity> Spans => Set<SpanEntity>();
+
+    public DbSet<Score> Scores => Set<Score>();
+
+    public DbSet<FeedbackEntry> Feedback => Set<FeedbackEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native offset type; storing ticks keeps ordering and range filters in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Project>(project =>
+        {
+            project.ToTable("Projects");
+            project.HasKey(p => p.Id);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("ApiKeys");
+            key.HasIndex(k => k.PublicKey).IsUnique();
+            key.HasIndex(k => k.SecretHash).IsUnique();
+            key.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TraceEntity>(trace =>
+        {
+            trace.ToTable("Traces");
+            trace.HasKey(t => new { t.ProjectId, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.StartTimeUnixNano, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.SessionId });
+            trace.HasIndex(t => new { t.ProjectId, t.UserId });
+        });
+
+        modelBuilder.Entity<SpanEntity>(span =>
+        {
+            span.ToTable("Spans");
+            span.HasKey(s => s.Id);
+            span.HasIndex(s => new { s.ProjectId, s.TraceId, s.SpanId }).IsUnique();
+        });
+
+        modelBuilder.Entity<Score>(score =>
+        {
+            score.ToTable("Scores");
+            score.HasIndex(s => new { s.ProjectId, s.TraceId });
+            score.HasIndex(s => new { s.ProjectId, s.Name, s.CreatedAt });
+        });
+
+        modelBuilder.Entity<FeedbackEntry>(feedback =>
+        {
+            feedback.ToTable("Feedback");
+            feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
+            feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+        });
+    }
+}

@@ -1,0 +1,79 @@
+using LlmObserve.Core;
+using Microsoft.Extensions.Options;
+
+namespace LlmObserve.Web.Hosting;
+
+internal static class OptionsServiceCollectionExtensions
+{
+    public static IServiceCollection AddLlmObserveOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<LlmObserveOptions>()
+            .Bind(configuration.GetSection(LlmObserveOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LlmObserveOptions>, LlmObserveOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LlmObserveOptions>>().Value);
+
+        return services;
+    }
+}
+
+/// <summary>Checks every setting at start and reports all faults at once.</summary>
+internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LlmObserveOptions options)
+    {
+        var errors = new List<string>();
+        var ingestion = options.Ingestion;
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("LlmObserve:DataDirectory must name a folder.");
+        }
+
+        if (ingestion.MaxRequestBytes < 1024)
+        {
+            errors.Add($"LlmObserve:Ingestion:MaxRequestBytes must be at least 1024 (was {ingestion.MaxRequestBytes}).");
+        }
+
+        if (ingestion.MaxFieldChars < 64)
+        {
+            errors.Add($"LlmObserve:Ingestion:MaxFieldChars must be at least 64 (was {ingestion.MaxFieldChars}).");
+        }
+
+        if (ingestion.MaxAttributeChars < 64)
+        {
+            errors.Add(
+                $"LlmObserve:Ingestion:MaxAttributeChars must be at least 64 (was {ingestion.MaxAttributeChars}).");
+        }
+
+        if (ingestion.MaxQueuedSpans < 1 || ingestion.MaxSpansPerCommit < 1)
+        {
+            errors.Add("LlmObserve:Ingestion:MaxQueuedSpans and MaxSpansPerCommit must be positive.");
+        }
+
+        if (ingestion.RetryAfterSeconds < 1)
+        {
+            errors.Add($"LlmObserve:Ingestion:RetryAfterSeconds must be at least 1 (was {ingestion.RetryAfterSeconds}).");
+        }
+
+        var synchronous = options.Storage.Synchronous.ToUpperInvariant();
+        if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
+        {
+            errors.Add($"LlmObserve:Storage:Synchronous must be FULL, NORMAL or EXTRA (was '{options.Storage.Synchronous}').");
+        }
+
+        var init = options.Init;
+        if (string.IsNullOrEmpty(init.PublicKey) != string.IsNullOrEmpty(init.SecretKey))
+        {
+            errors.Add("LlmObserve:Init:PublicKey and LlmObserve:Init:SecretKey must be set together.");
+        }
+
+        if (options.Demo.HistoryDays < 0 || options.Demo.HistoryTracesPerHour < 0 || options.Demo.LiveIntervalSeconds <= 0)
+        {
+            errors.Add("LlmObserve:Demo settings must not be negative, and LiveIntervalSeconds must be positive.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,4 @@
+using LlmObserve.Web.Hosting;
+
+var app = LlmObserveApp.Build(args);
+await app.RunAsync();
