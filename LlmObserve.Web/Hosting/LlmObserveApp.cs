@@ -1,5 +1,6 @@
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Live;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Storage;
 using MudBlazor.Services;
 
@@ -10,19 +11,27 @@ public static class LlmObserveApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is fixed so static web assets resolve the same way when a test host starts the app.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(LlmObserveApp).Assembly.GetName().Name,
+        });
         configure?.Invoke(builder);
 
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
+        builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
+        builder.Services.AddProblemDetails();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
 
         app.UseLlmObserveStore();
+        app.UseLlmObserveProjects();
         app.UseStaticFiles();
         app.UseAntiforgery();
 

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text;
+using LlmObserve.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LlmObserve.Core.Projects;
+
+/// <summary>The project a request's key belongs to.</summary>
+public sealed record ApiKeyIdentity(string ProjectId, long KeyId, string PublicKey);
+
+/// <summary>Why a request was not authenticated; the text is safe to return to the caller.</summary>
+public sealed record ApiKeyFailure(string Reason);
+
+/// <summary>
+/// Checks <c>Authorization: Bearer &lt;secret&gt;</c> and <c>Basic base64(public:secret)</c> against stored keys.
+/// Positive answers are cached for a short while so ingestion does not query the store per request.
+/// </summary>
+public sealed class ApiKeyAuthenticator(
+    IDbContextFactory<LlmObserveDbContext> dbFactory,
+    TimeProvider timeProvider)
+{
+    private static readonly TimeSpan _cacheLifetime = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _lastUsedResolution = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, CachedIdentity> _cache = new(StringComparer.Ordinal);
+
+    public async Task<(ApiKeyIdentity? Identity, ApiKeyFailure? Failure)> AuthenticateAsync(
+        string? authorizationHeader,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(authorizationHeader))
+        {
+            return (null, new ApiKeyFailure(
+                "Missing Authorization header: send 'Bearer <secret key>' or 'Basic base64(public key:secret key)'."));
+        }
+
+        var (publicKey, secret, parseFailure) = Parse(authorizationHeader.Trim());
+        if (parseFailure is not null)
+        {
+            return (null, parseFailure);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var cacheKey = (publicKey ?? string.Empty) + "\n" + ApiKeyCredentials.HashSecret(secret!);
+        if (_cache.TryGetValue(cacheKey, out var cached) && cached.ExpiresAt > now)
+        {
+            return (cached.Identity, null);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var hash = ApiKeyCredentials.HashSecret(secret!);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
+        if (key is null
+            || key.RevokedAt is not null
+            || (publicKey is not null && !string.Equals(key.PublicKey, publicKey, StringComparison.Ordinal)))
+        {
+            return (null, new ApiKeyFailure("Unknown, revoked or mismatched API key."));
+        }
+
+        if (key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
+        {
+            key.LastUsedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var identity = new ApiKeyIdentity(key.ProjectId, key.Id, key.PublicKey);
+        _cache[cacheKey] = new CachedIdentity(identity, now + _cacheLifetime);
+        return (identity, null);
+    }
+
+    /// <summary>Forgets cached answers, e.g. after a key was revoked.</summary>
+    public void Invalidate() => _cache.Clear();
+
+    private static (string? PublicKey, string? Secret, ApiKeyFailure? Failure) Parse(string header)
+    {
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var secret = header["Bearer ".Length..].Trim();
+            return secret.Length == 0
+                ? (null, null, new ApiKeyFailure("Empty bearer token: send the project's secret key."))
+                : (null, secret, null);
+        }
+
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            }
+            catch (FormatException)
+            {
+                return (null, null, new ApiKeyFailure("Basic credentials are not valid base64."));
+            }
+
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || colon == decoded.Length - 1)
+            {
+                return (null, null, new ApiKeyFailure("Basic credentials must be 'public key:secret key'."));
+            }
+
+            return (decoded[..colon], decoded[(colon + 1)..], null);
+        }
+
+        return (null, null, new ApiKeyFailure("Unsupported Authorization scheme: use Bearer or Basic."));
+    }
+
+    private sealed record CachedIdentity(ApiKeyIdentity Identity, DateTimeOffset ExpiresAt);
+}

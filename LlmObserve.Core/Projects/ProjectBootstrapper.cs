@@ -1,0 +1,88 @@
+using LlmObserve.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LlmObserve.Core.Projects;
+
+/// <summary>What first start did: the project it made and, when it generated one, the key pair to show once.</summary>
+public sealed record BootstrapResult(string ProjectId, ApiKeyPair? GeneratedKey);
+
+/// <summary>
+/// First-run set-up. With <see cref="InitOptions"/> keys it makes sure that project and key exist (idempotent,
+/// for containers and tests); without them, an empty store gets a default project and a generated key.
+/// </summary>
+public sealed class ProjectBootstrapper(
+    IDbContextFactory<LlmObserveDbContext> dbFactory,
+    LlmObserveOptions options,
+    TimeProvider timeProvider)
+{
+    public const string DefaultProjectName = "Default";
+
+    public async Task<BootstrapResult?> EnsureAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var init = options.Init;
+        var now = timeProvider.GetUtcNow();
+
+        if (!string.IsNullOrEmpty(init.PublicKey) && !string.IsNullOrEmpty(init.SecretKey))
+        {
+            var existing = await db.ApiKeys.FirstOrDefaultAsync(k => k.PublicKey == init.PublicKey, cancellationToken);
+            if (existing is not null)
+            {
+                return new BootstrapResult(existing.ProjectId, null);
+            }
+
+            var project = await FirstOrCreateProjectAsync(db, init.ProjectName ?? DefaultProjectName, now, cancellationToken);
+            db.ApiKeys.Add(NewKey(project.Id, "init", new ApiKeyPair(init.PublicKey, init.SecretKey), now));
+            await db.SaveChangesAsync(cancellationToken);
+            return new BootstrapResult(project.Id, null);
+        }
+
+        if (await db.Projects.AnyAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var created = await FirstOrCreateProjectAsync(db, init.ProjectName ?? DefaultProjectName, now, cancellationToken);
+        var pair = ApiKeyCredentials.Generate();
+        db.ApiKeys.Add(NewKey(created.Id, "default", pair, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return new BootstrapResult(created.Id, pair);
+    }
+
+    /// <summary>Adds a key pair to a project and returns it; the secret is not kept.</summary>
+    public async Task<ApiKeyPair> CreateKeyAsync(string projectId, string name, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pair = ApiKeyCredentials.Generate();
+        db.ApiKeys.Add(NewKey(projectId, name, pair, timeProvider.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        return pair;
+    }
+
+    private static async Task<Project> FirstOrCreateProjectAsync(
+        LlmObserveDbContext db,
+        string name,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var project = await db.Projects.OrderBy(p => p.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (project is not null)
+        {
+            return project;
+        }
+
+        project = new Project { Id = "proj-" + Guid.NewGuid().ToString("N")[..12], Name = name, CreatedAt = now };
+        db.Projects.Add(project);
+        return project;
+    }
+
+    private static ApiKey NewKey(string projectId, string name, ApiKeyPair pair, DateTimeOffset now) => new()
+    {
+        ProjectId = projectId,
+        Name = name,
+        PublicKey = pair.PublicKey,
+        SecretHash = ApiKeyCredentials.HashSecret(pair.SecretKey),
+        SecretPreview = ApiKeyCredentials.Preview(pair.SecretKey),
+        CreatedAt = now,
+    };
+}

@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using LlmObserve.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmObserve.Tests.Infrastructure;
+
+/// <summary>
+/// The real application on Kestrel at 127.0.0.1 on a free port, with its own SQLite file in a temporary data
+/// directory and a known key pair set through the first-run settings.
+/// </summary>
+public sealed class RunningApp : IAsyncDisposable
+{
+    public const string PublicKey = "pk-lo-test-public";
+    public const string SecretKey = "sk-lo-test-secret-0123456789";
+
+    private readonly bool _ownsDirectory;
+    private WebApplication? _app;
+
+    private RunningApp(string dataDirectory, bool ownsDirectory)
+    {
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app is stopped.");
+
+    /// <summary>Starts the app; pass a data directory to reuse a store, and settings to override configuration.</summary>
+    public static async Task<RunningApp> StartAsync(
+        string? dataDirectory = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var ownsDirectory = dataDirectory is null;
+        dataDirectory ??= CreateTempDirectory();
+        var running = new RunningApp(dataDirectory, ownsDirectory);
+        await running.StartInternalAsync(settings);
+        return running;
+    }
+
+    public static string CreateTempDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "llmobserve-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public HttpClient CreateClient(bool authenticated = true)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (authenticated)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SecretKey);
+        }
+
+        return client;
+    }
+
+    public T GetRequiredService<T>()
+        where T : notnull
+        => Services.GetRequiredService<T>();
+
+    /// <summary>Stops the app gracefully, keeping the data directory.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_ownsDirectory)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a finalising connection: the temp folder is cleaned by the OS.
+            }
+        }
+    }
+
+    private async Task StartInternalAsync(IReadOnlyDictionary<string, string?>? settings)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["LlmObserve:DataDirectory"] = DataDirectory,
+            ["LlmObserve:Init:PublicKey"] = PublicKey,
+            ["LlmObserve:Init:SecretKey"] = SecretKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (settings is not null)
+        {
+            foreach (var (key, value) in settings)
+            {
+                values[key] = value;
+            }
+        }
+
+        _app = LlmObserveApp.Build(
+            ["--urls", "http://127.0.0.1:0"],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(values);
+
+                // Outside Development the app serves published assets; tests run from the build output instead.
+                builder.WebHost.UseStaticWebAssets();
+            });
+        await _app.StartAsync();
+
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = new Uri(addresses.Addresses.First().TrimEnd('/') + "/");
+    }
+}
