@@ -1,4 +1,5 @@
 using LlmObserve.Web.Components;
+using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Projects;
 using LlmObserve.Web.Storage;
@@ -22,6 +23,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddProblemDetails();
@@ -36,6 +38,7 @@ public static class LlmObserveApp
         app.UseAntiforgery();
 
         app.MapLlmObserveHealth();
+        app.MapLlmObserveIngestion();
         app.MapLlmObserveLive();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,0 +1,143 @@
+using System.Text;
+using LlmObserve.Core;
+using LlmObserve.Core.Ingestion.Native;
+using LlmObserve.Core.Traces;
+
+namespace LlmObserve.Tests.Ingestion.Native;
+
+public sealed class NativeBatchReaderTests
+{
+    private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+
+    private static NativeReadResult Read(string json, int maxFieldChars = 256 * 1024)
+    {
+        var reader = new NativeBatchReader(new IngestionOptions { MaxFieldChars = maxFieldChars }, TimeProvider.System);
+        return reader.Read(Encoding.UTF8.GetBytes(json), "proj-1");
+    }
+
+    [Fact]
+    public void Read_TraceWithGenerationSpan_MapsEveryField()
+    {
+        var json = $$"""
+        {"traces":[{"id":"{{TraceId}}","name":"support-chat","sessionId":"s-1","userId":"u-1","environment":"prod",
+          "release":"1.4.0","tags":["b","a"],"metadata":{"tenant":"acme"},"input":"How do I reset?",
+          "output":"Use the link.","startTime":"2026-12-01T10:00:00Z","endTime":"2026-12-01T10:00:02Z",
+          "spans":[{"id":"00f067aa0ba902b7","name":"chat gpt-4o","type":"generation","model":"gpt-4o",
+            "provider":"OpenAI","parameters":{"temperature":0.2},"startTime":"2026-12-01T10:00:00.5Z",
+            "endTime":"2026-12-01T10:00:01.5Z","input":[{"role":"system","content":"Be brief."},
+            {"role":"user","content":"How do I reset?"}],"output":"Use the link.",
+            "usage":{"input":120,"output":30,"cacheRead":100},"cost":0.0012}]}]}
+        """;
+
+        var result = Read(json);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal([TraceId], result.TraceIds);
+        var root = Assert.Single(result.Batch.Spans, s => s.ParentSpanId is null);
+        Assert.Equal("support-chat", root.Name);
+        Assert.Equal("s-1", root.SessionId);
+        Assert.Equal("u-1", root.UserId);
+        Assert.Equal("prod", root.Environment);
+        Assert.Equal("1.4.0", root.Release);
+        Assert.Equal("""["a","b"]""", root.TagsJson);
+        Assert.Equal("How do I reset?", root.InputText);
+        Assert.Equal(2_000_000_000, root.EndTimeUnixNano - root.StartTimeUnixNano);
+        var generation = Assert.Single(result.Batch.Spans, s => s.SpanId == "00f067aa0ba902b7");
+        Assert.Equal(root.SpanId, generation.ParentSpanId);
+        Assert.Equal(SpanType.Generation, generation.Type);
+        Assert.Equal("openai", generation.Provider);
+        Assert.Equal("How do I reset?", generation.InputText);
+        Assert.Equal(120, generation.InputTokens);
+        Assert.Equal(100, generation.CacheReadTokens);
+        Assert.Equal(150, generation.TotalTokens);
+        Assert.Equal(0.0012, generation.Cost);
+        Assert.True(generation.CostReported);
+        var messages = StoreJson.Deserialize<List<ChatMessage>>(generation.InputMessagesJson)!;
+        Assert.Equal(["system", "user"], messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public void Read_SameTraceTwice_DerivesTheSameRootSpanId()
+    {
+        var json = $$"""{"traces":[{"id":"{{TraceId}}","name":"t"}]}""";
+
+        var first = Read(json).Batch.Spans.Single();
+        var second = Read(json).Batch.Spans.Single();
+
+        Assert.Equal(first.SpanId, second.SpanId);
+        Assert.Equal(16, first.SpanId.Length);
+    }
+
+    [Fact]
+    public void Read_InvalidItems_ReportsEachByPathAndKeepsTheValidOnes()
+    {
+        var json = $$"""
+        {"traces":[{"id":"not-hex","name":"bad"},{"id":"{{TraceId}}","name":"good",
+          "spans":[{"name":"s","type":"teleport"},{"name":"ok","type":"tool"}]}],
+         "scores":[{"traceId":"{{TraceId}}","name":"helpful"},{"traceId":"{{TraceId}}","name":"helpful","value":1}],
+         "feedback":[{"kind":"thumbs","value":1},{"traceId":"{{TraceId}}","kind":"thumbs","value":-1}]}
+        """;
+
+        var result = Read(json);
+
+        Assert.Contains(result.Errors, e => e.Path == "$.traces[0].id" && e.Message.Contains("32 hexadecimal"));
+        Assert.Contains(result.Errors, e => e.Path == "$.traces[1].spans[0].type" && e.Message.Contains("teleport"));
+        Assert.Contains(result.Errors, e => e.Path == "$.scores[0]" && e.Message.Contains("value"));
+        Assert.Contains(result.Errors, e => e.Path == "$.feedback[0]" && e.Message.Contains("traceId"));
+        Assert.Equal(4, result.Errors.Count);
+        Assert.Equal(["good", "ok"], result.Batch.Spans.Select(s => s.Name).Order());
+        Assert.Single(result.Batch.Scores);
+        Assert.Single(result.Batch.Feedback);
+    }
+
+    [Fact]
+    public void Read_OversizedOutput_TruncatesWithMarkerAndOriginalSize()
+    {
+        var longText = new string('x', 500) + "\U0001F600" + new string('y', 500);
+        var json = $$"""{"traces":[{"id":"{{TraceId}}","output":"{{longText}}"}]}""";
+
+        var span = Read(json, maxFieldChars: 501).Batch.Spans.Single();
+
+        Assert.StartsWith(new string('x', 500), span.OutputText, StringComparison.Ordinal);
+        Assert.EndsWith("…[truncated, 1002 chars]", span.OutputText, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uD83D', span.OutputText!);
+        Assert.Equal("""[{"field":"output","originalLength":1002}]""", span.TruncationsJson);
+    }
+
+    [Fact]
+    public void Read_LoneSurrogateAndInvalidUtf8_AreRepairedNotFatal()
+    {
+        var prefix = Encoding.UTF8.GetBytes($$"""{"traces":[{"id":"{{TraceId}}","input":"a\ud800b","output":"c""");
+        byte[] invalid = [0xC3, 0x28];
+        var suffix = Encoding.UTF8.GetBytes("d\"}]}");
+        var body = prefix.Concat(invalid).Concat(suffix).ToArray();
+        var reader = new NativeBatchReader(new IngestionOptions(), TimeProvider.System);
+
+        var span = reader.Read(body, "proj-1").Batch.Spans.Single();
+
+        Assert.Equal("a\uFFFDb", span.InputText);
+        Assert.Equal("c\uFFFD(d", span.OutputText);
+    }
+
+    [Fact]
+    public void Read_EndBeforeStart_NeverGivesNegativeDuration()
+    {
+        var json = $$"""
+        {"traces":[{"id":"{{TraceId}}","spans":[{"name":"s","startTime":"2026-12-01T10:00:05Z",
+          "endTime":"2026-12-01T10:00:01Z"}]}]}
+        """;
+
+        var spans = Read(json).Batch.Spans;
+
+        Assert.All(spans, s => Assert.True(s.EndTimeUnixNano >= s.StartTimeUnixNano));
+    }
+
+    [Fact]
+    public void Read_NotJson_ThrowsWithPosition()
+    {
+        var ex = Assert.Throws<NativeFormatException>(() => Read("""{"traces": [ {"id": }"""));
+
+        Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,24 @@
+using LlmObserve.Core;
+using LlmObserve.Core.Ingestion.Native;
+
+namespace LlmObserve.Web.Ingestion;
+
+internal static class IngestionServiceCollectionExtensions
+{
+    /// <summary>The transport adapters: OTLP/HTTP and the native JSON batch, both in front of one writer.</summary>
+    public static IServiceCollection AddLlmObserveIngestion(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new NativeBatchReader(
+            sp.GetRequiredService<LlmObserveOptions>().Ingestion,
+            sp.GetRequiredService<TimeProvider>()));
+
+        return services;
+    }
+
+    public static WebApplication MapLlmObserveIngestion(this WebApplication app)
+    {
+        app.MapNativeIngestion();
+
+        return app;
+    }
+}

@@ -1,0 +1,108 @@
+using LlmObserve.Core;
+using LlmObserve.Core.Ingestion;
+using LlmObserve.Core.Ingestion.Native;
+using LlmObserve.Web.Projects;
+
+namespace LlmObserve.Web.Ingestion;
+
+/// <summary>Answer of <c>POST /api/ingest</c>.</summary>
+internal sealed record NativeIngestResponse(
+    int Traces,
+    int Spans,
+    int SpansAlreadyStored,
+    int Scores,
+    int Feedback,
+    IReadOnlyList<string> TraceIds,
+    IReadOnlyList<IngestionError> Errors);
+
+internal static class NativeIngestEndpoints
+{
+    public static WebApplication MapNativeIngestion(this WebApplication app)
+    {
+        app.MapPost("/api/ingest", IngestAsync).RequireApiKey().DisableAntiforgery();
+
+        return app;
+    }
+
+    private static async Task<IResult> IngestAsync(
+        HttpContext http,
+        NativeBatchReader reader,
+        ISpanWriter writer,
+        LlmObserveOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (!IngestionHttp.IsJson(http.Request.ContentType))
+        {
+            return IngestionHttp.Problem(
+                StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{http.Request.ContentType}' is not supported here; send application/json.");
+        }
+
+        var (body, failure) = await RequestBodyReader.ReadAsync(http.Request, options.Ingestion, cancellationToken);
+        if (failure is not null)
+        {
+            return IngestionHttp.Problem(failure.StatusCode, failure.Message);
+        }
+
+        NativeReadResult read;
+        try
+        {
+            read = reader.Read(body, http.GetApiKeyIdentity().ProjectId);
+        }
+        catch (NativeFormatException ex)
+        {
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        var batch = read.Batch;
+        if (batch.ItemCount == 0)
+        {
+            return Results.Json(
+                new NativeIngestResponse(0, 0, 0, 0, 0, [], read.Errors),
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        IngestResult result;
+        try
+        {
+            result = await writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (IngestionSaturatedException ex)
+        {
+            return IngestionHttp.Saturated(http, ex);
+        }
+
+        var response = new NativeIngestResponse(
+            read.TraceIds.Count,
+            result.SpansWritten,
+            result.SpansAlreadyStored,
+            batch.Scores.Count,
+            batch.Feedback.Count,
+            read.TraceIds,
+            read.Errors);
+        return Results.Json(
+            response,
+            statusCode: read.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status207MultiStatus);
+    }
+}
+
+/// <summary>Answers shared by the ingestion endpoints.</summary>
+internal static class IngestionHttp
+{
+    public static bool IsJson(string? contentType)
+        => contentType is not null
+            && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsProtobuf(string? contentType)
+        => contentType is not null
+            && contentType.Split(';')[0].Trim().Equals("application/x-protobuf", StringComparison.OrdinalIgnoreCase);
+
+    public static IResult Problem(int statusCode, string detail)
+        => Results.Problem(detail: detail, statusCode: statusCode);
+
+    public static IResult Saturated(HttpContext http, IngestionSaturatedException ex)
+    {
+        http.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, ex.Message);
+    }
+}
