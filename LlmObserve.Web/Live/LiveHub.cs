@@ -1,4 +1,6 @@
+using LlmObserve.Core.Live;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmObserve.Web.Live;
 
@@ -14,13 +16,24 @@ public sealed record TracesChangedMessage(string ProjectId, IReadOnlyList<string
 /// <summary>The typed hub at <c>/hubs/live</c>.</summary>
 public sealed class LiveHub : Hub<ILiveClient>
 {
+    /// <summary>
+    /// Joins the caller to a project's change feed. Accounts arrive with a later issue; until then the hub, like
+    /// the pages, is open to whoever reaches the app.
+    /// </summary>
+    public Task Follow(string projectId) => Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+
+    public Task Unfollow(string projectId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+
+    internal static string ProjectGroup(string projectId) => "project:" + projectId;
 }
 
 internal static class LiveServiceCollectionExtensions
 {
     public static IServiceCollection AddLlmObserveLive(this IServiceCollection services)
     {
+        services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
         services.AddSignalR();
+        services.AddHostedService<LiveHubBroadcaster>();
 
         return services;
     }
