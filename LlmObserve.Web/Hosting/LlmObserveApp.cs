@@ -15,6 +15,7 @@ public static class LlmObserveApp
 
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
+        builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddMudServices();
