@@ -24,6 +24,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveIngestion();
+        builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddProblemDetails();

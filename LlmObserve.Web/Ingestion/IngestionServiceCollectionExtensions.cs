@@ -1,5 +1,6 @@
 using LlmObserve.Core;
 using LlmObserve.Core.Ingestion.Native;
+using LlmObserve.Core.Ingestion.Otlp;
 
 namespace LlmObserve.Web.Ingestion;
 
@@ -8,6 +9,9 @@ internal static class IngestionServiceCollectionExtensions
     /// <summary>The transport adapters: OTLP/HTTP and the native JSON batch, both in front of one writer.</summary>
     public static IServiceCollection AddLlmObserveIngestion(this IServiceCollection services)
     {
+        services.AddSingleton(sp => new OtlpSpanMapper(
+            sp.GetRequiredService<LlmObserveOptions>().Ingestion,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new NativeBatchReader(
             sp.GetRequiredService<LlmObserveOptions>().Ingestion,
             sp.GetRequiredService<TimeProvider>()));
@@ -17,6 +21,7 @@ internal static class IngestionServiceCollectionExtensions
 
     public static WebApplication MapLlmObserveIngestion(this WebApplication app)
     {
+        app.MapOtlpIngestion();
         app.MapNativeIngestion();
 
         return app;

@@ -1,0 +1,513 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using LlmObserve.Core.Live;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace LlmObserve.Core.Ingestion.Writer;
+
+/// <summary>
+/// The durable writer: callers queue batches; one loop drains whatever is waiting into a single transaction on one
+/// long-lived SQLite connection and acknowledges every caller of it only after the commit. Concurrent requests thus
+/// share the cost of one fsync (group commit).
+/// </summary>
+/// <remarks>
+/// The queue is bounded by <see cref="IngestionOptions.MaxQueuedSpans"/> items (spans, scores and feedback, counted
+/// until committed); past it <see cref="WriteAsync"/> throws <see cref="IngestionSaturatedException"/> at once.
+/// A batch larger than the bound is still taken when nothing else is queued, so it can never be refused forever.
+/// The host drives the loop through <see cref="Start"/> and <see cref="StopAsync"/>; stopping refuses new batches
+/// the same way and commits everything already queued.
+/// </remarks>
+public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
+{
+    private static readonly HashSet<string> SynchronousLevels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "OFF", "NORMAL", "FULL", "EXTRA",
+    };
+
+    private readonly SpanWriterConnection _connectionSettings;
+    private readonly IngestionOptions _ingestion;
+    private readonly string _synchronous;
+    private readonly ITraceChangeNotifier _notifier;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GroupCommitSpanWriter> _logger;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lifecycle = new();
+    private SqliteConnection? _connection;
+    private SpanStoreStatements? _statements;
+    private Thread? _loop;
+    private bool _stopping;
+    private long _queuedItems;
+    private int _saturationLogged;
+    private long _transactionsCommitted;
+    private long _transactionsFailed;
+    private long _batchesCommitted;
+    private long _spansWritten;
+    private long _spansAlreadyStored;
+    private long _tracesRecomputed;
+    private long _batchesRejected;
+
+    public GroupCommitSpanWriter(
+        SpanWriterConnection connection,
+        LlmObserveOptions options,
+        ITraceChangeNotifier notifier,
+        TimeProvider timeProvider,
+        ILogger<GroupCommitSpanWriter> logger)
+    {
+        _synchronous = options.Storage.Synchronous.ToUpperInvariant();
+        if (!SynchronousLevels.Contains(_synchronous))
+        {
+            throw new ArgumentException(
+                $"Storage synchronous level '{options.Storage.Synchronous}' is not one SQLite knows.",
+                nameof(options));
+        }
+
+        _connectionSettings = connection;
+        _ingestion = options.Ingestion;
+        _notifier = notifier;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Counters since creation; <see cref="GroupCommitStatistics.TransactionsCommitted"/> shows the sharing.</summary>
+    public GroupCommitStatistics Statistics => new(
+        Interlocked.Read(ref _transactionsCommitted),
+        Interlocked.Read(ref _transactionsFailed),
+        Interlocked.Read(ref _batchesCommitted),
+        Interlocked.Read(ref _spansWritten),
+        Interlocked.Read(ref _spansAlreadyStored),
+        Interlocked.Read(ref _tracesRecomputed),
+        Interlocked.Read(ref _batchesRejected),
+        Interlocked.Read(ref _queuedItems));
+
+    /// <summary>
+    /// Queues the batch and completes once its transaction committed. Every item is stored under
+    /// <see cref="IngestBatch.ProjectId"/>, whatever project the entities name.
+    /// </summary>
+    /// <exception cref="IngestionSaturatedException">The queue is full, or the writer is stopping.</exception>
+    /// <exception cref="ArgumentException">An item lacks a field the store requires; nothing was queued.</exception>
+    /// <remarks>
+    /// Once queued, a batch is committed or failed as a whole. A batch whose token is cancelled while it still waits
+    /// for the writer is dropped and its task cancelled; once its transaction started, cancelling has no effect.
+    /// </remarks>
+    public Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Validate(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var weight = Math.Max(1, batch.ItemCount);
+        if (Volatile.Read(ref _stopping) || !TryReserve(weight))
+        {
+            throw Refuse();
+        }
+
+        var pending = new PendingWrite(batch, weight, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Release(weight);
+            throw Refuse();
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Opens the connection and starts the writer loop on its own thread.</summary>
+    /// <exception cref="SqliteException">The store cannot be opened; the host should not start.</exception>
+    public void Start()
+    {
+        lock (_lifecycle)
+        {
+            if (_loop is not null)
+            {
+                throw new InvalidOperationException("The span writer is already started.");
+            }
+
+            OpenConnection();
+            _loop = new Thread(RunLoop) { IsBackground = true, Name = "LlmObserve span writer" };
+            _loop.Start();
+        }
+
+        _logger.WriterStarted(_synchronous, _ingestion.MaxQueuedSpans, _ingestion.MaxSpansPerCommit);
+    }
+
+    /// <summary>
+    /// Refuses new batches, commits everything queued, then ends the loop. When <paramref name="cancellationToken"/>
+    /// fires first (the host's shutdown timeout) it stops waiting; the loop still finishes in the background.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        bool started;
+        lock (_lifecycle)
+        {
+            if (!_stopping)
+            {
+                _stopping = true;
+                _logger.Draining(Interlocked.Read(ref _queuedItems));
+            }
+
+            _queue.Writer.TryComplete();
+            started = _loop is not null;
+        }
+
+        if (!started)
+        {
+            FailQueued(new InvalidOperationException("The span writer was stopped before it started."));
+            _loopEnded.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            await _loopEnded.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.DrainTimedOut(Interlocked.Read(ref _queuedItems));
+        }
+    }
+
+    /// <summary>Stops (draining the queue) and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        CloseConnection();
+    }
+
+    private static void Validate(IngestBatch batch)
+    {
+        if (string.IsNullOrEmpty(batch.ProjectId))
+        {
+            throw new ArgumentException("A batch needs the project it belongs to.", nameof(batch));
+        }
+
+        foreach (var span in batch.Spans)
+        {
+            if (span is null
+                || string.IsNullOrEmpty(span.TraceId)
+                || string.IsNullOrEmpty(span.SpanId)
+                || span.Name is null
+                || string.IsNullOrEmpty(span.Type)
+                || string.IsNullOrEmpty(span.Status))
+            {
+                throw new ArgumentException(
+                    "Every span needs a trace id, span id, name, type and status.",
+                    nameof(batch));
+            }
+        }
+
+        foreach (var score in batch.Scores)
+        {
+            if (score is null
+                || string.IsNullOrEmpty(score.TraceId)
+                || string.IsNullOrEmpty(score.Name)
+                || string.IsNullOrEmpty(score.Source))
+            {
+                throw new ArgumentException("Every score needs a trace id, name and source.", nameof(batch));
+            }
+        }
+
+        if (batch.Feedback.Any(f => f is null || string.IsNullOrEmpty(f.Kind)))
+        {
+            throw new ArgumentException("Every feedback entry needs a kind.", nameof(batch));
+        }
+    }
+
+    private static long ToUnixNano(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
+
+    private bool TryReserve(int weight)
+    {
+        var limit = _ingestion.MaxQueuedSpans;
+        while (true)
+        {
+            var queued = Interlocked.Read(ref _queuedItems);
+            if (queued > 0 && queued + weight > limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _queuedItems, queued + weight, queued) == queued)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Release(int weight) => Interlocked.Add(ref _queuedItems, -weight);
+
+    private IngestionSaturatedException Refuse()
+    {
+        Interlocked.Increment(ref _batchesRejected);
+        if (!Volatile.Read(ref _stopping) && Interlocked.Exchange(ref _saturationLogged, 1) == 0)
+        {
+            _logger.Saturated(Interlocked.Read(ref _queuedItems), _ingestion.MaxQueuedSpans, _ingestion.RetryAfterSeconds);
+        }
+
+        return new IngestionSaturatedException(_ingestion.RetryAfterSeconds);
+    }
+
+    private void RunLoop()
+    {
+        try
+        {
+            var reader = _queue.Reader;
+            var group = new List<PendingWrite>();
+            PendingWrite? carried = null;
+            while (true)
+            {
+                if (carried is null && !reader.TryRead(out carried))
+                {
+                    // Blocking is right here: this thread exists only to write, and SQLite's API is synchronous.
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                group.Clear();
+                var items = TakeUnlessCancelled(group, carried, 0);
+                carried = null;
+                while (items < _ingestion.MaxSpansPerCommit && reader.TryRead(out var next))
+                {
+                    if (items + next.Weight > _ingestion.MaxSpansPerCommit && group.Count > 0)
+                    {
+                        carried = next;
+                        break;
+                    }
+
+                    items = TakeUnlessCancelled(group, next, items);
+                }
+
+                if (group.Count > 0)
+                {
+                    Commit(group, items);
+                }
+            }
+
+            _logger.WriterStopped(Interlocked.Read(ref _transactionsCommitted), Interlocked.Read(ref _spansWritten));
+            _loopEnded.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _logger.LoopCrashed(ex);
+            _queue.Writer.TryComplete();
+            FailQueued(ex);
+            _loopEnded.TrySetException(ex);
+        }
+    }
+
+    private int TakeUnlessCancelled(List<PendingWrite> group, PendingWrite pending, int items)
+    {
+        if (pending.CancellationToken.IsCancellationRequested)
+        {
+            Release(pending.Weight);
+            pending.Completion.TrySetCanceled(pending.CancellationToken);
+            return items;
+        }
+
+        group.Add(pending);
+        return items + pending.Weight;
+    }
+
+    private void Commit(List<PendingWrite> group, int items)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow();
+        var nowNanos = ToUnixNano(now);
+        var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var traceCount = 0;
+
+        try
+        {
+            var statements = EnsureOpen();
+            using var transaction = _connection!.BeginTransaction(deferred: false);
+            statements.Enlist(transaction);
+
+            foreach (var pending in group)
+            {
+                var batch = pending.Batch;
+                HashSet<string>? traces = null;
+                foreach (var span in batch.Spans)
+                {
+                    if (statements.InsertSpan(batch.ProjectId, span, nowNanos))
+                    {
+                        pending.Written++;
+                        traces ??= TracesOf(touched, batch.ProjectId);
+                        traces.Add(span.TraceId);
+                    }
+                    else
+                    {
+                        pending.AlreadyStored++;
+                    }
+                }
+
+                foreach (var score in batch.Scores)
+                {
+                    statements.InsertScore(batch.ProjectId, score, now);
+                }
+
+                foreach (var feedback in batch.Feedback)
+                {
+                    statements.InsertFeedback(batch.ProjectId, feedback, now);
+                }
+            }
+
+            foreach (var (projectId, traceIds) in touched)
+            {
+                foreach (var traceId in traceIds)
+                {
+                    statements.UpsertTrace(projectId, traceId, nowNanos);
+                    traceCount++;
+                }
+            }
+
+            transaction.Commit();
+            statements.Enlist(null);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _transactionsFailed);
+            _logger.CommitFailed(ex, group.Count, items);
+
+            // The transaction is gone (rolled back by its disposal); a connection left in doubt is replaced.
+            CloseConnection();
+            foreach (var pending in group)
+            {
+                Release(pending.Weight);
+                pending.Completion.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        Acknowledge(group, touched, traceCount, started);
+    }
+
+    private void Acknowledge(
+        List<PendingWrite> group,
+        Dictionary<string, HashSet<string>> touched,
+        int traceCount,
+        long started)
+    {
+        var written = 0;
+        var alreadyStored = 0;
+        foreach (var pending in group)
+        {
+            written += pending.Written;
+            alreadyStored += pending.AlreadyStored;
+        }
+
+        Interlocked.Increment(ref _transactionsCommitted);
+        Interlocked.Add(ref _batchesCommitted, group.Count);
+        Interlocked.Add(ref _spansWritten, written);
+        Interlocked.Add(ref _spansAlreadyStored, alreadyStored);
+        Interlocked.Add(ref _tracesRecomputed, traceCount);
+        Volatile.Write(ref _saturationLogged, 0);
+
+        foreach (var pending in group)
+        {
+            Release(pending.Weight);
+            pending.Completion.TrySetResult(new IngestResult(pending.Written, pending.AlreadyStored));
+        }
+
+        _logger.Committed(group.Count, written, alreadyStored, traceCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        var at = _time.GetUtcNow();
+        foreach (var (projectId, traceIds) in touched)
+        {
+            _notifier.Publish(new TraceChange(projectId, [.. traceIds], at));
+        }
+    }
+
+    private static HashSet<string> TracesOf(Dictionary<string, HashSet<string>> touched, string projectId)
+    {
+        if (!touched.TryGetValue(projectId, out var traces))
+        {
+            traces = new HashSet<string>(StringComparer.Ordinal);
+            touched.Add(projectId, traces);
+        }
+
+        return traces;
+    }
+
+    private void FailQueued(Exception exception)
+    {
+        while (_queue.Reader.TryRead(out var pending))
+        {
+            Release(pending.Weight);
+            pending.Completion.TrySetException(exception);
+        }
+    }
+
+    private SpanStoreStatements EnsureOpen()
+    {
+        if (_statements is null)
+        {
+            OpenConnection();
+        }
+
+        return _statements!;
+    }
+
+    private void OpenConnection()
+    {
+        var builder = new SqliteConnectionStringBuilder(_connectionSettings.ConnectionString)
+        {
+            // One connection for the writer's whole life: a pool would only keep the file open after disposal.
+            Pooling = false,
+        };
+
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            _connectionSettings.ConfigureConnection?.Invoke(connection);
+            using (var pragma = connection.CreateCommand())
+            {
+                // WAL lets readers go on while the writer commits; the synchronous level decides what a commit
+                // survives. A bigger page cache keeps the index pages of recent traces in memory between commits.
+                pragma.CommandText =
+                    $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000; " +
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+                pragma.ExecuteNonQuery();
+            }
+
+            _statements = new SpanStoreStatements(connection);
+            _connection = connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void CloseConnection()
+    {
+        _statements?.Dispose();
+        _statements = null;
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    private sealed class PendingWrite(IngestBatch batch, int weight, CancellationToken cancellationToken)
+    {
+        public IngestBatch Batch { get; } = batch;
+
+        public int Weight { get; } = weight;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<IngestResult> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Written { get; set; }
+
+        public int AlreadyStored { get; set; }
+    }
+}

@@ -1,0 +1,154 @@
+using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Scores;
+using LlmObserve.Core.Traces;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace LlmObserve.Core.Ingestion.Writer;
+
+/// <summary>
+/// The writer's prepared commands on its one connection. Each is compiled once and re-bound per row; a command is
+/// prepared on first use, so a table that is never written to costs nothing at start.
+/// </summary>
+internal sealed class SpanStoreStatements : IDisposable
+{
+    // The same conversion EF applies to every DateTimeOffset of the model (see LlmObserveDbContext).
+    private static readonly DateTimeOffsetToBinaryConverter DateConverter = new();
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertSpan;
+    private readonly SqliteParameter[] _spanValues;
+    private readonly SqliteParameter _spanProject;
+    private readonly SqliteParameter _spanIngestedAt;
+    private readonly SqliteCommand _upsertTrace;
+    private readonly SqliteCommand _insertScore;
+    private readonly SqliteCommand _insertFeedback;
+    private bool _spanPrepared;
+    private bool _tracePrepared;
+    private bool _scorePrepared;
+    private bool _feedbackPrepared;
+
+    public SpanStoreStatements(SqliteConnection connection)
+    {
+        _connection = connection;
+
+        _insertSpan = Create(WriterSql.InsertSpan);
+        _spanProject = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.ProjectIdColumn, null));
+        _spanValues =
+        [
+            .. SpanRowBinding.Columns.Select(c => _insertSpan.Parameters.Add(new SqliteParameter("$" + c.Column, null))),
+        ];
+        _spanIngestedAt = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.IngestedAtColumn, null));
+
+        _upsertTrace = Create(WriterSql.UpsertTrace, "$project", "$trace", "$now");
+        _insertScore = Create(
+            WriterSql.InsertScore,
+            "$project", "$trace", "$span", "$name", "$value", "$label", "$explanation", "$source", "$evaluator",
+            "$evaluatorVersion", "$createdAt");
+        _insertFeedback = Create(
+            WriterSql.InsertFeedback,
+            "$project", "$trace", "$request", "$kind", "$value", "$comment", "$user", "$createdAt");
+    }
+
+    /// <summary>Binds every command to the transaction about to run; Microsoft.Data.Sqlite insists on it.</summary>
+    public void Enlist(SqliteTransaction? transaction)
+    {
+        _insertSpan.Transaction = transaction;
+        _upsertTrace.Transaction = transaction;
+        _insertScore.Transaction = transaction;
+        _insertFeedback.Transaction = transaction;
+    }
+
+    /// <returns>True when the span was inserted, false when it was stored before.</returns>
+    public bool InsertSpan(string projectId, SpanEntity span, long ingestedAtUnixNano)
+    {
+        _spanProject.Value = projectId;
+        var columns = SpanRowBinding.Columns;
+        for (var i = 0; i < _spanValues.Length; i++)
+        {
+            _spanValues[i].Value = columns[i].Value(span) ?? DBNull.Value;
+        }
+
+        _spanIngestedAt.Value = span.IngestedAtUnixNano != 0 ? span.IngestedAtUnixNano : ingestedAtUnixNano;
+
+        Prepare(_insertSpan, ref _spanPrepared);
+        return _insertSpan.ExecuteNonQuery() == 1;
+    }
+
+    public void UpsertTrace(string projectId, string traceId, long nowUnixNano)
+    {
+        var parameters = _upsertTrace.Parameters;
+        parameters[0].Value = projectId;
+        parameters[1].Value = traceId;
+        parameters[2].Value = nowUnixNano;
+
+        Prepare(_upsertTrace, ref _tracePrepared);
+        _upsertTrace.ExecuteNonQuery();
+    }
+
+    public void InsertScore(string projectId, Score score, DateTimeOffset now)
+    {
+        var parameters = _insertScore.Parameters;
+        parameters[0].Value = projectId;
+        parameters[1].Value = score.TraceId;
+        parameters[2].Value = score.SpanId ?? (object)DBNull.Value;
+        parameters[3].Value = score.Name;
+        parameters[4].Value = score.Value ?? (object)DBNull.Value;
+        parameters[5].Value = score.Label ?? (object)DBNull.Value;
+        parameters[6].Value = score.Explanation ?? (object)DBNull.Value;
+        parameters[7].Value = score.Source;
+        parameters[8].Value = score.EvaluatorId ?? (object)DBNull.Value;
+        parameters[9].Value = score.EvaluatorVersion ?? (object)DBNull.Value;
+        parameters[10].Value = ToStore(score.CreatedAt == default ? now : score.CreatedAt);
+
+        Prepare(_insertScore, ref _scorePrepared);
+        _insertScore.ExecuteNonQuery();
+    }
+
+    public void InsertFeedback(string projectId, FeedbackEntry feedback, DateTimeOffset now)
+    {
+        var parameters = _insertFeedback.Parameters;
+        parameters[0].Value = projectId;
+        parameters[1].Value = feedback.TraceId ?? (object)DBNull.Value;
+        parameters[2].Value = feedback.RequestId ?? (object)DBNull.Value;
+        parameters[3].Value = feedback.Kind;
+        parameters[4].Value = feedback.Value ?? (object)DBNull.Value;
+        parameters[5].Value = feedback.Comment ?? (object)DBNull.Value;
+        parameters[6].Value = feedback.UserId ?? (object)DBNull.Value;
+        parameters[7].Value = ToStore(feedback.CreatedAt == default ? now : feedback.CreatedAt);
+
+        Prepare(_insertFeedback, ref _feedbackPrepared);
+        _insertFeedback.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _insertSpan.Dispose();
+        _upsertTrace.Dispose();
+        _insertScore.Dispose();
+        _insertFeedback.Dispose();
+    }
+
+    private static object ToStore(DateTimeOffset value) => DateConverter.ConvertToProvider(value)!;
+
+    private static void Prepare(SqliteCommand command, ref bool prepared)
+    {
+        if (!prepared)
+        {
+            command.Prepare();
+            prepared = true;
+        }
+    }
+
+    private SqliteCommand Create(string sql, params string[] parameterNames)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter(name, null));
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using Google.Protobuf;
+using LlmObserve.Core;
+using LlmObserve.Core.Ingestion;
+using LlmObserve.Core.Ingestion.Otlp;
+using LlmObserve.Core.Ingestion.Otlp.Proto;
+using LlmObserve.Web.Projects;
+
+namespace LlmObserve.Web.Ingestion;
+
+/// <summary>
+/// OTLP/HTTP trace export. The answer uses the request's encoding: an <c>ExportTraceServiceResponse</c> on success
+/// (with <c>partial_success</c> when spans were rejected) and a <c>google.rpc.Status</c> on failure.
+/// </summary>
+internal static class OtlpEndpoints
+{
+    private const string ProtobufContentType = "application/x-protobuf";
+    private const string JsonContentType = "application/json";
+
+    public static WebApplication MapOtlpIngestion(this WebApplication app)
+    {
+        // The standard path, and the one Langfuse's OpenTelemetry-based SDKs export to.
+        app.MapPost("/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/api/public/otel/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
+
+        return app;
+    }
+
+    private static async Task ExportAsync(
+        HttpContext http,
+        OtlpSpanMapper mapper,
+        ISpanWriter writer,
+        LlmObserveOptions options,
+        CancellationToken cancellationToken)
+    {
+        var contentType = http.Request.ContentType;
+        var isProtobuf = IngestionHttp.IsProtobuf(contentType);
+        if (!isProtobuf && !IngestionHttp.IsJson(contentType))
+        {
+            await WriteStatusAsync(
+                http,
+                json: true,
+                StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{contentType}' is not supported; send application/x-protobuf or application/json.");
+            return;
+        }
+
+        var (body, failure) = await RequestBodyReader.ReadAsync(http.Request, options.Ingestion, cancellationToken);
+        if (failure is not null)
+        {
+            await WriteStatusAsync(http, !isProtobuf, failure.StatusCode, failure.Message);
+            return;
+        }
+
+        ExportTraceServiceRequest request;
+        try
+        {
+            request = isProtobuf ? OtlpProtobufReader.Parse(body.Span) : OtlpJsonReader.Parse(body.Span);
+        }
+        catch (OtlpFormatException ex)
+        {
+            await WriteStatusAsync(http, !isProtobuf, StatusCodes.Status400BadRequest, ex.Message);
+            return;
+        }
+
+        var mapped = mapper.Map(request, http.GetApiKeyIdentity().ProjectId);
+        if (mapped.Spans.Count > 0)
+        {
+            try
+            {
+                await writer.WriteAsync(IngestBatch.OfSpans(http.GetApiKeyIdentity().ProjectId, mapped.Spans), cancellationToken);
+            }
+            catch (IngestionSaturatedException ex)
+            {
+                http.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await WriteStatusAsync(http, !isProtobuf, StatusCodes.Status503ServiceUnavailable, ex.Message);
+                return;
+            }
+        }
+
+        var response = new ExportTraceServiceResponse();
+        if (mapped.RejectedSpans > 0)
+        {
+            response.PartialSuccess = new ExportTracePartialSuccess
+            {
+                RejectedSpans = mapped.RejectedSpans,
+                ErrorMessage = string.Join("; ", mapped.Errors.Take(20)),
+            };
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        await WriteMessageAsync(http, !isProtobuf, response, cancellationToken);
+    }
+
+    private static Task WriteStatusAsync(HttpContext http, bool json, int statusCode, string message)
+    {
+        http.Response.StatusCode = statusCode;
+        var status = new RpcStatus { Code = GrpcCodeFor(statusCode), Message = message };
+        return WriteMessageAsync(http, json, status, http.RequestAborted);
+    }
+
+    private static async Task WriteMessageAsync(HttpContext http, bool json, IMessage message, CancellationToken cancel)
+    {
+        if (json)
+        {
+            http.Response.ContentType = JsonContentType;
+            await http.Response.WriteAsync(JsonFormatter.Default.Format(message), cancel);
+        }
+        else
+        {
+            http.Response.ContentType = ProtobufContentType;
+            await http.Response.Body.WriteAsync(message.ToByteArray(), cancel);
+        }
+    }
+
+    // google.rpc.Code values for the HTTP statuses this endpoint answers with.
+    private static int GrpcCodeFor(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status400BadRequest => 3,
+        StatusCodes.Status401Unauthorized => 16,
+        StatusCodes.Status413PayloadTooLarge => 8,
+        StatusCodes.Status415UnsupportedMediaType => 3,
+        StatusCodes.Status503ServiceUnavailable => 14,
+        _ => 2,
+    };
+}
