@@ -2,6 +2,7 @@ using LlmObserve.Web.Components;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Projects;
 using LlmObserve.Web.Storage;
+using LlmObserve.Web.Traces;
 using MudBlazor.Services;
 
 namespace LlmObserve.Web.Hosting;
@@ -24,6 +25,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
+        builder.Services.AddLlmObserveTraces();
         builder.Services.AddProblemDetails();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -37,6 +39,7 @@ public static class LlmObserveApp
 
         app.MapLlmObserveHealth();
         app.MapLlmObserveLive();
+        app.MapLlmObserveTraces();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
