@@ -3,6 +3,7 @@ using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Projects;
 using LlmObserve.Web.Storage;
+using LlmObserve.Web.Traces;
 using MudBlazor.Services;
 
 namespace LlmObserve.Web.Hosting;
@@ -27,6 +28,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
+        builder.Services.AddLlmObserveTraces();
         builder.Services.AddProblemDetails();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -41,6 +43,7 @@ public static class LlmObserveApp
         app.MapLlmObserveHealth();
         app.MapLlmObserveIngestion();
         app.MapLlmObserveLive();
+        app.MapLlmObserveTraces();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -1,0 +1,47 @@
+namespace LlmObserve.Core.Traces.Queries;
+
+/// <summary>
+/// Which traces of a project to list. Every set criterion must hold; text criteria other than
+/// <see cref="Search"/> match exactly.
+/// </summary>
+public sealed record TraceFilter
+{
+    /// <summary>Earliest trace start, inclusive.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Latest trace start, exclusive.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? SessionId { get; init; }
+
+    public string? UserId { get; init; }
+
+    /// <summary>A model the trace used; matched against each entry of the trace's model list.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>A tag the trace carries.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>One of <see cref="SpanStatus"/>.</summary>
+    public string? Status { get; init; }
+
+    public string? Environment { get; init; }
+
+    public string? Release { get; init; }
+
+    public double? MinLatencyMs { get; init; }
+
+    public double? MaxLatencyMs { get; init; }
+
+    /// <summary>Lowest cost in USD; traces without a cost never match a cost bound.</summary>
+    public double? MinCost { get; init; }
+
+    public double? MaxCost { get; init; }
+
+    /// <summary>Text that the trace input or output contains, case-insensitive for ASCII.</summary>
+    public string? Search { get; init; }
+
+    public static TraceFilter None { get; } = new();
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace LlmObserve.Web.Traces;
+
+/// <summary>How the trace pages write durations, counts, costs and JSON.</summary>
+public static class TraceFormat
+{
+    // Relaxed escaping keeps quotes and angle brackets readable; the pages still render the result as encoded
+    // text, never as markup, so nothing in it can become HTML.
+    private static readonly JsonSerializerOptions _indented = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Duration(double milliseconds) => milliseconds switch
+    {
+        < 1 => milliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+        < 1000 => milliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms",
+        < 60_000 => (milliseconds / 1000).ToString("0.00", CultureInfo.InvariantCulture) + " s",
+        _ => (milliseconds / 60_000).ToString("0.0", CultureInfo.InvariantCulture) + " min",
+    };
+
+    public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
+
+    public static string Cost(double? usd) => usd switch
+    {
+        null => "–",
+        < 0.01 => "$" + usd.Value.ToString("0.000000", CultureInfo.InvariantCulture),
+        _ => "$" + usd.Value.ToString("0.0000", CultureInfo.InvariantCulture),
+    };
+
+    public static string Score(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
+
+    public static string Json(JsonElement element) => JsonSerializer.Serialize(element, _indented);
+
+    /// <summary>Indents text that holds JSON (tool arguments usually do); returns other text unchanged.</summary>
+    public static string MaybeJson(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.TrimStart() is not ['{' or '[', ..])
+        {
+            return text ?? string.Empty;
+        }
+
+        try
+        {
+            return Json(JsonSerializer.Deserialize<JsonElement>(text));
+        }
+        catch (JsonException)
+        {
+            return text;
+        }
+    }
+
+    /// <summary>A string attribute of a JSON object, or null.</summary>
+    public static string? Attribute(JsonElement? attributes, string name)
+        => attributes is { ValueKind: JsonValueKind.Object } obj
+            && obj.TryGetProperty(name, out var value)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using LlmObserve.Core.Traces;
+using LlmObserve.Core.Traces.Queries;
+
+namespace LlmObserve.Web.Traces;
+
+/// <summary>A validated <c>GET /api/traces</c> request.</summary>
+internal sealed record TraceListQuery(TraceFilter Filter, TraceCursor? Cursor, int Limit);
+
+/// <summary>
+/// Reads the query string of <c>GET /api/traces</c>. Parsing by hand, rather than through parameter binding,
+/// lets every fault be reported at once and named after the parameter that caused it.
+/// </summary>
+internal static class TraceListQueryParser
+{
+    public static (TraceListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var reader = new Reader(query, errors);
+
+        var filter = new TraceFilter
+        {
+            From = reader.Time("from"),
+            To = reader.Time("to"),
+            MinLatencyMs = reader.NonNegative("minLatencyMs"),
+            MaxLatencyMs = reader.NonNegative("maxLatencyMs"),
+            MinCost = reader.NonNegative("minCost"),
+            MaxCost = reader.NonNegative("maxCost"),
+            Status = reader.Text("status")?.ToLowerInvariant(),
+            Name = reader.Text("name"),
+            SessionId = reader.Text("sessionId"),
+            UserId = reader.Text("userId"),
+            Model = reader.Text("model"),
+            Tag = reader.Text("tag"),
+            Environment = reader.Text("environment"),
+            Release = reader.Text("release"),
+            Search = reader.Text("search"),
+        };
+        var cursorText = reader.Text("cursor");
+        var limitText = reader.Text("limit");
+
+        if (filter.To < filter.From)
+        {
+            errors.TryAdd("to", ["'to' must not be before 'from'."]);
+        }
+
+        if (filter.MaxLatencyMs < filter.MinLatencyMs)
+        {
+            errors.TryAdd("maxLatencyMs", ["'maxLatencyMs' must not be below 'minLatencyMs'."]);
+        }
+
+        if (filter.MaxCost < filter.MinCost)
+        {
+            errors.TryAdd("maxCost", ["'maxCost' must not be below 'minCost'."]);
+        }
+
+        if (filter.Status is not (null or SpanStatus.Ok or SpanStatus.Error or SpanStatus.Unset))
+        {
+            errors.TryAdd("status", ["'status' must be one of ok, error, unset."]);
+        }
+
+        TraceCursor? cursor = null;
+        if (cursorText is not null)
+        {
+            if (TraceCursor.TryDecode(cursorText, out var decoded))
+            {
+                cursor = decoded;
+            }
+            else
+            {
+                errors.TryAdd("cursor", ["'cursor' is not a cursor this API returned."]);
+            }
+        }
+
+        var limit = TraceQueries.DefaultLimit;
+        if (limitText is not null
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+                || limit < 1
+                || limit > TraceQueries.MaxLimit))
+        {
+            errors.TryAdd("limit", [$"'limit' must be a whole number from 1 to {TraceQueries.MaxLimit}."]);
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new TraceListQuery(filter, cursor, limit), errors);
+    }
+
+    private sealed class Reader(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        /// <summary>The single non-empty value of a parameter, or null; a repeated parameter is an error.</summary>
+        public string? Text(string name)
+        {
+            if (!query.TryGetValue(name, out var values))
+            {
+                return null;
+            }
+
+            if (values.Count > 1)
+            {
+                errors.TryAdd(name, [$"'{name}' must be given once."]);
+                return null;
+            }
+
+            var value = values[0];
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        public DateTimeOffset? Time(string name)
+        {
+            var text = Text(name);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(
+                    text,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                    out var value))
+            {
+                return value;
+            }
+
+            errors.TryAdd(name, [$"'{name}' must be an ISO-8601 date and time, e.g. 2026-12-04T15:00:00Z."]);
+            return null;
+        }
+
+        public double? NonNegative(string name)
+        {
+            var text = Text(name);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && double.IsFinite(value)
+                && value >= 0)
+            {
+                return value;
+            }
+
+            errors.TryAdd(name, [$"'{name}' must be a number of at least 0."]);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces.Queries;
+
+namespace LlmObserve.Web.Traces;
+
+/// <summary>The filters the trace list keeps in its URL.</summary>
+public sealed record TraceListFilters(string? Search, string? Status, string? SessionId, string? UserId)
+{
+    public static TraceListFilters None { get; } = new(null, null, null, null);
+
+    public TraceFilter ToTraceFilter() => new()
+    {
+        Search = Search,
+        Status = Status,
+        SessionId = SessionId,
+        UserId = UserId,
+    };
+}
+
+/// <summary>
+/// State of the trace list page: the loaded rows, the keyset pager and the count of traces that arrived since.
+/// Until accounts exist it shows the first project of the store.
+/// </summary>
+public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifier notifier, TimeProvider timeProvider)
+{
+    public const int PageSize = 50;
+
+    /// <summary>New traces are counted up to this many; beyond it the page says "more than".</summary>
+    public const int MaxCountedNewTraces = 1000;
+
+    private static readonly TimeSpan _liveRefreshInterval = TimeSpan.FromSeconds(1);
+
+    private readonly List<TraceSummary> _rows = [];
+    private TraceListFilters _filters = TraceListFilters.None;
+    private string? _nextCursor;
+    private string? _projectId;
+
+    public IReadOnlyList<TraceSummary> Rows => _rows;
+
+    public bool HasMore => _nextCursor is not null;
+
+    /// <summary>False while the store has no project at all.</summary>
+    public bool HasProject => _projectId is not null;
+
+    /// <summary>Traces matching the filters that started after the newest loaded row.</summary>
+    public int NewTraceCount { get; private set; }
+
+    public async Task LoadAsync(TraceListFilters filters, CancellationToken cancellationToken)
+    {
+        _projectId ??= await queries.FirstProjectIdAsync(cancellationToken);
+        _filters = filters;
+        _rows.Clear();
+        _nextCursor = null;
+        NewTraceCount = 0;
+        if (_projectId is null)
+        {
+            return;
+        }
+
+        var page = await queries.ListAsync(
+            _projectId,
+            filters.ToTraceFilter(),
+            after: null,
+            PageSize,
+            cancellationToken);
+        _rows.AddRange(page.Data);
+        _nextCursor = page.NextCursor;
+    }
+
+    /// <summary>Reloads the first page so the traces counted as new come into view.</summary>
+    public Task ShowNewTracesAsync(CancellationToken cancellationToken) => LoadAsync(_filters, cancellationToken);
+
+    public async Task LoadMoreAsync(CancellationToken cancellationToken)
+    {
+        if (_projectId is null || !TraceCursor.TryDecode(_nextCursor, out var cursor))
+        {
+            return;
+        }
+
+        var page = await queries.ListAsync(_projectId, _filters.ToTraceFilter(), cursor, PageSize, cancellationToken);
+        _rows.AddRange(page.Data);
+        _nextCursor = page.NextCursor;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="refresh"/> at most once a second while traces of the shown project are being written.
+    /// The page disposes the handle when it goes away.
+    /// </summary>
+    public IDisposable WatchNewTraces(Func<Task> refresh)
+    {
+        var throttler = new CallbackThrottler(_liveRefreshInterval, timeProvider, refresh);
+        var subscription = notifier.Subscribe(change =>
+        {
+            if (_projectId is not null && string.Equals(change.ProjectId, _projectId, StringComparison.Ordinal))
+            {
+                throttler.Signal();
+            }
+
+            return Task.CompletedTask;
+        });
+        return new WatchHandle(subscription, throttler);
+    }
+
+    /// <summary>Counts the traces that arrived since the first page was loaded; true when the count changed.</summary>
+    public async Task<bool> RefreshNewTraceCountAsync(CancellationToken cancellationToken)
+    {
+        if (_projectId is null)
+        {
+            return false;
+        }
+
+        TraceCursor? newest = _rows.Count > 0 ? new TraceCursor(_rows[0].StartTimeUnixNano, _rows[0].TraceId) : null;
+        var count = await queries.CountNewerAsync(
+            _projectId,
+            _filters.ToTraceFilter(),
+            newest,
+            MaxCountedNewTraces,
+            cancellationToken);
+        var changed = count != NewTraceCount;
+        NewTraceCount = count;
+        return changed;
+    }
+
+    private sealed class WatchHandle(IDisposable subscription, CallbackThrottler throttler) : IDisposable
+    {
+        public void Dispose()
+        {
+            subscription.Dispose();
+            throttler.Dispose();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces.Queries;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LlmObserve.Web.Traces;
+
+internal static class TracesServiceCollectionExtensions
+{
+    /// <summary>Registers the trace queries and what the trace pages need.</summary>
+    public static IServiceCollection AddLlmObserveTraces(this IServiceCollection services)
+    {
+        services.AddSingleton<TraceQueries>();
+
+        // The span writer registers the notifier it publishes to; this keeps the pages working without it.
+        services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
+
+        services.AddTransient<TraceListViewModel>();
+        services.AddTransient<TraceDetailViewModel>();
+        services.AddScoped<ViewerTimeZone>();
+
+        return services;
+    }
+}
