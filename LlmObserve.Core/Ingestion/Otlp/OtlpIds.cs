@@ -50,7 +50,9 @@ internal static class OtlpIds
     /// <summary>Why an id is unusable, or null when it is fine.</summary>
     /// <param name="id">The id as decoded.</param>
     /// <param name="length">Required length in bytes.</param>
-    /// <param name="optional">True when an empty id is allowed (a root span's parent).</param>
+    /// <param name="optional">
+    /// True for a parent id: empty, or all zeros as some SDKs write it, both mean "no parent".
+    /// </param>
     public static string? Problem(ByteString id, int length, bool optional)
     {
         if (IsMarked(id))
@@ -69,7 +71,7 @@ internal static class OtlpIds
             return $"must be {length} bytes, got {id.Length}";
         }
 
-        return id.Span.IndexOfAnyExcept((byte)0) < 0 ? "must not be all zeros" : null;
+        return !optional && id.Span.IndexOfAnyExcept((byte)0) < 0 ? "must not be all zeros" : null;
     }
 
     private static bool IsMarked(ByteString id)

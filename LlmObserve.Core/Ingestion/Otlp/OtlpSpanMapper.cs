@@ -103,7 +103,7 @@ public sealed class OtlpSpanMapper
         {
             var bag = new AttributeBag(span.Attributes);
             entity.Type = SpanTypeDetector.Detect(bag, span.Events);
-            ConventionMapper.Apply(entity, span, resource.Attributes);
+            ConventionMapper.Apply(entity, span, bag, resource.Attributes);
         }
         catch (Exception ex)
         {
@@ -134,9 +134,7 @@ public sealed class OtlpSpanMapper
             return $"spanId {spanId}";
         }
 
-        // An all-zero parent is how some SDKs write "no parent"; only the length matters here.
         return OtlpIds.Problem(span.ParentSpanId, OtlpIds.SpanIdBytes, optional: true) is { } parent
-            && parent != "must not be all zeros"
             ? $"parentSpanId {parent}"
             : null;
     }

@@ -311,4 +311,34 @@ public sealed class GenAiMappingTests
         Assert.Equal("https://example.com/cat.png", part.GetProperty("uri").GetString());
         Assert.Equal(JsonValueKind.Object, part.ValueKind);
     }
+
+    [Fact]
+    public void Map_JsonTextWithBrokenSurrogateEscape_RepairedNotFatal()
+    {
+        var span = SpanWith(
+            A("gen_ai.operation.name", "chat"),
+            A("gen_ai.input.messages", """[{"role":"user","parts":[{"type":"text","content":"cut \ud83d here"}]}]"""));
+
+        var entity = MapOne(span);
+
+        Assert.Equal("cut \uFFFD here", Assert.Single(Messages(entity.InputMessagesJson)).Content);
+        Assert.Equal("cut \uFFFD here", entity.InputText);
+    }
+
+    [Fact]
+    public void Map_PromptTemplateNameAttribute_IsNotReadAsAFlattenedMessage()
+    {
+        var span = SpanWith(
+            A("gen_ai.operation.name", "chat"),
+            A("gen_ai.prompt.name", "support-answer"),
+            A("gen_ai.prompt.version", "12"),
+            A("gen_ai.prompt.variable.product", "router"));
+
+        var entity = MapOne(span);
+
+        Assert.Null(entity.InputMessagesJson);
+        var prompt = StoreJson.Deserialize<PromptReference>(entity.PromptJson)!;
+        Assert.Equal(("support-answer", "12"), (prompt.Name, prompt.Version));
+        Assert.Equal("router", prompt.Variables!.Value.GetProperty("product").GetString());
+    }
 }

@@ -175,4 +175,23 @@ public sealed class OpenInferenceMappingTests
         Assert.Equal(("Answer about {topic}", "v3"), (prompt.Template, prompt.Version));
         Assert.Equal("billing", prompt.Variables!.Value.GetProperty("topic").GetString());
     }
+
+    [Fact]
+    public void Map_EmbeddingSpan_ModelAndTextsRead()
+    {
+        var span = SpanWith(
+            A("openinference.span.kind", "EMBEDDING"),
+            A("embedding.model_name", "text-embedding-3-small"),
+            A("embedding.invocation_parameters", """{"dimensions":512}"""),
+            A("embedding.embeddings.0.embedding.text", "first chunk"),
+            A("embedding.embeddings.1.embedding.text", "second chunk"),
+            A("embedding.embeddings.1.embedding.vector", Arr(Dbl(0.1), Dbl(0.2))));
+
+        var entity = MapOne(span);
+
+        Assert.Equal(SpanType.Embedding, entity.Type);
+        Assert.Equal("text-embedding-3-small", entity.Model);
+        Assert.Equal("""{"dimensions":512}""", entity.ParametersJson);
+        Assert.Equal("first chunk\nsecond chunk", entity.InputText);
+    }
 }

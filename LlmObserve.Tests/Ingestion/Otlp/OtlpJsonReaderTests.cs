@@ -204,6 +204,52 @@ public sealed class OtlpJsonReaderTests
         Assert.Equal("segmented", span.Name);
     }
 
+    [Fact]
+    public void Parse_ThenMap_JsonExportOfAGenAiSpan_EndToEnd()
+    {
+        var json = """
+            {"resourceSpans":[{
+              "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"web-chat"}}]},
+              "scopeSpans":[{"scope":{"name":"opentelemetry.instrumentation.openai_v2","version":"2.1b0"},"spans":[{
+                "traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331",
+                "parentSpanId":"00f067aa0ba902b7","name":"chat gpt-4o","kind":3,
+                "startTimeUnixNano":"1764000000000000000","endTimeUnixNano":"1764000002000000000",
+                "attributes":[
+                  {"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                  {"key":"gen_ai.system","value":{"stringValue":"openai"}},
+                  {"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},
+                  {"key":"gen_ai.usage.input_tokens","value":{"intValue":"24"}},
+                  {"key":"gen_ai.usage.output_tokens","value":{"intValue":"9"}},
+                  {"key":"gen_ai.request.temperature","value":{"doubleValue":0.7}}
+                ],
+                "events":[
+                  {"timeUnixNano":"1764000000100000000","name":"gen_ai.user.message",
+                   "attributes":[{"key":"content","value":{"stringValue":"Tell me a joke"}}]},
+                  {"timeUnixNano":"1764000001900000000","name":"gen_ai.choice",
+                   "attributes":[{"key":"index","value":{"intValue":"0"}},
+                     {"key":"finish_reason","value":{"stringValue":"stop"}},
+                     {"key":"message","value":{"kvlistValue":{"values":[
+                       {"key":"role","value":{"stringValue":"assistant"}},
+                       {"key":"content","value":{"stringValue":"Why did the span cross the road?"}}]}}}]}
+                ],
+                "status":{"code":"STATUS_CODE_OK"}
+              }]}]
+            }]}
+            """;
+
+        var result = OtlpTestData.Mapper().Map(Parse(json), "project-1");
+
+        var span = Assert.Single(result.Spans);
+        Assert.Equal(("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "00f067aa0ba902b7"),
+            (span.TraceId, span.SpanId, span.ParentSpanId));
+        Assert.Equal(("generation", "client", "ok"), (span.Type, span.Kind, span.Status));
+        Assert.Equal(("gpt-4o", "openai", "web-chat"), (span.Model, span.Provider, span.ServiceName));
+        Assert.Equal(("Tell me a joke", "Why did the span cross the road?"), (span.InputText, span.OutputText));
+        Assert.Equal((24L, 9L, 33L), (span.InputTokens, span.OutputTokens, span.TotalTokens));
+        Assert.Equal(2_000_000_000L, span.EndTimeUnixNano - span.StartTimeUnixNano);
+        Assert.Equal("""{"temperature":0.7}""", span.ParametersJson);
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;

@@ -65,4 +65,19 @@ public sealed class TraceloopMappingTests
         Assert.Equal("""{"args":["What is RAG?"],"kwargs":{}}""", entity.InputText);
         Assert.Equal("\"Retrieval-augmented generation.\"", entity.OutputText);
     }
+
+    [Fact]
+    public void Map_ContentThatIsAPlainJsonArray_StaysText()
+    {
+        var span = SpanWith(
+            A("llm.request.type", "completion"),
+            A("gen_ai.prompt.0.role", "user"),
+            A("gen_ai.prompt.0.content", "[1, 2, 3]"));
+
+        var entity = MapOne(span);
+
+        var message = Assert.Single(Messages(entity.InputMessagesJson));
+        Assert.Equal("[1, 2, 3]", message.Content);
+        Assert.Null(message.Parts);
+    }
 }

@@ -12,10 +12,8 @@ namespace LlmObserve.Core.Ingestion.Otlp.Conventions;
 /// </summary>
 internal static class ConventionMapper
 {
-    public static void Apply(SpanEntity entity, Span span, AttributeBag resource)
+    public static void Apply(SpanEntity entity, Span span, AttributeBag bag, AttributeBag resource)
     {
-        var bag = new AttributeBag(span.Attributes);
-
         // The opt-in details event carries the same attributes as the span would; it only fills gaps.
         var details = GenAiEvents.Details(span.Events);
         var genAi = details is null ? bag : bag.WithFallback(details);
@@ -24,8 +22,9 @@ internal static class ConventionMapper
         ApplyModel(entity, bag, genAi);
         entity.ParametersJson = Serialize(Parameters(bag, genAi));
 
-        var input = InputMessages(bag, details, span);
-        var output = OutputMessages(bag, details, span);
+        var events = new EventContent(span);
+        var input = InputMessages(bag, details, events);
+        var output = OutputMessages(bag, details, events);
         entity.InputMessagesJson = Serialize(input);
         entity.OutputMessagesJson = Serialize(output);
         entity.FinishReasonsJson = Serialize(FinishReasons(bag, genAi, output));
@@ -37,7 +36,8 @@ internal static class ConventionMapper
             ?? bag.FirstString("traceloop.entity.input", "input.value", "gen_ai.tool.call.arguments")
             ?? GenAiConvention.Query(genAi)
             ?? bag.String("reranker.query")
-            ?? MessageJson.RenderInput(input);
+            ?? MessageJson.RenderInput(input)
+            ?? OpenInferenceConvention.EmbeddingText(bag);
         entity.OutputText = (ExplicitMessages(LangfuseConvention.OutputJson(bag), "assistant") is { } explicitOutput
                 ? MessageJson.RenderOutput(explicitOutput)
                 : LangfuseConvention.Output(bag))
@@ -133,15 +133,15 @@ internal static class ConventionMapper
         return parameters;
     }
 
-    private static List<ChatMessage>? InputMessages(AttributeBag bag, AttributeBag? details, Span span)
+    private static List<ChatMessage>? InputMessages(AttributeBag bag, AttributeBag? details, EventContent events)
     {
         var messages = ExplicitMessages(LangfuseConvention.InputJson(bag), "user")
             ?? MoreComplete(
                 OpenInferenceConvention.Messages(bag, OpenInferenceConvention.InputMessagesPrefix, "user"),
                 GenAiConvention.InputMessages(bag))
             ?? (details is null ? null : GenAiConvention.InputMessages(details))
-            ?? GenAiEvents.PerMessage(span.Events).Input
-            ?? GenAiEvents.ContentEvents(span.Events).Input
+            ?? events.PerMessage.Input
+            ?? events.ContentEvents.Input
             ?? TraceloopConvention.Messages(bag, TraceloopConvention.PromptPrefix, "user")
             ?? OpenInferenceConvention.LegacyCompletion(bag, input: true)
             ?? GenAiConvention.LegacyContent(bag, "gen_ai.prompt", "user");
@@ -156,14 +156,14 @@ internal static class ConventionMapper
         return messages;
     }
 
-    private static List<ChatMessage>? OutputMessages(AttributeBag bag, AttributeBag? details, Span span)
+    private static List<ChatMessage>? OutputMessages(AttributeBag bag, AttributeBag? details, EventContent events)
         => ExplicitMessages(LangfuseConvention.OutputJson(bag), "assistant")
             ?? MoreComplete(
                 OpenInferenceConvention.Messages(bag, OpenInferenceConvention.OutputMessagesPrefix, "assistant"),
                 GenAiConvention.OutputMessages(bag))
             ?? (details is null ? null : GenAiConvention.OutputMessages(details))
-            ?? GenAiEvents.PerMessage(span.Events).Output
-            ?? GenAiEvents.ContentEvents(span.Events).Output
+            ?? events.PerMessage.Output
+            ?? events.ContentEvents.Output
             ?? TraceloopConvention.Messages(bag, TraceloopConvention.CompletionPrefix, "assistant")
             ?? OpenInferenceConvention.LegacyCompletion(bag, input: false)
             ?? GenAiConvention.LegacyContent(bag, "gen_ai.completion", "assistant");
@@ -316,4 +316,17 @@ internal static class ConventionMapper
         => value is null or System.Collections.ICollection { Count: 0 }
             ? null
             : JsonSerializer.Serialize(value, value.GetType(), StoreJson.Options);
+
+    /// <summary>Messages carried by span events, read once per span and only when a source asks for them.</summary>
+    private sealed class EventContent(Span span)
+    {
+        private (List<ChatMessage>? Input, List<ChatMessage>? Output)? _perMessage;
+        private (List<ChatMessage>? Input, List<ChatMessage>? Output)? _contentEvents;
+
+        public (List<ChatMessage>? Input, List<ChatMessage>? Output) PerMessage
+            => _perMessage ??= GenAiEvents.PerMessage(span.Events);
+
+        public (List<ChatMessage>? Input, List<ChatMessage>? Output) ContentEvents
+            => _contentEvents ??= GenAiEvents.ContentEvents(span.Events);
+    }
 }

@@ -61,6 +61,16 @@ internal static class OpenInferenceConvention
         return documents.Count == 0 ? null : documents;
     }
 
+    /// <summary>The texts of an embedding span (<c>embedding.embeddings.N.embedding.text</c>), one per line.</summary>
+    public static string? EmbeddingText(AttributeBag bag)
+    {
+        var texts = FlattenedLists.Read(bag, "embedding.embeddings")
+            .Select(item => item.Item.String("embedding.text"))
+            .OfType<string>()
+            .ToList();
+        return texts.Count == 0 ? null : string.Join("\n", texts);
+    }
+
     /// <summary>Tools offered to the model: <c>llm.tools.N.tool.json_schema</c> (OpenAI nested shape, P8).</summary>
     public static List<JsonElement>? ToolDefinitions(AttributeBag bag)
     {

@@ -135,6 +135,7 @@ internal static class TraceloopConvention
         var content = message.String("content");
         var parts = (List<JsonElement>?)null;
         if (content is not null && message.Json("content") is { ValueKind: JsonValueKind.Array } partList
+            && partList.EnumerateArray().All(part => part.ValueKind == JsonValueKind.Object)
             && MessageJson.Read(JsonSerializer.SerializeToElement(new { role = defaultRole, content = partList }),
                 defaultRole) is { } parsed)
         {
