@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text;
 using LlmObserve.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -59,13 +60,29 @@ public sealed class ApiKeyAuthenticator(
 
         if (key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
         {
-            key.LastUsedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            _ = TouchAsync(key.Id, now);
         }
 
         var identity = new ApiKeyIdentity(key.ProjectId, key.Id, key.PublicKey);
         _cache[cacheKey] = new CachedIdentity(identity, now + _cacheLifetime);
         return (identity, null);
+    }
+
+    /// <summary>
+    /// Records when a key was last used, off the request path: it is a hint for people, and a request must never
+    /// wait for (or fail on) a write lock that the span writer holds.
+    /// </summary>
+    private async Task TouchAsync(long keyId, DateTimeOffset now)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, now));
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Best effort: the next use after the cache expires tries again.
+        }
     }
 
     /// <summary>Forgets cached answers, e.g. after a key was revoked.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -105,6 +106,10 @@ public static class StoreJson
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+
+        // Stored JSON is never written into HTML unencoded (pages encode on render), so keep non-ASCII text as
+        // it is instead of inflating every accented letter to a six-byte escape.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string? Serialize<T>(T? value)
