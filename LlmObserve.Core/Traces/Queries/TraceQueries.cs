@@ -105,7 +105,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
                 || (t.StartTimeUnixNano == cursor.StartTimeUnixNano && string.Compare(t.TraceId, cursor.TraceId) > 0));
         }
 
-        return await query.Take(cap).CountAsync(cancellationToken);
+        return await query
+            .OrderBy(t => t.StartTimeUnixNano)
+            .ThenBy(t => t.TraceId)
+            .Take(cap)
+            .CountAsync(cancellationToken);
     }
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
