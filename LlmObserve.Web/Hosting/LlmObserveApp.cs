@@ -1,4 +1,5 @@
 using LlmObserve.Web.Components;
+using LlmObserve.Web.Demo;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Projects;
@@ -29,6 +30,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
+        builder.Services.AddLlmObserveDemo();
         builder.Services.AddProblemDetails();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

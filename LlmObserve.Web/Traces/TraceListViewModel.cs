@@ -35,6 +35,9 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     private string? _nextCursor;
     private string? _projectId;
 
+    // Bumped by every reload, so a count computed against rows that were replaced meanwhile is discarded.
+    private int _loadVersion;
+
     public IReadOnlyList<TraceSummary> Rows => _rows;
 
     public bool HasMore => _nextCursor is not null;
@@ -48,6 +51,7 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     public async Task LoadAsync(TraceListFilters filters, CancellationToken cancellationToken)
     {
         _projectId ??= await queries.FirstProjectIdAsync(cancellationToken);
+        _loadVersion++;
         _filters = filters;
         _rows.Clear();
         _nextCursor = null;
@@ -109,6 +113,7 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
             return false;
         }
 
+        var version = _loadVersion;
         TraceCursor? newest = _rows.Count > 0 ? new TraceCursor(_rows[0].StartTimeUnixNano, _rows[0].TraceId) : null;
         var count = await queries.CountNewerAsync(
             _projectId,
@@ -116,6 +121,11 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
             newest,
             MaxCountedNewTraces,
             cancellationToken);
+        if (version != _loadVersion)
+        {
+            return false;
+        }
+
         var changed = count != NewTraceCount;
         NewTraceCount = count;
         return changed;

@@ -53,35 +53,41 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             .OrderByDescending(t => t.StartTimeUnixNano)
             .ThenByDescending(t => t.TraceId)
             .Take(limit + 1)
-            .Select(t => new SummaryRow(
-                t.TraceId,
-                t.Name,
-                t.SessionId,
-                t.UserId,
-                t.Environment,
-                t.Release,
-                t.Version,
-                t.TagsJson,
-                t.StartTimeUnixNano,
-                t.EndTimeUnixNano,
-                t.LatencyMs,
-                t.Status,
-                t.InputText!.Substring(0, PreviewChars),
-                t.OutputText!.Substring(0, PreviewChars),
-                t.Models,
-                t.InputTokens,
-                t.OutputTokens,
-                t.CachedTokens,
-                t.ReasoningTokens,
-                t.TotalTokens,
-                t.Cost,
-                t.SpanCount,
-                t.ErrorCount,
-                t.RootMissing))
+            .Select(t => new TraceSummary
+            {
+                TraceId = t.TraceId,
+                Name = t.Name,
+                SessionId = t.SessionId,
+                UserId = t.UserId,
+                Environment = t.Environment,
+                Release = t.Release,
+                Version = t.Version,
+                Tags = DecodeTags(t.TagsJson),
+                StartTime = UnixNanos.ToDateTimeOffset(t.StartTimeUnixNano),
+                EndTime = UnixNanos.ToDateTimeOffset(t.EndTimeUnixNano),
+                StartTimeUnixNano = t.StartTimeUnixNano,
+                LatencyMs = t.LatencyMs,
+                Status = t.Status,
+
+                // Cut in SQL, so a list page never loads whole prompts.
+                InputPreview = t.InputText!.Substring(0, PreviewChars),
+                OutputPreview = t.OutputText!.Substring(0, PreviewChars),
+                Models = SplitModels(t.Models),
+                Tokens = new TokenTotals(
+                    t.InputTokens,
+                    t.OutputTokens,
+                    t.CachedTokens,
+                    t.ReasoningTokens,
+                    t.TotalTokens),
+                Cost = t.Cost,
+                SpanCount = t.SpanCount,
+                ErrorCount = t.ErrorCount,
+                RootMissing = t.RootMissing,
+            })
             .ToListAsync(cancellationToken);
 
         var hasMore = rows.Count > limit;
-        var page = rows.Take(limit).Select(ToSummary).ToList();
+        var page = rows.Take(limit).ToList();
         var next = hasMore ? new TraceCursor(page[^1].StartTimeUnixNano, page[^1].TraceId).Encode() : null;
         return new TracePage(page, next);
     }
@@ -105,7 +111,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
                 || (t.StartTimeUnixNano == cursor.StartTimeUnixNano && string.Compare(t.TraceId, cursor.TraceId) > 0));
         }
 
-        return await query.Take(cap).CountAsync(cancellationToken);
+        return await query
+            .OrderBy(t => t.StartTimeUnixNano)
+            .ThenBy(t => t.TraceId)
+            .Take(cap)
+            .CountAsync(cancellationToken);
     }
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
@@ -155,7 +165,7 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             Environment = trace.Environment,
             Release = trace.Release,
             Version = trace.Version,
-            Tags = ColumnJson.Decode<string[]>(trace.TagsJson) ?? [],
+            Tags = DecodeTags(trace.TagsJson),
             Metadata = ColumnJson.DecodeElement(trace.MetadataJson),
             StartTime = UnixNanos.ToDateTimeOffset(trace.StartTimeUnixNano),
             EndTime = UnixNanos.ToDateTimeOffset(trace.EndTimeUnixNano),
@@ -277,40 +287,12 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             .Replace("%", @"\%", StringComparison.Ordinal)
             .Replace("_", @"\_", StringComparison.Ordinal);
 
+    private static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
+
     private static string[] SplitModels(string? models)
         => string.IsNullOrEmpty(models)
             ? []
             : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static TraceSummary ToSummary(SummaryRow row) => new()
-    {
-        TraceId = row.TraceId,
-        Name = row.Name,
-        SessionId = row.SessionId,
-        UserId = row.UserId,
-        Environment = row.Environment,
-        Release = row.Release,
-        Version = row.Version,
-        Tags = ColumnJson.Decode<string[]>(row.TagsJson) ?? [],
-        StartTime = UnixNanos.ToDateTimeOffset(row.StartTimeUnixNano),
-        EndTime = UnixNanos.ToDateTimeOffset(row.EndTimeUnixNano),
-        StartTimeUnixNano = row.StartTimeUnixNano,
-        LatencyMs = row.LatencyMs,
-        Status = row.Status,
-        InputPreview = row.InputPreview,
-        OutputPreview = row.OutputPreview,
-        Models = SplitModels(row.Models),
-        Tokens = new TokenTotals(
-            row.InputTokens,
-            row.OutputTokens,
-            row.CachedTokens,
-            row.ReasoningTokens,
-            row.TotalTokens),
-        Cost = row.Cost,
-        SpanCount = row.SpanCount,
-        ErrorCount = row.ErrorCount,
-        RootMissing = row.RootMissing,
-    };
 
     private static SpanDetail ToDetail(SpanEntity span, HashSet<string> spanIdsOfTrace) => new()
     {
@@ -370,30 +352,4 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         Links = ColumnJson.Decode<SpanLinkRecord[]>(span.LinksJson) ?? [],
         Truncations = ColumnJson.Decode<TruncationNote[]>(span.TruncationsJson) ?? [],
     };
-
-    private sealed record SummaryRow(
-        string TraceId,
-        string? Name,
-        string? SessionId,
-        string? UserId,
-        string? Environment,
-        string? Release,
-        string? Version,
-        string? TagsJson,
-        long StartTimeUnixNano,
-        long EndTimeUnixNano,
-        double LatencyMs,
-        string Status,
-        string? InputPreview,
-        string? OutputPreview,
-        string? Models,
-        long InputTokens,
-        long OutputTokens,
-        long CachedTokens,
-        long ReasoningTokens,
-        long TotalTokens,
-        double? Cost,
-        int SpanCount,
-        int ErrorCount,
-        bool RootMissing);
 }
