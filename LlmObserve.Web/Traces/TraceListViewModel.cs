@@ -31,6 +31,8 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     private static readonly TimeSpan _liveRefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly List<TraceSummary> _rows = [];
+    private readonly Lock _changedGate = new();
+    private HashSet<string> _changedTraceIds = new(StringComparer.Ordinal);
     private TraceListFilters _filters = TraceListFilters.None;
     private string? _nextCursor;
     private string? _projectId;
@@ -97,6 +99,11 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         {
             if (_projectId is not null && string.Equals(change.ProjectId, _projectId, StringComparison.Ordinal))
             {
+                lock (_changedGate)
+                {
+                    _changedTraceIds.UnionWith(change.TraceIds);
+                }
+
                 throttler.Signal();
             }
 
@@ -105,13 +112,18 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         return new WatchHandle(subscription, throttler);
     }
 
-    /// <summary>Counts the traces that arrived since the first page was loaded; true when the count changed.</summary>
+    /// <summary>
+    /// Counts the traces that arrived since the first page was loaded, and refreshes in place the shown rows whose
+    /// traces received spans (a trace often arrives child spans first); true when anything shown changed.
+    /// </summary>
     public async Task<bool> RefreshNewTraceCountAsync(CancellationToken cancellationToken)
     {
         if (_projectId is null)
         {
             return false;
         }
+
+        var rowsChanged = await RefreshChangedRowsAsync(cancellationToken);
 
         var version = _loadVersion;
         TraceCursor? newest = _rows.Count > 0 ? new TraceCursor(_rows[0].StartTimeUnixNano, _rows[0].TraceId) : null;
@@ -128,7 +140,47 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
 
         var changed = count != NewTraceCount;
         NewTraceCount = count;
-        return changed;
+        return changed || rowsChanged;
+    }
+
+    private async Task<bool> RefreshChangedRowsAsync(CancellationToken cancellationToken)
+    {
+        HashSet<string> changed;
+        lock (_changedGate)
+        {
+            changed = _changedTraceIds;
+            _changedTraceIds = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var shown = _rows.Where(r => changed.Contains(r.TraceId)).Select(r => r.TraceId).ToList();
+        if (shown.Count == 0)
+        {
+            return false;
+        }
+
+        var version = _loadVersion;
+        var fresh = await queries.ListAsync(
+            _projectId!,
+            new TraceFilter { TraceIds = shown },
+            after: null,
+            shown.Count,
+            cancellationToken);
+        if (version != _loadVersion)
+        {
+            return false;
+        }
+
+        // Rows keep their place even if an early span moved the trace start: the reader's view never reorders.
+        var byId = fresh.Data.ToDictionary(r => r.TraceId, StringComparer.Ordinal);
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            if (byId.TryGetValue(_rows[i].TraceId, out var row))
+            {
+                _rows[i] = row;
+            }
+        }
+
+        return true;
     }
 
     private sealed class WatchHandle(IDisposable subscription, CallbackThrottler throttler) : IDisposable

@@ -43,5 +43,8 @@ public sealed record TraceFilter
     /// <summary>Text that the trace input or output contains, case-insensitive for ASCII.</summary>
     public string? Search { get; init; }
 
+    /// <summary>Only these traces; used to refresh rows already on screen.</summary>
+    public IReadOnlyCollection<string>? TraceIds { get; init; }
+
     public static TraceFilter None { get; } = new();
 }

@@ -196,6 +196,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
     {
         var query = db.Traces.AsNoTracking().Where(t => t.ProjectId == projectId);
 
+        if (filter.TraceIds is { } traceIds)
+        {
+            query = query.Where(t => traceIds.Contains(t.TraceId));
+        }
+
         if (filter.From is { } from)
         {
             var fromNanos = UnixNanos.FromDateTimeOffset(from);
