@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
@@ -32,7 +31,7 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(Utf8Repair.Repair(body));
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
@@ -582,20 +581,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         return !allowNegative && number < 0 ? throw new NativeItemException(path, "must not be negative.") : number;
     }
 
-    /// <summary>Reads a string even when it holds an unpaired surrogate escape, replacing that with U+FFFD.</summary>
-    private static string SafeString(JsonElement value)
-    {
-        try
-        {
-            return Utf8Repair.RepairSurrogates(value.GetString() ?? string.Empty);
-        }
-        catch (InvalidOperationException)
-        {
-            var raw = value.GetRawText();
-            var unescaped = Regex.Unescape(raw[1..^1]);
-            return Utf8Repair.RepairSurrogates(unescaped);
-        }
-    }
+    /// <summary>Reads a string even when it holds invalid UTF-8 or an unpaired surrogate escape (as U+FFFD).</summary>
+    private static string SafeString(JsonElement value) => JsonText.GetString(value) ?? string.Empty;
 
     private static string? Limit(string? text, int maxChars) => LimitNoted(text, "field", maxChars, null);
 

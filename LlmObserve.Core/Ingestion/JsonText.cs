@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace LlmObserve.Core.Ingestion.Otlp;
+namespace LlmObserve.Core.Ingestion;
 
 /// <summary>
 /// Lenient decoding of JSON string values. System.Text.Json refuses (throws on) invalid UTF-8 and
