@@ -1,4 +1,5 @@
 using LlmObserve.Web.Hosting;
+using Microsoft.Extensions.Options;
 
 if (args.Length > 0 && args[0] == "healthcheck")
 {
@@ -6,6 +7,20 @@ if (args.Length > 0 && args[0] == "healthcheck")
     return await HealthCheckCommand.RunAsync(args[1..]);
 }
 
-var app = LlmObserveApp.Build(args);
-await app.RunAsync();
-return 0;
+try
+{
+    var app = LlmObserveApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // Every configuration fault at once, without a stack trace: the operator has settings to fix, not code.
+    await Console.Error.WriteLineAsync("LlmObserve cannot start: the configuration is invalid.");
+    foreach (var failure in ex.Failures)
+    {
+        await Console.Error.WriteLineAsync("  - " + failure);
+    }
+
+    return 2;
+}

@@ -90,6 +90,11 @@ public sealed class ApiKeyAuthenticator(
 
     private static (string? PublicKey, string? Secret, ApiKeyFailure? Failure) Parse(string header)
     {
+        if (header.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null, new ApiKeyFailure("Empty bearer token: send the project's secret key."));
+        }
+
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var secret = header["Bearer ".Length..].Trim();

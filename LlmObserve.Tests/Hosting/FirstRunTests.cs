@@ -24,6 +24,7 @@ public sealed partial class FirstRunTests
             var setup = await anonymous.GetStringAsync(new Uri("setup", UriKind.Relative));
             secret = SecretKeyPattern().Match(setup).Value;
             Assert.StartsWith("sk-lo-", secret, StringComparison.Ordinal);
+            Assert.Contains($"OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Bearer%20{secret}", setup, StringComparison.Ordinal);
 
             anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
             var ingest = await anonymous.PostAsync(

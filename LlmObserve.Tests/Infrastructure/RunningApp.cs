@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using LlmObserve.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -116,13 +115,7 @@ public sealed class RunningApp : IAsyncDisposable
 
         _app = LlmObserveApp.Build(
             ["--urls", "http://127.0.0.1:0"],
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(values);
-
-                // Outside Development the app serves published assets; tests run from the build output instead.
-                builder.WebHost.UseStaticWebAssets();
-            });
+            builder => builder.Configuration.AddInMemoryCollection(values));
         await _app.StartAsync();
 
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;

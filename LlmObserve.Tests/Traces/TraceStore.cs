@@ -3,7 +3,6 @@ using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

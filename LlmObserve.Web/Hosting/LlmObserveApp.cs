@@ -20,6 +20,9 @@ public static class LlmObserveApp
             Args = args,
             ApplicationName = typeof(LlmObserveApp).Assembly.GetName().Name,
         });
+
+        // Serves the component library's assets when run from build output (dotnet run); a no-op when published.
+        builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
         builder.Services.AddLlmObserveOptions(builder.Configuration);
@@ -31,12 +34,13 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveDemo();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
 
+        app.UseLlmObserveErrors();
         app.UseLlmObserveStore();
         app.UseLlmObserveProjects();
         app.UseStaticFiles();

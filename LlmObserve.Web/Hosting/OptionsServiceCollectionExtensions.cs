@@ -21,6 +21,8 @@ internal static class OptionsServiceCollectionExtensions
 /// <summary>Checks every setting at start and reports all faults at once.</summary>
 internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOptions>
 {
+    private const int MinSecretLength = 16;
+
     public ValidateOptionsResult Validate(string? name, LlmObserveOptions options)
     {
         var errors = new List<string>();
@@ -67,6 +69,11 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         if (string.IsNullOrEmpty(init.PublicKey) != string.IsNullOrEmpty(init.SecretKey))
         {
             errors.Add("LlmObserve:Init:PublicKey and LlmObserve:Init:SecretKey must be set together.");
+        }
+
+        if (!string.IsNullOrEmpty(init.SecretKey) && init.SecretKey.Length < MinSecretLength)
+        {
+            errors.Add($"LlmObserve:Init:SecretKey must be at least {MinSecretLength} characters; use a random one.");
         }
 
         if (options.Demo.HistoryDays < 0 || options.Demo.HistoryTracesPerHour < 0 || options.Demo.LiveIntervalSeconds <= 0)

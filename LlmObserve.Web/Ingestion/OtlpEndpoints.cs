@@ -79,12 +79,13 @@ internal static class OtlpEndpoints
         }
 
         var response = new ExportTraceServiceResponse();
-        if (mapped.RejectedSpans > 0)
+        // Warnings about kept spans (dropped implausible values) travel with rejected_spans = 0, as OTLP allows.
+        if (mapped.RejectedSpans > 0 || mapped.ErrorMessage is not null)
         {
             response.PartialSuccess = new ExportTracePartialSuccess
             {
                 RejectedSpans = mapped.RejectedSpans,
-                ErrorMessage = string.Join("; ", mapped.Errors.Take(20)),
+                ErrorMessage = mapped.ErrorMessage ?? string.Empty,
             };
         }
 

@@ -67,7 +67,7 @@ internal static class RequestBodyReader
                     buffer.Advance(read);
                     if (buffer.WrittenCount > limit)
                     {
-                        return (default, TooLarge(buffer.WrittenCount, limit, atLeast: true));
+                        return (default, TooLarge(limit, limit, atLeast: true));
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,6 +26,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
     {
         "thumbs", "rating", "comment", "retry", "rephrase", "escalate", "abandon", "copy",
     };
+
+    private static readonly DateTimeOffset _latestTime = new(2262, 4, 11, 0, 0, 0, TimeSpan.Zero);
 
     public NativeReadResult Read(ReadOnlyMemory<byte> body, string projectId)
     {
@@ -133,7 +136,7 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         }
 
         var start = OptionalTime(trace, "startTime", path)
-            ?? (spans.Count > 0 ? spans.Min(s => s.StartTimeUnixNano) : ToUnixNano(now));
+            ?? (spans.Count > 0 ? spans.Min(s => s.StartTimeUnixNano) : UnixNanos.FromDateTimeOffset(now));
         var end = OptionalTime(trace, "endTime", path)
             ?? (spans.Count > 0 ? spans.Max(s => s.EndTimeUnixNano) : start);
 
@@ -148,7 +151,7 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         root.Release = OptionalString(trace, "release", path);
         root.Version = OptionalString(trace, "version", path);
         root.TagsJson = OptionalTags(trace, path);
-        root.MetadataJson = OptionalObjectJson(trace, "metadata", path);
+        root.MetadataJson = OptionalObjectJson(trace, "metadata", path, root, context);
         ApplyContent(root, trace, path, context);
 
         context.Spans.Add(root);
@@ -168,7 +171,7 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
 
         var span = NewSpan(context, traceId, spanId, name, type);
         span.ParentSpanId = OptionalHexId(element, "parentId", 16, path) ?? rootSpanId;
-        var start = OptionalTime(element, "startTime", path) ?? ToUnixNano(context.Now);
+        var start = OptionalTime(element, "startTime", path) ?? UnixNanos.FromDateTimeOffset(context.Now);
         var end = OptionalTime(element, "endTime", path) ?? start;
         span.StartTimeUnixNano = start;
         span.EndTimeUnixNano = Math.Max(start, end);
@@ -177,9 +180,9 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         span.Model = OptionalString(element, "model", path);
         span.RequestModel = span.Model;
         span.Provider = OptionalString(element, "provider", path)?.ToLowerInvariant();
-        span.ParametersJson = OptionalObjectJson(element, "parameters", path);
-        span.MetadataJson = OptionalObjectJson(element, "metadata", path);
-        span.AttributesJson = OptionalObjectJson(element, "attributes", path);
+        span.ParametersJson = OptionalObjectJson(element, "parameters", path, span, context);
+        span.MetadataJson = OptionalObjectJson(element, "metadata", path, span, context);
+        span.AttributesJson = OptionalObjectJson(element, "attributes", path, span, context);
         span.TagsJson = OptionalTags(element, path);
         ApplyContent(span, element, path, context);
         ApplyDocuments(span, element, path, context);
@@ -190,6 +193,12 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         {
             span.Cost = FiniteNumber(cost, $"{path}.cost", allowNegative: false);
             span.CostReported = true;
+        }
+
+        // A native client can fix its request, so implausible numbers reject the span rather than being dropped.
+        if (SpanPlausibility.Apply(span) is [var problem, ..])
+        {
+            throw new NativeItemException(path, problem + "; send real values.");
         }
 
         return span;
@@ -262,12 +271,12 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         Name = name,
         Type = type,
         Status = SpanStatus.Unset,
-        IngestedAtUnixNano = ToUnixNano(context.Now),
+        IngestedAtUnixNano = UnixNanos.FromDateTimeOffset(context.Now),
     };
 
     private static void ApplyContent(SpanEntity span, JsonElement element, string path, ReadContext context)
     {
-        var truncations = new List<TruncationNote>();
+        var truncations = StoreJson.Deserialize<List<TruncationNote>>(span.TruncationsJson) ?? [];
         if (element.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null)
         {
             var (text, messages) = ReadContent(input, $"{path}.input", preferLastUser: true);
@@ -540,7 +549,15 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
             throw new NativeItemException($"{path}.{name}", $"'{Shorten(text)}' is not an ISO-8601 time.");
         }
 
-        return ToUnixNano(time);
+        // Times are stored as signed 64-bit nanoseconds since 1970, which end in April 2262.
+        if (time < DateTimeOffset.UnixEpoch || time >= _latestTime)
+        {
+            throw new NativeItemException(
+                $"{path}.{name}",
+                $"'{Shorten(text)}' is outside the storable range 1970-01-01 to 2262-04-11.");
+        }
+
+        return UnixNanos.FromDateTimeOffset(time);
     }
 
     private static string? OptionalTags(JsonElement element, string path)
@@ -559,16 +576,75 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         return list.Count == 0 ? null : StoreJson.Serialize(list);
     }
 
-    private static string? OptionalObjectJson(JsonElement element, string name, string path)
+    private static string? OptionalObjectJson(
+        JsonElement element,
+        string name,
+        string path,
+        SpanEntity span,
+        ReadContext context)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Object
-            ? value.GetRawText()
-            : throw new NativeItemException($"{path}.{name}", "must be a JSON object.");
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new NativeItemException($"{path}.{name}", "must be a JSON object.");
+        }
+
+        var notes = StoreJson.Deserialize<List<TruncationNote>>(span.TruncationsJson) ?? [];
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = StoreJson.Options.Encoder }))
+        {
+            WriteLimited(writer, value, name, context.Options.MaxAttributeChars, notes);
+        }
+
+        if (notes.Count > 0)
+        {
+            span.TruncationsJson = StoreJson.Serialize(notes);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Copies JSON, cutting each string value longer than the attribute limit with a visible marker.</summary>
+    private static void WriteLimited(
+        Utf8JsonWriter writer,
+        JsonElement value,
+        string field,
+        int maxChars,
+        List<TruncationNote> notes)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteLimited(writer, property.Value, $"{field}.{property.Name}", maxChars, notes);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    WriteLimited(writer, item, $"{field}[{index++}]", maxChars, notes);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(LimitNoted(SafeString(value), field, maxChars, notes));
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
     }
 
     private static double FiniteNumber(JsonElement value, string path, bool allowNegative)
@@ -607,8 +683,6 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(traceId + ":root")).AsSpan(0, 8));
 
     private static string NewHexId(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
-
-    private static long ToUnixNano(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

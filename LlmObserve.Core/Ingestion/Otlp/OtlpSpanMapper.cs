@@ -35,7 +35,7 @@ public sealed class OtlpSpanMapper
     /// <summary>Maps every span of the request for the given project.</summary>
     public OtlpMapResult Map(ExportTraceServiceRequest request, string projectId)
     {
-        var ingestedAt = UnixNanos(_timeProvider.GetUtcNow());
+        var ingestedAt = UnixNanos.FromDateTimeOffset(_timeProvider.GetUtcNow());
         var spans = new List<SpanEntity>();
         var errors = new ErrorList();
         var rejected = 0;
@@ -111,6 +111,11 @@ public sealed class OtlpSpanMapper
             errors.Add(() => $"{Describe(location, span)}: kept without convention mapping ({ex.Message})");
         }
 
+        foreach (var problem in SpanPlausibility.Apply(entity))
+        {
+            errors.Add(() => $"{Describe(location, span)}: {problem}");
+        }
+
         entity.AttributesJson = AnyValueJson.ObjectText(span.Attributes, limiter, "AttributesJson");
         entity.ResourceAttributesJson = resource.AttributesJson;
         entity.EventsJson = EventsJson(span, limiter);
@@ -171,7 +176,6 @@ public sealed class OtlpSpanMapper
     // Times past the year 2262 do not fit a signed 64-bit nanosecond count; they are treated as missing.
     private static long ToSigned(ulong nanos) => nanos > long.MaxValue ? 0 : (long)nanos;
 
-    private static long UnixNanos(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
 
     private static string? Kind(Span.Types.SpanKind kind) => kind switch
     {

@@ -37,13 +37,3 @@ internal static class ColumnJson
         }
     }
 }
-
-/// <summary>OTLP keeps time as nanoseconds since 1970; .NET times have 100 ns ticks.</summary>
-public static class UnixNanos
-{
-    public static DateTimeOffset ToDateTimeOffset(long unixNanos)
-        => DateTimeOffset.UnixEpoch.AddTicks(unixNanos / TimeSpan.NanosecondsPerTick);
-
-    public static long FromDateTimeOffset(DateTimeOffset time)
-        => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * TimeSpan.NanosecondsPerTick;
-}

@@ -287,6 +287,52 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
         Assert.Equal(1, await CountSpansAsync(traceId));
     }
 
+    [Fact]
+    public async Task OverflowingTokenCounts_AreDroppedWithAWarning_AndNeverFailOtherRequests()
+    {
+        var traceId = OtlpRequests.NewTraceId();
+        var spans = Enumerable.Range(0, 2).Select(i =>
+        {
+            var span = OtlpRequests.Span(traceId, OtlpRequests.NewSpanId(), $"overflow-{i}")
+                .WithAttribute("gen_ai.operation.name", "chat");
+            span.Attributes.Add(new KeyValue
+            {
+                Key = "gen_ai.usage.input_tokens",
+                Value = new AnyValue { IntValue = long.MaxValue },
+            });
+            return span;
+        }).ToArray();
+        var neighbours = Enumerable.Range(0, 10).Select(_ => OtlpRequests.NewTraceId()).ToList();
+
+        var responses = await Task.WhenAll(
+            neighbours.Select(id => PostAsync(
+                OtlpRequests.Request(OtlpRequests.Span(id, OtlpRequests.NewSpanId(), "neighbour")).ToByteArray(),
+                "application/x-protobuf"))
+            .Append(PostAsync(OtlpRequests.Request(spans).ToByteArray(), "application/x-protobuf")));
+        var answer = ExportTraceServiceResponse.Parser.ParseFrom(await responses[^1].Content.ReadAsByteArrayAsync());
+        var trace = await TraceApi.WaitForTraceAsync(_client, traceId, 2);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(0, answer.PartialSuccess.RejectedSpans);
+        Assert.Contains("input token count", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.All(trace.Spans, s => Assert.Null(s.Usage.Input));
+        foreach (var id in neighbours)
+        {
+            Assert.Equal(1, await CountSpansAsync(id));
+        }
+    }
+
+    [Fact]
+    public async Task UnknownPage_Is404WithAPageThatSaysSo()
+    {
+        using var anonymous = _app.CreateClient(authenticated: false);
+
+        var response = await anonymous.GetAsync(new Uri("no/such/page", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Nothing here", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> SendValidTraceAsync()
     {
         var traceId = OtlpRequests.NewTraceId();

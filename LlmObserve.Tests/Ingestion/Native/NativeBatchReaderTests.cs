@@ -140,4 +140,39 @@ public sealed class NativeBatchReaderTests
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
         Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_ImplausibleTokensCostsAndTimes_RejectTheSpanOrTraceByPath()
+    {
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[
+          {"name":"huge-usage","usage":{"input":9223372036854775807}},
+          {"name":"huge-cost","cost":1e308},
+          {"name":"far-future","startTime":"9999-12-31T23:59:59Z"},
+          {"name":"fine","usage":{"input":12}}]}]}
+        """;
+
+        var result = Read(json);
+
+        Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[0]" && e.Message.Contains("input token count"));
+        Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[1]" && e.Message.Contains("cost"));
+        Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[2].startTime" && e.Message.Contains("2262"));
+        Assert.Equal(["fine", "trace"], result.Batch.Spans.Select(s => s.Name).Order());
+    }
+
+    [Fact]
+    public void Read_LongAttributeValues_AreCutWithMarkerAndNoted()
+    {
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[{"name":"s","attributes":{"big":"{{{new string('a', 300)}}}",
+          "nested":{"list":["short"]} } } ] } ] }
+        """;
+        var reader = new NativeBatchReader(new IngestionOptions { MaxAttributeChars = 100 }, TimeProvider.System);
+
+        var span = reader.Read(Encoding.UTF8.GetBytes(json), "proj-1").Batch.Spans.Single(s => s.Name == "s");
+
+        Assert.Contains("…[truncated, 300 chars]", span.AttributesJson, StringComparison.Ordinal);
+        Assert.Contains("\"nested\":{\"list\":[\"short\"]}", span.AttributesJson, StringComparison.Ordinal);
+        Assert.Equal("""[{"field":"attributes.big","originalLength":300}]""", span.TruncationsJson);
+    }
 }

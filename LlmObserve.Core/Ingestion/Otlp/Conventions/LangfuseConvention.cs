@@ -117,7 +117,7 @@ internal static partial class LangfuseConvention
         var trimmed = ExtraFractionDigits().Replace(text, "$1");
         return DateTimeOffset.TryParse(
             trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? (time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100
+            ? UnixNanos.FromDateTimeOffset(time)
             : null;
     }
 
