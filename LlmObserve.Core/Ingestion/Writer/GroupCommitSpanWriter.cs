@@ -72,7 +72,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Counters since creation; <see cref="GroupCommitStatistics.TransactionsCommitted"/> shows the sharing.</summary>
+    /// <summary>Counters since creation; fewer transactions than batches shows commits being shared.</summary>
     public GroupCommitStatistics Statistics => new(
         Interlocked.Read(ref _transactionsCommitted),
         Interlocked.Read(ref _transactionsFailed),
@@ -243,7 +243,10 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
         Interlocked.Increment(ref _batchesRejected);
         if (!Volatile.Read(ref _stopping) && Interlocked.Exchange(ref _saturationLogged, 1) == 0)
         {
-            _logger.Saturated(Interlocked.Read(ref _queuedItems), _ingestion.MaxQueuedSpans, _ingestion.RetryAfterSeconds);
+            _logger.Saturated(
+                Interlocked.Read(ref _queuedItems),
+                _ingestion.MaxQueuedSpans,
+                _ingestion.RetryAfterSeconds);
         }
 
         return new IngestionSaturatedException(_ingestion.RetryAfterSeconds);
@@ -415,7 +418,12 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
             pending.Completion.TrySetResult(new IngestResult(pending.Written, pending.AlreadyStored));
         }
 
-        _logger.Committed(group.Count, written, alreadyStored, traceCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _logger.Committed(
+            group.Count,
+            written,
+            alreadyStored,
+            traceCount,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         var at = _time.GetUtcNow();
         foreach (var (projectId, traceIds) in touched)

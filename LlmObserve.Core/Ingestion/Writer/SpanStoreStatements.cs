@@ -36,7 +36,8 @@ internal sealed class SpanStoreStatements : IDisposable
         _spanProject = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.ProjectIdColumn, null));
         _spanValues =
         [
-            .. SpanRowBinding.Columns.Select(c => _insertSpan.Parameters.Add(new SqliteParameter("$" + c.Column, null))),
+            .. SpanRowBinding.Columns.Select(
+                c => _insertSpan.Parameters.Add(new SqliteParameter("$" + c.Column, null))),
         ];
         _spanIngestedAt = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.IngestedAtColumn, null));
 
