@@ -10,19 +10,21 @@ internal sealed record BenchArguments(
     int BatchTraces,
     string Synchronous,
     int RawSpansPerTransaction,
-    IReadOnlySet<string> Phases)
+    IReadOnlySet<string> Phases,
+    bool StandInEndpoint)
 {
     public static BenchArguments Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 throw new ArgumentException($"Expected an option, got '{args[i]}'.");
             }
 
-            values[args[i][2..]] = args[i + 1];
+            var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            values[args[i][2..]] = hasValue ? args[++i] : "true";
         }
 
         int Int(string name, int fallback)
@@ -35,6 +37,7 @@ internal sealed record BenchArguments(
             BatchTraces: Math.Clamp(Int("batch-traces", 10), 1, 1000),
             Synchronous: values.GetValueOrDefault("synchronous", "FULL").ToUpperInvariant(),
             RawSpansPerTransaction: Math.Clamp(Int("raw-tx", 5_000), 6, 1_000_000),
-            Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet());
+            Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet(),
+            StandInEndpoint: values.ContainsKey("stand-in-endpoint"));
     }
 }

@@ -19,7 +19,7 @@ internal static class IngestBenchmark
     private const string ProjectSecretKey = "sk-lo-bench-0123456789abcdef";
     private const int MaxInFlight = 256;
 
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync(BenchArguments options)
     {
@@ -86,7 +86,7 @@ internal static class IngestBenchmark
         double rawRate,
         ResultTable table)
     {
-        await using var app = await StartAppAsync(dataDirectory, options);
+        await using var app = await StartAppAsync(dataDirectory, options, standIn: false);
         var writer = app.Services.GetRequiredService<ISpanWriter>();
         var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
         var workload = new TraceWorkload(2, baseTime);
@@ -116,8 +116,9 @@ internal static class IngestBenchmark
         double rawRate,
         ResultTable table)
     {
-        await using var app = await StartAppAsync(dataDirectory, options);
+        await using var app = await StartAppAsync(dataDirectory, options, options.StandInEndpoint);
         var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
+        var via = options.StandInEndpoint ? "OTLP/HTTP to bench stand-in" : "OTLP/HTTP protobuf";
         using var client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = MaxInFlight,
@@ -150,11 +151,11 @@ internal static class IngestBenchmark
             TimeSpan.FromSeconds(options.Seconds),
             options.Traces);
         var after = statistics.Statistics;
-        table.Add("(b) OTLP/HTTP protobuf, full speed", full, rawRate, SpansPerTransaction(before, after));
+        table.Add($"(b) {via}, full speed", full, rawRate, SpansPerTransaction(before, after));
 
         var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
         var end = statistics.Statistics;
-        table.Add("(c) OTLP/HTTP protobuf, half load (paced)", half, rawRate, SpansPerTransaction(after, end));
+        table.Add($"(c) {via}, half load (paced)", half, rawRate, SpansPerTransaction(after, end));
     }
 
     private static Task<LoadResult> RunPacedAsync(
@@ -174,7 +175,10 @@ internal static class IngestBenchmark
             MaxInFlight);
     }
 
-    private static async Task<WebApplication> StartAppAsync(string dataDirectory, BenchArguments options)
+    private static async Task<WebApplication> StartAppAsync(
+        string dataDirectory,
+        BenchArguments options,
+        bool standIn)
     {
         var app = LlmObserveApp.Build(
         [
@@ -186,7 +190,14 @@ internal static class IngestBenchmark
             "--LlmObserve:Init:SecretKey", ProjectSecretKey,
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
-        ]);
+        ],
+        builder =>
+        {
+            if (standIn)
+            {
+                StandInOtlpEndpoint.Register(builder, ProjectSecretKey);
+            }
+        });
         await app.StartAsync();
         return app;
     }
@@ -215,7 +226,10 @@ internal static class IngestBenchmark
     {
         private readonly List<string[]> _rows =
         [
-            ["phase", "spans/s", "x raw", "ack p50 ms", "ack p99 ms", "spans/tx", "refused", "failed"],
+            [
+                "phase", "spans/s", "x raw", "ack p50 ms", "ack p99 ms", "spans/tx", "refused", "failed",
+                "GC 0/1/2 (pause)",
+            ],
         ];
 
         private readonly List<string> _notes = [];
@@ -233,11 +247,12 @@ internal static class IngestBenchmark
                 spansPerTx is null ? "-" : spansPerTx.Value.ToString("N0", CultureInfo.InvariantCulture),
                 result.Refused.ToString(CultureInfo.InvariantCulture),
                 result.Failed.ToString(CultureInfo.InvariantCulture),
+                result.Gc?.ToString() ?? "-",
             ]);
 
         public void Skip(string phase, string reason)
         {
-            _rows.Add([phase, "skipped", "-", "-", "-", "-", "-", "-"]);
+            _rows.Add([phase, "skipped", "-", "-", "-", "-", "-", "-", "-"]);
             _notes.Add($"{phase}: {reason}");
         }
 

@@ -29,21 +29,32 @@ internal sealed class OtlpHttpTarget(HttpClient client, TraceWorkload workload, 
 {
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
 
-    public object Prepare(TraceWorkload.TraceSlice slice) => workload.ToOtlpProtobuf(slice);
+    public object Prepare(TraceWorkload.TraceSlice slice) => workload.ToPooledOtlpProtobuf(slice);
 
-    public Task<SendOutcome> SendAsync(object prepared, CancellationToken cancellationToken)
-        => SendAsync((byte[])prepared, cancellationToken);
+    public async Task<SendOutcome> SendAsync(object prepared, CancellationToken cancellationToken)
+    {
+        var (buffer, length) = ((byte[], int))prepared;
+        try
+        {
+            return await SendAsync(buffer, length, cancellationToken);
+        }
+        finally
+        {
+            TraceWorkload.Return(buffer);
+        }
+    }
 
     /// <summary>Sends one request and gives its HTTP status, for the probe before the measured phases.</summary>
     public async Task<HttpStatusCode> ProbeAsync(TraceWorkload.TraceSlice slice, CancellationToken cancellationToken)
     {
-        using var response = await PostAsync(workload.ToOtlpProtobuf(slice), cancellationToken);
+        var body = workload.ToOtlpProtobuf(slice);
+        using var response = await PostAsync(body, body.Length, cancellationToken);
         return response.StatusCode;
     }
 
-    private async Task<SendOutcome> SendAsync(byte[] body, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendAsync(byte[] body, int length, CancellationToken cancellationToken)
     {
-        using var response = await PostAsync(body, cancellationToken);
+        using var response = await PostAsync(body, length, cancellationToken);
         return response.StatusCode switch
         {
             HttpStatusCode.OK => SendOutcome.Acknowledged,
@@ -52,11 +63,11 @@ internal sealed class OtlpHttpTarget(HttpClient client, TraceWorkload workload, 
         };
     }
 
-    private async Task<HttpResponseMessage> PostAsync(byte[] body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> PostAsync(byte[] body, int length, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/traces");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
-        request.Content = new ByteArrayContent(body);
+        request.Content = new ByteArrayContent(body, 0, length);
         request.Content.Headers.ContentType = Protobuf;
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         return response;

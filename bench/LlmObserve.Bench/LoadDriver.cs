@@ -26,6 +26,9 @@ internal sealed record LoadResult(
     TimeSpan Elapsed,
     double[] LatenciesMs)
 {
+    /// <summary>Garbage collections of the whole process during the phase: client, server and writer.</summary>
+    public GcActivity? Gc { get; init; }
+
     public double SpansPerSecond => SpansAcknowledged / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -86,10 +89,14 @@ internal static class LoadDriver
             }
         }
 
+        var gc = GcActivity.Start();
         await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(() => SendLoopAsync(s))));
         clock.Stop();
 
-        return new LoadResult(spans, refused, failed, clock.Elapsed, [.. latencies.SelectMany(l => l)]);
+        return new LoadResult(spans, refused, failed, clock.Elapsed, [.. latencies.SelectMany(l => l)])
+        {
+            Gc = gc.Stop(),
+        };
     }
 
     /// <summary>
@@ -113,6 +120,7 @@ internal static class LoadDriver
         var latencies = new double[batches];
         var inFlight = new SemaphoreSlim(maxInFlight);
         var sends = new List<Task>();
+        var gc = GcActivity.Start();
         var clock = Stopwatch.StartNew();
 
         async Task SendOneAsync(long index, object prepared, TimeSpan due)
@@ -153,6 +161,22 @@ internal static class LoadDriver
         await Task.WhenAll(sends);
         clock.Stop();
 
-        return new LoadResult(spans, refused, failed, clock.Elapsed, latencies);
+        return new LoadResult(spans, refused, failed, clock.Elapsed, latencies) { Gc = gc.Stop() };
     }
+}
+
+/// <summary>Collections per generation and total pause time over a phase.</summary>
+internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+{
+    public static GcActivity Start()
+        => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public GcActivity Stop()
+        => new(
+            GC.CollectionCount(0) - Gen0,
+            GC.CollectionCount(1) - Gen1,
+            GC.CollectionCount(2) - Gen2,
+            GC.GetTotalPauseDuration() - Pause);
+
+    public override string ToString() => $"{Gen0}/{Gen1}/{Gen2} ({Pause.TotalMilliseconds:F0} ms)";
 }

@@ -64,7 +64,7 @@ internal static class RawSqliteBaseline
         using (var pragma = connection.CreateCommand())
         {
             pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; " +
-                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+                "PRAGMA temp_store=MEMORY;";
             pragma.ExecuteNonQuery();
         }
 

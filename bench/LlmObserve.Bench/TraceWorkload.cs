@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -22,7 +23,8 @@ internal sealed class TraceWorkload
     private const int PoolSize = 64;
 
     private const string ResourceAttributesJson =
-        """{"service.name":"support-assistant","deployment.environment.name":"production","service.version":"2026.12.1"}""";
+        "{\"service.name\":\"support-assistant\",\"deployment.environment.name\":\"production\","
+        + "\"service.version\":\"2026.12.1\"}";
     private const long Millisecond = 1_000_000;
 
     private static readonly string[] Vocabulary =
@@ -69,7 +71,24 @@ internal sealed class TraceWorkload
         return spans;
     }
 
-    public byte[] ToOtlpProtobuf(TraceSlice slice)
+    public byte[] ToOtlpProtobuf(TraceSlice slice) => ToOtlpRequest(slice).ToByteArray();
+
+    /// <summary>
+    /// Serializes into a rented buffer: a 100+ KB request body would otherwise land on the large object heap for
+    /// every request and the bench would measure its own gen-2 collections. Return it with <see cref="Return"/>.
+    /// </summary>
+    public (byte[] Buffer, int Length) ToPooledOtlpProtobuf(TraceSlice slice)
+    {
+        var request = ToOtlpRequest(slice);
+        var length = request.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        request.WriteTo(buffer.AsSpan(0, length));
+        return (buffer, length);
+    }
+
+    public static void Return(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
+
+    private ExportTraceServiceRequest ToOtlpRequest(TraceSlice slice)
     {
         var scope = new ScopeSpans
         {
@@ -92,7 +111,7 @@ internal sealed class TraceWorkload
         var request = new ExportTraceServiceRequest();
         request.ResourceSpans.Add(resourceSpans);
 
-        return request.ToByteArray();
+        return request;
     }
 
     private static KeyValue Attribute(string key, string value)

@@ -3,8 +3,6 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// <summary>The SQL the writer runs. Names are the EF defaults of <c>LlmObserveDbContext</c>.</summary>
 internal static class WriterSql
 {
-    /// <summary>Idempotent span insert: a span already stored under the same ids changes nothing (0 rows).</summary>
-    public static string InsertSpan { get; } = BuildInsertSpan();
 
     public const string InsertScore = """
         INSERT INTO "Scores" ("ProjectId", "TraceId", "SpanId", "Name", "Value", "Label", "Explanation", "Source",
@@ -116,9 +114,14 @@ internal static class WriterSql
             "UpdatedAtUnixNano" = excluded."UpdatedAtUnixNano"
         """;
 
-    private static string BuildInsertSpan()
+    /// <summary>
+    /// Idempotent insert of a span filling the given columns (and always the project and ingestion time): a span
+    /// already stored under the same ids changes nothing (0 rows).
+    /// </summary>
+    public static string InsertSpan(IEnumerable<string> valueColumns)
     {
-        var columns = SpanRowBinding.AllColumns.ToList();
+        List<string> columns =
+            [SpanRowBinding.ProjectIdColumn, .. valueColumns, SpanRowBinding.IngestedAtColumn];
         var names = string.Join(", ", columns.Select(c => $"\"{c}\""));
         var values = string.Join(", ", columns.Select(c => $"${c}"));
 
