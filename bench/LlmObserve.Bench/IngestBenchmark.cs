@@ -30,9 +30,11 @@ internal static class IngestBenchmark
         var baseTime = (DateTimeOffset.UtcNow.AddDays(-1) - DateTimeOffset.UnixEpoch).Ticks * 100;
         var table = new ResultTable();
 
+        var sample = new TraceWorkload(0, baseTime);
+        var otlpKb = sample.ToOtlpProtobuf(sample.Next(options.BatchTraces)).Length / 1024;
         Console.WriteLine(
             $"ingest: {options.Seconds} s and at most {options.Traces} traces per phase; {options.Senders} senders; " +
-            $"{options.BatchTraces} traces ({spansPerBatch} spans, ~{ApproxKb(options.BatchTraces)} KB) per batch; " +
+            $"{options.BatchTraces} traces ({spansPerBatch} spans, {otlpKb} KB as OTLP protobuf) per batch; " +
             $"synchronous={options.Synchronous}; {Environment.ProcessorCount} cores");
 
         try
@@ -106,7 +108,7 @@ internal static class IngestBenchmark
 
         var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
         var end = statistics.Statistics;
-        table.Add("writer in process, half load (paced)", half, rawRate, SpansPerTransaction(after, end));
+        table.Add("writer in process, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
     }
 
     private static async Task RunHttpAsync(
@@ -155,7 +157,7 @@ internal static class IngestBenchmark
 
         var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
         var end = statistics.Statistics;
-        table.Add($"(c) {via}, half load (paced)", half, rawRate, SpansPerTransaction(after, end));
+        table.Add($"(c) {via}, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
     }
 
     private static Task<LoadResult> RunPacedAsync(
@@ -208,8 +210,6 @@ internal static class IngestBenchmark
         return transactions == 0 ? null : (double)(after.SpansWritten - before.SpansWritten) / transactions;
     }
 
-    private static int ApproxKb(int traces) => traces * 31;
-
     private static void TryDelete(string directory)
     {
         try
@@ -234,6 +234,7 @@ internal static class IngestBenchmark
 
         private readonly List<string> _notes = [];
 
+        // rawRate is NaN for rows that get no ratio: paced rows run at a rate the bench chose.
         public void Add(string phase, LoadResult result, double rawRate, double? spansPerTx)
             => _rows.Add(
             [

@@ -25,6 +25,7 @@ internal sealed class TraceWorkload
     private const string ResourceAttributesJson =
         "{\"service.name\":\"support-assistant\",\"deployment.environment.name\":\"production\","
         + "\"service.version\":\"2026.12.1\"}";
+
     private const long Millisecond = 1_000_000;
 
     private static readonly string[] Vocabulary =

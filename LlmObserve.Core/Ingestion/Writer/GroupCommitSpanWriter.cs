@@ -18,7 +18,7 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// The host drives the loop through <see cref="Start"/> and <see cref="StopAsync"/>; stopping refuses new batches
 /// the same way and commits everything already queued.
 /// </remarks>
-public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
+public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisposable
 {
     private static readonly HashSet<string> SynchronousLevels = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -176,6 +176,9 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable
         await StopAsync(CancellationToken.None);
         CloseConnection();
     }
+
+    /// <summary>Same as <see cref="DisposeAsync"/>, for a container disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static void Validate(IngestBatch batch)
     {
