@@ -70,8 +70,4 @@ internal static class SpanRowBinding
         ("LinksJson", s => s.LinksJson),
         ("TruncationsJson", s => s.TruncationsJson),
     ];
-
-    /// <summary>Every column in insert order: the project, the listed columns, then the ingestion time.</summary>
-    public static IEnumerable<string> AllColumns =>
-        [ProjectIdColumn, .. Columns.Select(c => c.Column), IngestedAtColumn];
 }

@@ -16,14 +16,10 @@ internal sealed class SpanStoreStatements : IDisposable
     private static readonly DateTimeOffsetToBinaryConverter DateConverter = new();
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertSpan;
-    private readonly SqliteParameter[] _spanValues;
-    private readonly SqliteParameter _spanProject;
-    private readonly SqliteParameter _spanIngestedAt;
+    private readonly SpanInsertCommands _insertSpan;
     private readonly SqliteCommand _upsertTrace;
     private readonly SqliteCommand _insertScore;
     private readonly SqliteCommand _insertFeedback;
-    private bool _spanPrepared;
     private bool _tracePrepared;
     private bool _scorePrepared;
     private bool _feedbackPrepared;
@@ -32,13 +28,7 @@ internal sealed class SpanStoreStatements : IDisposable
     {
         _connection = connection;
 
-        _insertSpan = Create(WriterSql.InsertSpan);
-        _spanProject = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.ProjectIdColumn, null));
-        _spanValues =
-        [
-            .. SpanRowBinding.Columns.Select(c => _insertSpan.Parameters.Add(new SqliteParameter("$" + c.Column, null))),
-        ];
-        _spanIngestedAt = _insertSpan.Parameters.Add(new SqliteParameter("$" + SpanRowBinding.IngestedAtColumn, null));
+        _insertSpan = new SpanInsertCommands(connection);
 
         _upsertTrace = Create(WriterSql.UpsertTrace, "$project", "$trace", "$now");
         _insertScore = Create(
@@ -53,7 +43,7 @@ internal sealed class SpanStoreStatements : IDisposable
     /// <summary>Binds every command to the transaction about to run; Microsoft.Data.Sqlite insists on it.</summary>
     public void Enlist(SqliteTransaction? transaction)
     {
-        _insertSpan.Transaction = transaction;
+        _insertSpan.Enlist(transaction);
         _upsertTrace.Transaction = transaction;
         _insertScore.Transaction = transaction;
         _insertFeedback.Transaction = transaction;
@@ -61,19 +51,7 @@ internal sealed class SpanStoreStatements : IDisposable
 
     /// <returns>True when the span was inserted, false when it was stored before.</returns>
     public bool InsertSpan(string projectId, SpanEntity span, long ingestedAtUnixNano)
-    {
-        _spanProject.Value = projectId;
-        var columns = SpanRowBinding.Columns;
-        for (var i = 0; i < _spanValues.Length; i++)
-        {
-            _spanValues[i].Value = columns[i].Value(span) ?? DBNull.Value;
-        }
-
-        _spanIngestedAt.Value = span.IngestedAtUnixNano != 0 ? span.IngestedAtUnixNano : ingestedAtUnixNano;
-
-        Prepare(_insertSpan, ref _spanPrepared);
-        return _insertSpan.ExecuteNonQuery() == 1;
-    }
+        => _insertSpan.Insert(projectId, span, ingestedAtUnixNano);
 
     public void UpsertTrace(string projectId, string traceId, long nowUnixNano)
     {

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace LlmObserve.Core.Ingestion.Writer;
 
 /// <summary>Where the span writer opens its one long-lived connection, and the host's per-connection set-up.</summary>
-/// <param name="ConnectionString">The store's SQLite connection string; the writer turns pooling off for its own.</param>
+/// <param name="ConnectionString">The store's SQLite connection string; the writer turns pooling off.</param>
 /// <param name="ConfigureConnection">
 /// Called right after the connection opens, so the writer runs with the same pragmas as every other connection
 /// of the host. The writer then applies WAL and the configured <c>synchronous</c> level itself.

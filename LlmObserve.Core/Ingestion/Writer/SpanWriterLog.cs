@@ -11,13 +11,19 @@ internal static partial class SpanWriterLog
     [LoggerMessage(
         EventId = 1080,
         Level = LogLevel.Information,
-        Message = "Span writer started: synchronous={Synchronous}, at most {MaxQueuedSpans} queued and {MaxSpansPerCommit} per commit")]
-    public static partial void WriterStarted(this ILogger logger, string synchronous, int maxQueuedSpans, int maxSpansPerCommit);
+        Message = "Span writer started: synchronous={Synchronous}, at most {MaxQueuedSpans} items queued and "
+            + "{MaxSpansPerCommit} per commit")]
+    public static partial void WriterStarted(
+        this ILogger logger,
+        string synchronous,
+        int maxQueuedSpans,
+        int maxSpansPerCommit);
 
     [LoggerMessage(
         EventId = 1081,
         Level = LogLevel.Debug,
-        Message = "Committed {Batches} batches: {SpansWritten} spans written, {SpansAlreadyStored} already stored, {Traces} traces recomputed in {ElapsedMs:F1} ms")]
+        Message = "Committed {Batches} batches: {SpansWritten} spans written, {SpansAlreadyStored} already stored, "
+            + "{Traces} traces recomputed in {ElapsedMs:F1} ms")]
     public static partial void Committed(
         this ILogger logger,
         int batches,
@@ -29,14 +35,20 @@ internal static partial class SpanWriterLog
     [LoggerMessage(
         EventId = 1082,
         Level = LogLevel.Error,
-        Message = "A transaction of {Batches} batches ({Items} items) failed and was rolled back; its callers were told")]
+        Message = "A transaction of {Batches} batches ({Items} items) failed and was rolled back; its callers were "
+            + "told")]
     public static partial void CommitFailed(this ILogger logger, Exception exception, int batches, int items);
 
     [LoggerMessage(
         EventId = 1083,
         Level = LogLevel.Warning,
-        Message = "Ingestion queue full ({QueuedItems} of {MaxQueuedSpans} queued); refusing batches with Retry-After {RetryAfterSeconds} s")]
-    public static partial void Saturated(this ILogger logger, long queuedItems, int maxQueuedSpans, int retryAfterSeconds);
+        Message = "Ingestion queue full ({QueuedItems} of {MaxQueuedSpans} queued); refusing batches with "
+            + "Retry-After {RetryAfterSeconds} s")]
+    public static partial void Saturated(
+        this ILogger logger,
+        long queuedItems,
+        int maxQueuedSpans,
+        int retryAfterSeconds);
 
     [LoggerMessage(
         EventId = 1084,
@@ -53,7 +65,8 @@ internal static partial class SpanWriterLog
     [LoggerMessage(
         EventId = 1086,
         Level = LogLevel.Warning,
-        Message = "Span writer did not finish committing before the host's shutdown timeout; {QueuedItems} items still queued")]
+        Message = "Span writer did not finish committing before the host's shutdown timeout; {QueuedItems} items "
+            + "still queued")]
     public static partial void DrainTimedOut(this ILogger logger, long queuedItems);
 
     [LoggerMessage(

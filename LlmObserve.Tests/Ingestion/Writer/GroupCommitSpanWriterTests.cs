@@ -134,7 +134,9 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
         _store.Options.Ingestion.MaxQueuedSpans = 2;
         var writer = _store.StartWriter();
 
-        var result = await writer.WriteAsync(Batch(Span(TraceId(1), 1), Span(TraceId(1), 2), Span(TraceId(1), 3)), default);
+        var batch = Batch(Span(TraceId(1), 1), Span(TraceId(1), 2), Span(TraceId(1), 3));
+
+        var result = await writer.WriteAsync(batch, default);
 
         Assert.Equal(new IngestResult(3, 0), result);
     }
@@ -183,7 +185,8 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
 
         Assert.All(queued, t => Assert.True(t.IsCompletedSuccessfully));
         Assert.Equal(5, await _store.SpanCountAsync());
-        Assert.Throws<IngestionSaturatedException>(() => { _ = writer.WriteAsync(Batch(Span(TraceId(9), 1)), default); });
+        Assert.Throws<IngestionSaturatedException>(
+            () => { _ = writer.WriteAsync(Batch(Span(TraceId(9), 1)), default); });
     }
 
     [Fact]
@@ -256,9 +259,12 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
                     ProjectId = WriterTestStore.Project, TraceId = TraceId(1), Name = "relevance", Value = 0.8,
                     Source = ScoreSource.Api, CreatedAt = created,
                 },
-                new Score { ProjectId = "ignored", TraceId = TraceId(1), Name = "tone", Label = "ok", Source = ScoreSource.Api },
+                new Score
+                {
+                    ProjectId = "ignored", TraceId = TraceId(1), Name = "tone", Label = "ok", Source = ScoreSource.Api,
+                },
             ],
-            [new FeedbackEntry { ProjectId = WriterTestStore.Project, RequestId = "req-1", Kind = "thumbs", Value = 1 }]);
+            [new FeedbackEntry { ProjectId = WriterTestStore.Project, RequestId = "r1", Kind = "thumbs", Value = 1 }]);
 
         await writer.WriteAsync(batch, default);
 
@@ -269,7 +275,7 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
         Assert.Equal(created, scores[0].CreatedAt);
         Assert.Equal(_store.Time.Now, scores[1].CreatedAt);
         var feedback = await db.Feedback.SingleAsync();
-        Assert.Equal(("req-1", "thumbs", 1.0), (feedback.RequestId, feedback.Kind, feedback.Value!.Value));
+        Assert.Equal(("r1", "thumbs", 1.0), (feedback.RequestId, feedback.Kind, feedback.Value!.Value));
     }
 
     [Fact]

@@ -55,8 +55,9 @@ public sealed class TraceAggregateTests : IAsyncLifetime
         int errors)
     {
         var trace = TraceId(1);
+        var batch = Batch(Span(trace, 1, status: first), Span(trace, 2, parent: 1, status: second));
 
-        await _writer.WriteAsync(Batch(Span(trace, 1, status: first), Span(trace, 2, parent: 1, status: second)), default);
+        await _writer.WriteAsync(batch, default);
 
         var aggregate = await _store.TraceAsync(trace);
         Assert.Equal(expected, aggregate.Status);
@@ -80,9 +81,10 @@ public sealed class TraceAggregateTests : IAsyncLifetime
     {
         var trace = TraceId(1);
 
-        await _writer.WriteAsync(
-            Batch(Span(trace, 3, parent: 1, name: "late", startOffset: 5), Span(trace, 2, parent: 1, name: "early", startOffset: 2)),
-            default);
+        var late = Span(trace, 3, parent: 1, name: "late", startOffset: 5);
+        var early = Span(trace, 2, parent: 1, name: "early", startOffset: 2);
+
+        await _writer.WriteAsync(Batch(late, early), default);
 
         var aggregate = await _store.TraceAsync(trace);
         Assert.Equal("early", aggregate.Name);
@@ -270,7 +272,13 @@ public sealed class TraceAggregateTests : IAsyncLifetime
         Assert.Equal(first.UpdatedAtUnixNano, (await _store.TraceAsync(trace)).UpdatedAtUnixNano);
     }
 
-    private static void SetUsage(SpanEntity span, long? input, long? output, long? cached, long? reasoning, double? cost)
+    private static void SetUsage(
+        SpanEntity span,
+        long? input,
+        long? output,
+        long? cached,
+        long? reasoning,
+        double? cost)
     {
         span.InputTokens = input;
         span.OutputTokens = output;

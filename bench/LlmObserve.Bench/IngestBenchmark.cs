@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Net;
+using LlmObserve.Core.Ingestion;
+using LlmObserve.Core.Ingestion.Writer;
+using LlmObserve.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmObserve.Bench;
+
+/// <summary>
+/// <c>ingest</c>: the raw SQLite ceiling, then the durable writer in process, then the real app over OTLP/HTTP on
+/// loopback, each at full speed and at half of its own full-speed rate, paced, for acknowledgement latency.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string ProjectPublicKey = "pk-lo-bench";
+    private const string ProjectSecretKey = "sk-lo-bench-0123456789abcdef";
+    private const int MaxInFlight = 256;
+
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(BenchArguments options)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "llmobserve-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var spansPerBatch = options.BatchTraces * TraceWorkload.SpansPerTrace;
+        var baseTime = (DateTimeOffset.UtcNow.AddDays(-1) - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var table = new ResultTable();
+
+        var sample = new TraceWorkload(0, baseTime);
+        var otlpKb = sample.ToOtlpProtobuf(sample.Next(options.BatchTraces)).Length / 1024;
+        Console.WriteLine(
+            $"ingest: {options.Seconds} s and at most {options.Traces} traces per phase; {options.Senders} senders; " +
+            $"{options.BatchTraces} traces ({spansPerBatch} spans, {otlpKb} KB as OTLP protobuf) per batch; " +
+            $"synchronous={options.Synchronous}; {Environment.ProcessorCount} cores");
+
+        try
+        {
+            var rawRate = double.NaN;
+            if (options.Phases.Contains("raw"))
+            {
+                Console.WriteLine("(a) raw SQLite baseline …");
+                var raw = RawSqliteBaseline.Run(
+                    Directory.CreateDirectory(Path.Combine(root, "raw")).FullName,
+                    options.Synchronous,
+                    new TraceWorkload(1, baseTime),
+                    options.RawSpansPerTransaction,
+                    duration,
+                    options.Traces);
+                rawRate = raw.SpansPerSecond;
+                table.Add(
+                    $"(a) raw SQLite: one prepared INSERT, {options.RawSpansPerTransaction} spans/tx",
+                    raw,
+                    rawRate,
+                    options.RawSpansPerTransaction);
+            }
+
+            if (options.Phases.Contains("writer"))
+            {
+                Console.WriteLine("writer in process (ISpanWriter, no HTTP) …");
+                await RunWriterAsync(Path.Combine(root, "writer"), options, baseTime, rawRate, table);
+            }
+
+            if (options.Phases.Contains("http"))
+            {
+                Console.WriteLine("(b)/(c) OTLP/HTTP protobuf to the real app on 127.0.0.1 …");
+                await RunHttpAsync(Path.Combine(root, "http"), options, baseTime, rawRate, table);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TryDelete(root);
+        }
+
+        table.Print();
+        Console.WriteLine("targets: OTLP/HTTP full speed >= 0.7 x raw; ack p99 < 50 ms at half load");
+        return 0;
+    }
+
+    private static async Task RunWriterAsync(
+        string dataDirectory,
+        BenchArguments options,
+        long baseTime,
+        double rawRate,
+        ResultTable table)
+    {
+        await using var app = await StartAppAsync(dataDirectory, options, standIn: false);
+        var writer = app.Services.GetRequiredService<ISpanWriter>();
+        var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
+        var workload = new TraceWorkload(2, baseTime);
+        var target = new WriterTarget(writer, workload, "bench");
+
+        await LoadDriver.FullSpeedAsync(target, workload, options.Senders, options.BatchTraces, Warmup, options.Traces);
+        var before = statistics.Statistics;
+        var full = await LoadDriver.FullSpeedAsync(
+            target,
+            workload,
+            options.Senders,
+            options.BatchTraces,
+            TimeSpan.FromSeconds(options.Seconds),
+            options.Traces);
+        var after = statistics.Statistics;
+        table.Add("writer in process, full speed", full, rawRate, SpansPerTransaction(before, after));
+
+        var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
+        var end = statistics.Statistics;
+        table.Add("writer in process, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
+    }
+
+    private static async Task RunHttpAsync(
+        string dataDirectory,
+        BenchArguments options,
+        long baseTime,
+        double rawRate,
+        ResultTable table)
+    {
+        await using var app = await StartAppAsync(dataDirectory, options, options.StandInEndpoint);
+        var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
+        var via = options.StandInEndpoint ? "OTLP/HTTP to bench stand-in" : "OTLP/HTTP protobuf";
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = MaxInFlight,
+            UseProxy = false,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        })
+        {
+            BaseAddress = new Uri(app.Urls.First()),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var workload = new TraceWorkload(3, baseTime);
+        var target = new OtlpHttpTarget(client, workload, ProjectSecretKey);
+
+        var probe = await target.ProbeAsync(workload.Next(1), CancellationToken.None);
+        if (probe != HttpStatusCode.OK)
+        {
+            table.Skip(
+                "OTLP/HTTP full speed and half load",
+                $"POST /v1/traces answered {(int)probe} {probe}: endpoint or key set-up not available yet");
+            return;
+        }
+
+        await LoadDriver.FullSpeedAsync(target, workload, options.Senders, options.BatchTraces, Warmup, options.Traces);
+        var before = statistics.Statistics;
+        var full = await LoadDriver.FullSpeedAsync(
+            target,
+            workload,
+            options.Senders,
+            options.BatchTraces,
+            TimeSpan.FromSeconds(options.Seconds),
+            options.Traces);
+        var after = statistics.Statistics;
+        table.Add($"(b) {via}, full speed", full, rawRate, SpansPerTransaction(before, after));
+
+        var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
+        var end = statistics.Statistics;
+        table.Add($"(c) {via}, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
+    }
+
+    private static Task<LoadResult> RunPacedAsync(
+        IIngestTarget target,
+        TraceWorkload workload,
+        BenchArguments options,
+        double spansPerSecond)
+    {
+        var batchesPerSecond = Math.Max(1, spansPerSecond / (options.BatchTraces * TraceWorkload.SpansPerTrace));
+        return LoadDriver.PacedAsync(
+            target,
+            workload,
+            batchesPerSecond,
+            options.BatchTraces,
+            TimeSpan.FromSeconds(options.Seconds),
+            options.Traces,
+            MaxInFlight);
+    }
+
+    private static async Task<WebApplication> StartAppAsync(
+        string dataDirectory,
+        BenchArguments options,
+        bool standIn)
+    {
+        var app = LlmObserveApp.Build(
+        [
+            "--applicationName", "LlmObserve.Web",
+            "--urls", "http://127.0.0.1:0",
+            "--LlmObserve:DataDirectory", dataDirectory,
+            "--LlmObserve:Storage:Synchronous", options.Synchronous,
+            "--LlmObserve:Init:PublicKey", ProjectPublicKey,
+            "--LlmObserve:Init:SecretKey", ProjectSecretKey,
+            "--Logging:LogLevel:Default", "Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
+        ],
+        builder =>
+        {
+            if (standIn)
+            {
+                StandInOtlpEndpoint.Register(builder, ProjectSecretKey);
+            }
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static double? SpansPerTransaction(GroupCommitStatistics before, GroupCommitStatistics after)
+    {
+        var transactions = after.TransactionsCommitted - before.TransactionsCommitted;
+        return transactions == 0 ? null : (double)(after.SpansWritten - before.SpansWritten) / transactions;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            Console.Error.WriteLine($"could not delete {directory}");
+        }
+    }
+
+    private sealed class ResultTable
+    {
+        private readonly List<string[]> _rows =
+        [
+            [
+                "phase", "spans/s", "x raw", "ack p50 ms", "ack p99 ms", "spans/tx", "refused", "failed",
+                "GC 0/1/2 (pause)",
+            ],
+        ];
+
+        private readonly List<string> _notes = [];
+
+        // rawRate is NaN for rows that get no ratio: paced rows run at a rate the bench chose.
+        public void Add(string phase, LoadResult result, double rawRate, double? spansPerTx)
+            => _rows.Add(
+            [
+                phase,
+                result.SpansPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                double.IsNaN(rawRate)
+                    ? "-"
+                    : (result.SpansPerSecond / rawRate).ToString("F2", CultureInfo.InvariantCulture),
+                Format(result.Percentile(50)),
+                Format(result.Percentile(99)),
+                spansPerTx is null ? "-" : spansPerTx.Value.ToString("N0", CultureInfo.InvariantCulture),
+                result.Refused.ToString(CultureInfo.InvariantCulture),
+                result.Failed.ToString(CultureInfo.InvariantCulture),
+                result.Gc?.ToString() ?? "-",
+            ]);
+
+        public void Skip(string phase, string reason)
+        {
+            _rows.Add([phase, "skipped", "-", "-", "-", "-", "-", "-", "-"]);
+            _notes.Add($"{phase}: {reason}");
+        }
+
+        public void Print()
+        {
+            var widths = Enumerable.Range(0, _rows[0].Length).Select(c => _rows.Max(r => r[c].Length)).ToArray();
+            Console.WriteLine();
+            for (var r = 0; r < _rows.Count; r++)
+            {
+                var cells = _rows[r].Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
+                Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+                if (r == 0)
+                {
+                    Console.WriteLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
+                }
+            }
+
+            foreach (var note in _notes)
+            {
+                Console.WriteLine("note: " + note);
+            }
+        }
+
+        private static string Format(double value)
+            => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
+    }
+}

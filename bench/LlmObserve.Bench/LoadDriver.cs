@@ -1,0 +1,182 @@
+using System.Diagnostics;
+
+namespace LlmObserve.Bench;
+
+/// <summary>What one send of a batch of traces came to.</summary>
+internal enum SendOutcome
+{
+    Acknowledged,
+    Refused,
+    Failed,
+}
+
+/// <summary>Something that takes batches of traces: the writer in process, or the OTLP endpoint over HTTP.</summary>
+internal interface IIngestTarget
+{
+    /// <summary>Renders a batch ahead of sending, so building it is not part of the measured time.</summary>
+    object Prepare(TraceWorkload.TraceSlice slice);
+
+    Task<SendOutcome> SendAsync(object prepared, CancellationToken cancellationToken);
+}
+
+internal sealed record LoadResult(
+    long SpansAcknowledged,
+    long Refused,
+    long Failed,
+    TimeSpan Elapsed,
+    double[] LatenciesMs)
+{
+    /// <summary>Garbage collections of the whole process during the phase: client, server and writer.</summary>
+    public GcActivity? Gc { get; init; }
+
+    public double SpansPerSecond => SpansAcknowledged / Elapsed.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        if (LatenciesMs.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = LatenciesMs.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>Drives a target with bounded load: at full speed from several senders, or paced at a fixed rate.</summary>
+internal static class LoadDriver
+{
+    /// <summary>Each sender sends its next batch as soon as the previous one is acknowledged.</summary>
+    public static async Task<LoadResult> FullSpeedAsync(
+        IIngestTarget target,
+        TraceWorkload workload,
+        int senders,
+        int tracesPerBatch,
+        TimeSpan duration,
+        long maxTraces)
+    {
+        var traces = 0L;
+        var spans = 0L;
+        var refused = 0L;
+        var failed = 0L;
+        var latencies = new List<double>[senders];
+        var clock = Stopwatch.StartNew();
+
+        async Task SendLoopAsync(int sender)
+        {
+            var own = latencies[sender] = [];
+            while (clock.Elapsed < duration && Interlocked.Add(ref traces, tracesPerBatch) <= maxTraces)
+            {
+                var slice = workload.Next(tracesPerBatch);
+                var prepared = target.Prepare(slice);
+                var sent = Stopwatch.GetTimestamp();
+                var outcome = await target.SendAsync(prepared, CancellationToken.None);
+                own.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                switch (outcome)
+                {
+                    case SendOutcome.Acknowledged:
+                        Interlocked.Add(ref spans, slice.Count * TraceWorkload.SpansPerTrace);
+                        break;
+                    case SendOutcome.Refused:
+                        Interlocked.Increment(ref refused);
+                        await Task.Delay(50);
+                        break;
+                    default:
+                        Interlocked.Increment(ref failed);
+                        break;
+                }
+            }
+        }
+
+        var gc = GcActivity.Start();
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(() => SendLoopAsync(s))));
+        clock.Stop();
+
+        return new LoadResult(spans, refused, failed, clock.Elapsed, [.. latencies.SelectMany(l => l)])
+        {
+            Gc = gc.Stop(),
+        };
+    }
+
+    /// <summary>
+    /// Sends batches at a fixed rate whatever the answers take (open loop), so a slow answer cannot hide the ones
+    /// queued behind it. Latency runs from the moment a batch was due to its acknowledgement.
+    /// </summary>
+    public static async Task<LoadResult> PacedAsync(
+        IIngestTarget target,
+        TraceWorkload workload,
+        double batchesPerSecond,
+        int tracesPerBatch,
+        TimeSpan duration,
+        long maxTraces,
+        int maxInFlight)
+    {
+        var interval = TimeSpan.FromSeconds(1 / batchesPerSecond);
+        var batches = (long)Math.Min(duration / interval, maxTraces / tracesPerBatch);
+        var spans = 0L;
+        var refused = 0L;
+        var failed = 0L;
+        var latencies = new double[batches];
+        var inFlight = new SemaphoreSlim(maxInFlight);
+        var sends = new List<Task>();
+        var gc = GcActivity.Start();
+        var clock = Stopwatch.StartNew();
+
+        async Task SendOneAsync(long index, object prepared, TimeSpan due)
+        {
+            try
+            {
+                var outcome = await target.SendAsync(prepared, CancellationToken.None);
+                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+                if (outcome == SendOutcome.Acknowledged)
+                {
+                    Interlocked.Add(ref spans, tracesPerBatch * TraceWorkload.SpansPerTrace);
+                }
+                else
+                {
+                    Interlocked.Increment(ref outcome == SendOutcome.Refused ? ref refused : ref failed);
+                }
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
+        for (var i = 0L; i < batches; i++)
+        {
+            var prepared = target.Prepare(workload.Next(tracesPerBatch));
+            var due = interval * i;
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            await inFlight.WaitAsync();
+            sends.Add(SendOneAsync(i, prepared, due));
+        }
+
+        await Task.WhenAll(sends);
+        clock.Stop();
+
+        return new LoadResult(spans, refused, failed, clock.Elapsed, latencies) { Gc = gc.Stop() };
+    }
+}
+
+/// <summary>Collections per generation and total pause time over a phase.</summary>
+internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+{
+    public static GcActivity Start()
+        => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public GcActivity Stop()
+        => new(
+            GC.CollectionCount(0) - Gen0,
+            GC.CollectionCount(1) - Gen1,
+            GC.CollectionCount(2) - Gen2,
+            GC.GetTotalPauseDuration() - Pause);
+
+    public override string ToString() => $"{Gen0}/{Gen1}/{Gen2} ({Pause.TotalMilliseconds:F0} ms)";
+}

@@ -1,0 +1,24 @@
+using LlmObserve.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project bench/LlmObserve.Bench -- ingest [options]
+          --seconds N         length of each measured phase (default 20)
+          --traces N          most traces sent in each phase (default 200000)
+          --senders N         concurrent senders at full speed (default 8)
+          --batch-traces N    traces per request or batch, 6 spans each (default 10)
+          --synchronous L     SQLite synchronous level for every row (default FULL)
+          --raw-tx N          spans per transaction of the raw baseline (default 5000)
+          --phases LIST       which of raw,writer,http to run (default all three)
+          --stand-in-endpoint serve /v1/traces from a thin bench stand-in (decode, minimal mapping, real
+                              writer) for as long as the product has no endpoint; rows are marked so
+        """);
+    return 2;
+}
