@@ -382,6 +382,20 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
             // The transaction is gone (rolled back by its disposal); a connection left in doubt is replaced.
             CloseConnection();
+            if (group.Count > 1 && IsCausedByData(ex))
+            {
+                // One request's data must not fail the others that happened to share its commit: retry each
+                // alone, so only the batch that causes the failure sees it.
+                foreach (var pending in group)
+                {
+                    pending.Written = 0;
+                    pending.AlreadyStored = 0;
+                    Commit([pending], pending.Weight);
+                }
+
+                return;
+            }
+
             foreach (var pending in group)
             {
                 Release(pending.Weight);
@@ -393,6 +407,17 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
         Acknowledge(group, touched, traceCount, started);
     }
+
+    /// <summary>
+    /// True when the failure comes from what was written (a constraint, an overflow, a value the store refuses)
+    /// rather than from the store itself (busy, locked, full, I/O), which retrying batch by batch cannot cure.
+    /// </summary>
+    private static bool IsCausedByData(Exception ex) => ex switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode is 1 or 18 or 19 or 20 or 25,
+        ArgumentException or InvalidCastException or OverflowException or FormatException => true,
+        _ => false,
+    };
 
     private void Acknowledge(
         List<PendingWrite> group,

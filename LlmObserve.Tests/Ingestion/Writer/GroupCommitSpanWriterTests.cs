@@ -51,6 +51,32 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_OneBatchFailsInSql_OnlyThatBatchFailsAndTheOthersInItsCommitAreStored()
+    {
+        var writer = _store.CreateWriter();
+        var poisoned = TraceId(99);
+        var overflow = Batch(
+            Span(poisoned, 1),
+            Span(poisoned, 2, parent: 1));
+        foreach (var span in overflow.Spans)
+        {
+            span.Type = SpanType.Generation;
+            span.InputTokens = long.MaxValue;
+        }
+
+        var good = Enumerable.Range(1, 5).Select(n => writer.WriteAsync(Batch(Span(TraceId(n), 1)), default)).ToList();
+        var bad = writer.WriteAsync(overflow, default);
+
+        writer.Start();
+        await Task.WhenAll(good);
+        var failure = await Record.ExceptionAsync(() => bad);
+
+        Assert.IsType<SqliteException>(failure);
+        Assert.Equal(5, await _store.SpanCountAsync());
+        Assert.Equal(0, writer.Statistics.QueuedItems);
+    }
+
+    [Fact]
     public async Task WriteAsync_MoreThanMaxSpansPerCommit_SplitsIntoSeveralTransactions()
     {
         _store.Options.Ingestion.MaxSpansPerCommit = 4;
@@ -190,7 +216,7 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WriteAsync_TransactionFails_FailsEveryCallerOfItAndKeepsWriting()
+    public async Task WriteAsync_TransactionFailsOnOneBatch_FailsOnlyItsCallerAndKeepsWriting()
     {
         await using (var db = _store.CreateDbContext())
         {
@@ -205,14 +231,15 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
         var poison = writer.WriteAsync(Batch(Span(TraceId(2), 1, name: "poison")), default);
 
         writer.Start();
-        var goodFailure = await Assert.ThrowsAsync<SqliteException>(() => good);
-        await Assert.ThrowsAsync<SqliteException>(() => poison);
+        var goodResult = await good;
+        var poisonFailure = await Assert.ThrowsAsync<SqliteException>(() => poison);
         var later = await writer.WriteAsync(Batch(Span(TraceId(3), 1)), default);
 
-        Assert.Contains("poisoned span", goodFailure.Message);
+        Assert.Contains("poisoned span", poisonFailure.Message);
+        Assert.Equal(new IngestResult(1, 0), goodResult);
         Assert.Equal(new IngestResult(1, 0), later);
-        Assert.Equal(1, await _store.SpanCountAsync());
-        Assert.Equal(1, writer.Statistics.TransactionsFailed);
+        Assert.Equal(2, await _store.SpanCountAsync());
+        Assert.Equal(2, writer.Statistics.TransactionsFailed);
         Assert.Equal(0, writer.Statistics.QueuedItems);
     }
 
