@@ -32,10 +32,12 @@ internal static class IngestBenchmark
 
         var sample = new TraceWorkload(0, baseTime);
         var otlpKb = sample.ToOtlpProtobuf(sample.Next(options.BatchTraces)).Length / 1024;
+        var pageSize = options.PageSize?.ToString(CultureInfo.InvariantCulture) ?? "default";
         Console.WriteLine(
             $"ingest: {options.Seconds} s and at most {options.Traces} traces per phase; {options.Senders} senders; " +
             $"{options.BatchTraces} traces ({spansPerBatch} spans, {otlpKb} KB as OTLP protobuf) per batch; " +
-            $"synchronous={options.Synchronous}; {Environment.ProcessorCount} cores");
+            $"synchronous={options.Synchronous}; page size {pageSize}; " +
+            $"{Environment.ProcessorCount} cores");
 
         try
         {
@@ -45,6 +47,7 @@ internal static class IngestBenchmark
                 Console.WriteLine("(a) raw SQLite baseline …");
                 var raw = RawSqliteBaseline.Run(
                     Directory.CreateDirectory(Path.Combine(root, "raw")).FullName,
+                    options.PageSize,
                     options.Synchronous,
                     new TraceWorkload(1, baseTime),
                     options.RawSpansPerTransaction,
@@ -182,6 +185,8 @@ internal static class IngestBenchmark
         BenchArguments options,
         bool standIn)
     {
+        Directory.CreateDirectory(dataDirectory);
+        RawSqliteBaseline.CreateDatabase(Path.Combine(dataDirectory, "llmobserve.db"), options.PageSize);
         var app = LlmObserveApp.Build(
         [
             "--applicationName", "LlmObserve.Web",

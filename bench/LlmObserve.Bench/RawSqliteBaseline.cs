@@ -40,8 +40,28 @@ internal static class RawSqliteBaseline
         ("TruncationsJson", s => s.TruncationsJson), ("IngestedAtUnixNano", s => s.IngestedAtUnixNano),
     ];
 
+    /// <summary>
+    /// Creates an empty database file in WAL mode, with the given page size when there is one; the page size of a
+    /// file is fixed by its first table, so this runs before the migrations.
+    /// </summary>
+    public static void CreateDatabase(string path, int? pageSize)
+    {
+        if (pageSize is null)
+        {
+            return;
+        }
+
+        using var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA page_size={pageSize.Value}; PRAGMA journal_mode=WAL;";
+        pragma.ExecuteNonQuery();
+    }
+
     public static LoadResult Run(
         string directory,
+        int? pageSize,
         string synchronous,
         TraceWorkload workload,
         int spansPerTransaction,
@@ -53,6 +73,7 @@ internal static class RawSqliteBaseline
             DataSource = Path.Combine(directory, "raw.db"),
             Pooling = false,
         }.ToString();
+        CreateDatabase(Path.Combine(directory, "raw.db"), pageSize);
         using (var db = new LlmObserveDbContext(
             new DbContextOptionsBuilder<LlmObserveDbContext>().UseSqlite(connectionString).Options))
         {

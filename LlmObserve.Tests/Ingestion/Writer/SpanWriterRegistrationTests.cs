@@ -2,6 +2,7 @@ using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Storage;
 using LlmObserve.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,17 +16,19 @@ public sealed class SpanWriterRegistrationTests
     public async Task App_Started_WriterIsTheSpanWriterAndCommitsToTheStore()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "llmobserve-app-" + Guid.NewGuid().ToString("N"));
-        var app = LlmObserveApp.Build(
-        [
-            "--applicationName", "LlmObserve.Web",
-            "--urls", "http://127.0.0.1:0",
-            "--LlmObserve:DataDirectory", dataDirectory,
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await app.StartAsync();
+        WebApplication? app = null;
 
         try
         {
+            app = LlmObserveApp.Build(
+            [
+                "--applicationName", "LlmObserve.Web",
+                "--urls", "http://127.0.0.1:0",
+                "--LlmObserve:DataDirectory", dataDirectory,
+                "--Logging:LogLevel:Default", "Warning",
+            ]);
+            await app.StartAsync();
+
             var writer = app.Services.GetRequiredService<ISpanWriter>();
             var result = await writer.WriteAsync(Batch(Span(TraceId(1), 1)), default);
 
@@ -37,10 +40,17 @@ public sealed class SpanWriterRegistrationTests
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            if (app is not null)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dataDirectory, recursive: true);
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
         }
     }
 }
