@@ -11,7 +11,6 @@ internal sealed record BenchArguments(
     string Synchronous,
     int RawSpansPerTransaction,
     IReadOnlySet<string> Phases,
-    bool StandInEndpoint,
     int? PageSize)
 {
     public static BenchArguments Parse(string[] args)
@@ -39,7 +38,6 @@ internal sealed record BenchArguments(
             Synchronous: values.GetValueOrDefault("synchronous", "FULL").ToUpperInvariant(),
             RawSpansPerTransaction: Math.Clamp(Int("raw-tx", 5_000), 6, 1_000_000),
             Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet(),
-            StandInEndpoint: values.ContainsKey("stand-in-endpoint"),
             PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null);
     }
 }

@@ -91,7 +91,7 @@ internal static class IngestBenchmark
         double rawRate,
         ResultTable table)
     {
-        await using var app = await StartAppAsync(dataDirectory, options, standIn: false);
+        await using var app = await StartAppAsync(dataDirectory, options);
         var writer = app.Services.GetRequiredService<ISpanWriter>();
         var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
         var workload = new TraceWorkload(2, baseTime);
@@ -121,9 +121,9 @@ internal static class IngestBenchmark
         double rawRate,
         ResultTable table)
     {
-        await using var app = await StartAppAsync(dataDirectory, options, options.StandInEndpoint);
+        await using var app = await StartAppAsync(dataDirectory, options);
         var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
-        var via = options.StandInEndpoint ? "OTLP/HTTP to bench stand-in" : "OTLP/HTTP protobuf";
+        const string via = "OTLP/HTTP protobuf";
         using var client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = MaxInFlight,
@@ -182,14 +182,12 @@ internal static class IngestBenchmark
 
     private static async Task<WebApplication> StartAppAsync(
         string dataDirectory,
-        BenchArguments options,
-        bool standIn)
+        BenchArguments options)
     {
         Directory.CreateDirectory(dataDirectory);
         RawSqliteBaseline.CreateDatabase(Path.Combine(dataDirectory, "llmobserve.db"), options.PageSize);
         var app = LlmObserveApp.Build(
         [
-            "--applicationName", "LlmObserve.Web",
             "--urls", "http://127.0.0.1:0",
             "--LlmObserve:DataDirectory", dataDirectory,
             "--LlmObserve:Storage:Synchronous", options.Synchronous,
@@ -197,14 +195,7 @@ internal static class IngestBenchmark
             "--LlmObserve:Init:SecretKey", ProjectSecretKey,
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
-        ],
-        builder =>
-        {
-            if (standIn)
-            {
-                StandInOtlpEndpoint.Register(builder, ProjectSecretKey);
-            }
-        });
+        ]);
         await app.StartAsync();
         return app;
     }

@@ -18,8 +18,6 @@ static int Usage()
           --raw-tx N          spans per transaction of the raw baseline (default 5000)
           --phases LIST       which of raw,writer,http to run (default all three)
           --page-size N       create every fresh database with this SQLite page size (default: SQLite's)
-          --stand-in-endpoint serve /v1/traces from a thin bench stand-in (decode, minimal mapping, real
-                              writer) for as long as the product has no endpoint; rows are marked so
         """);
     return 2;
 }
