@@ -47,11 +47,15 @@ internal static class NativeIngestEndpoints
         NativeReadResult read;
         try
         {
-            read = reader.Read(body, http.GetApiKeyIdentity().ProjectId);
+            read = reader.Read(body.Memory, http.GetApiKeyIdentity().ProjectId);
         }
         catch (NativeFormatException ex)
         {
             return IngestionHttp.Problem(StatusCodes.Status400BadRequest, ex.Message);
+        }
+        finally
+        {
+            body.Dispose();
         }
 
         var batch = read.Batch;

@@ -55,12 +55,18 @@ internal static class OtlpEndpoints
         ExportTraceServiceRequest request;
         try
         {
-            request = isProtobuf ? OtlpProtobufReader.Parse(body.Span) : OtlpJsonReader.Parse(body.Span);
+            var bytes = body.Memory.Span;
+            request = isProtobuf ? OtlpProtobufReader.Parse(bytes) : OtlpJsonReader.Parse(bytes);
         }
         catch (OtlpFormatException ex)
         {
             await WriteStatusAsync(http, !isProtobuf, StatusCodes.Status400BadRequest, ex.Message);
             return;
+        }
+        finally
+        {
+            // Decoding copied everything it keeps; the buffer goes back to the pool before the write is awaited.
+            body.Dispose();
         }
 
         var mapped = mapper.Map(request, http.GetApiKeyIdentity().ProjectId);

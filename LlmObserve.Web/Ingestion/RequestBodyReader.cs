@@ -14,7 +14,8 @@ internal sealed record BodyReadFailure(int StatusCode, string Message);
 /// </summary>
 internal static class RequestBodyReader
 {
-    public static async Task<(ReadOnlyMemory<byte> Body, BodyReadFailure? Failure)> ReadAsync(
+    /// <summary>Reads the body into a pooled buffer; the caller disposes it once the body is decoded.</summary>
+    public static async Task<(PooledBody Body, BodyReadFailure? Failure)> ReadAsync(
         HttpRequest request,
         IngestionOptions options,
         CancellationToken cancellationToken)
@@ -22,7 +23,7 @@ internal static class RequestBodyReader
         var limit = options.MaxRequestBytes;
         if (request.ContentLength > limit)
         {
-            return (default, TooLarge(request.ContentLength.Value, limit));
+            return (PooledBody.Empty, TooLarge(request.ContentLength.Value, limit));
         }
 
         // The limit is enforced below after decompression; Kestrel's own cap must not cut in first.
@@ -44,45 +45,51 @@ internal static class RequestBodyReader
                 source = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
                 break;
             default:
-                return (default, new BodyReadFailure(
+                return (PooledBody.Empty, new BodyReadFailure(
                     StatusCodes.Status415UnsupportedMediaType,
                     $"Content-Encoding '{encoding}' is not supported; send gzip or no encoding."));
         }
 
         await using (source)
         {
-            var buffer = new ArrayBufferWriter<byte>(
-                (int)Math.Clamp(request.ContentLength ?? 64 * 1024, 1024, Math.Min(limit + 1, 16 * 1024 * 1024)));
+            var body = new PooledBody((int)Math.Clamp(request.ContentLength ?? 64 * 1024, 1024, limit + 1));
             try
             {
                 while (true)
                 {
-                    var memory = buffer.GetMemory(64 * 1024);
-                    var read = await source.ReadAsync(memory, cancellationToken);
+                    var read = await source.ReadAsync(body.FreeSpace(minimum: 16 * 1024), cancellationToken);
                     if (read == 0)
                     {
                         break;
                     }
 
-                    buffer.Advance(read);
-                    if (buffer.WrittenCount > limit)
+                    body.Advance(read);
+                    if (body.Length > limit)
                     {
-                        return (default, TooLarge(limit, limit, atLeast: true));
+                        body.Dispose();
+                        return (PooledBody.Empty, TooLarge(limit, limit, atLeast: true));
                     }
                 }
             }
             catch (InvalidDataException)
             {
-                return (default, new BodyReadFailure(
+                body.Dispose();
+                return (PooledBody.Empty, new BodyReadFailure(
                     StatusCodes.Status400BadRequest,
                     "Body is declared gzip but is not valid gzip data."));
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                return (default, TooLarge(limit + 1, limit, atLeast: true));
+                body.Dispose();
+                return (PooledBody.Empty, TooLarge(limit, limit, atLeast: true));
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
             }
 
-            return (buffer.WrittenMemory, null);
+            return (body, null);
         }
     }
 
@@ -91,4 +98,54 @@ internal static class RequestBodyReader
             StatusCodes.Status413PayloadTooLarge,
             $"Body is {(atLeast ? "more than " : string.Empty)}{size} bytes; the limit is {limit} bytes "
             + "(LlmObserve:Ingestion:MaxRequestBytes). Send smaller batches.");
+}
+
+/// <summary>
+/// A request body in arrays rented from the shared pool. Bodies are often larger than 85 KB, and allocating each
+/// afresh would put every request on the large-object heap and into gen-2 collections.
+/// </summary>
+internal sealed class PooledBody : IDisposable
+{
+    private byte[] _buffer;
+
+    public PooledBody(int initialCapacity)
+    {
+        _buffer = initialCapacity == 0 ? [] : ArrayPool<byte>.Shared.Rent(initialCapacity);
+    }
+
+    public static PooledBody Empty => new(0);
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    public Memory<byte> FreeSpace(int minimum)
+    {
+        if (_buffer.Length - Length < minimum)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + minimum));
+            _buffer.AsSpan(0, Length).CopyTo(larger);
+            Return();
+            _buffer = larger;
+        }
+
+        return _buffer.AsMemory(Length);
+    }
+
+    public void Advance(int count) => Length += count;
+
+    public void Dispose()
+    {
+        Return();
+        _buffer = [];
+        Length = 0;
+    }
+
+    private void Return()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+    }
 }
