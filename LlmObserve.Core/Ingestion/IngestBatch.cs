@@ -28,7 +28,9 @@ public sealed record IngestResult(int SpansWritten, int SpansAlreadyStored);
 /// </summary>
 public interface ISpanWriter
 {
-    /// <exception cref="IngestionSaturatedException">The queue is full; the caller should answer 503 with Retry-After.</exception>
+    /// <exception cref="IngestionSaturatedException">
+    /// The queue is full; the caller should answer 503 with Retry-After.
+    /// </exception>
     Task<IngestResult> WriteAsync(IngestBatch batch, CancellationToken cancellationToken);
 }
 

@@ -16,7 +16,7 @@ public static class SpanPlausibility
     /// <summary>More US dollars than any single call costs.</summary>
     public const double MaxCost = 1_000_000_000;
 
-    /// <summary>Clears implausible values and returns what was cleared, one message per field (empty when none).</summary>
+    /// <summary>Clears implausible values and returns one message per cleared field (empty when none).</summary>
     public static IReadOnlyList<string> Apply(SpanEntity span)
     {
         List<string>? problems = null;

@@ -19,7 +19,9 @@ public static class ApiKeyCredentials
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     public static string Preview(string secret)
-        => secret.Length <= SecretPrefix.Length + 4 ? SecretPrefix + "…" : secret[..(SecretPrefix.Length + 4)] + "…";
+        => secret.Length <= SecretPrefix.Length + 4
+            ? SecretPrefix + "…"
+            : secret[..(SecretPrefix.Length + 4)] + "…";
 
     public static bool SecretMatches(string secret, string storedHash)
     {

@@ -17,6 +17,8 @@ public sealed class ProjectBootstrapper(
 {
     public const string DefaultProjectName = "Default";
 
+    private string ProjectName => options.Init.ProjectName ?? DefaultProjectName;
+
     public async Task<BootstrapResult?> EnsureAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -31,7 +33,7 @@ public sealed class ProjectBootstrapper(
                 return new BootstrapResult(existing.ProjectId, null);
             }
 
-            var project = await FirstOrCreateProjectAsync(db, init.ProjectName ?? DefaultProjectName, now, cancellationToken);
+            var project = await FirstOrCreateProjectAsync(db, ProjectName, now, cancellationToken);
             db.ApiKeys.Add(NewKey(project.Id, "init", new ApiKeyPair(init.PublicKey, init.SecretKey), now));
             await db.SaveChangesAsync(cancellationToken);
             return new BootstrapResult(project.Id, null);
@@ -42,7 +44,7 @@ public sealed class ProjectBootstrapper(
             return null;
         }
 
-        var created = await FirstOrCreateProjectAsync(db, init.ProjectName ?? DefaultProjectName, now, cancellationToken);
+        var created = await FirstOrCreateProjectAsync(db, ProjectName, now, cancellationToken);
         var pair = ApiKeyCredentials.Generate();
         db.ApiKeys.Add(NewKey(created.Id, "default", pair, now));
         await db.SaveChangesAsync(cancellationToken);

@@ -5,7 +5,9 @@ namespace LlmObserve.Web.Hosting;
 
 internal static class OptionsServiceCollectionExtensions
 {
-    public static IServiceCollection AddLlmObserveOptions(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLlmObserveOptions(
+        this IServiceCollection services,
+        IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<LlmObserveOptions>()
@@ -35,7 +37,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
 
         if (ingestion.MaxRequestBytes < 1024)
         {
-            errors.Add($"LlmObserve:Ingestion:MaxRequestBytes must be at least 1024 (was {ingestion.MaxRequestBytes}).");
+            errors.Add(
+                $"LlmObserve:Ingestion:MaxRequestBytes must be at least 1024 (was {ingestion.MaxRequestBytes}).");
         }
 
         if (ingestion.MaxFieldChars < 64)
@@ -56,13 +59,15 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
 
         if (ingestion.RetryAfterSeconds < 1)
         {
-            errors.Add($"LlmObserve:Ingestion:RetryAfterSeconds must be at least 1 (was {ingestion.RetryAfterSeconds}).");
+            errors.Add(
+                $"LlmObserve:Ingestion:RetryAfterSeconds must be at least 1 (was {ingestion.RetryAfterSeconds}).");
         }
 
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {
-            errors.Add($"LlmObserve:Storage:Synchronous must be FULL, NORMAL or EXTRA (was '{options.Storage.Synchronous}').");
+            errors.Add(
+                $"LlmObserve:Storage:Synchronous must be FULL, NORMAL or EXTRA (was '{options.Storage.Synchronous}').");
         }
 
         var init = options.Init;
@@ -76,7 +81,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
             errors.Add($"LlmObserve:Init:SecretKey must be at least {MinSecretLength} characters; use a random one.");
         }
 
-        if (options.Demo.HistoryDays < 0 || options.Demo.HistoryTracesPerHour < 0 || options.Demo.LiveIntervalSeconds <= 0)
+        var demo = options.Demo;
+        if (demo.HistoryDays < 0 || demo.HistoryTracesPerHour < 0 || demo.LiveIntervalSeconds <= 0)
         {
             errors.Add("LlmObserve:Demo settings must not be negative, and LiveIntervalSeconds must be positive.");
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmObserve.Core;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Native;
@@ -106,7 +107,7 @@ internal static class IngestionHttp
 
     public static IResult Saturated(HttpContext http, IngestionSaturatedException ex)
     {
-        http.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return Problem(StatusCodes.Status503ServiceUnavailable, ex.Message);
     }
 }

@@ -69,12 +69,13 @@ internal static class OtlpEndpoints
             body.Dispose();
         }
 
-        var mapped = mapper.Map(request, http.GetApiKeyIdentity().ProjectId);
+        var projectId = http.GetApiKeyIdentity().ProjectId;
+        var mapped = mapper.Map(request, projectId);
         if (mapped.Spans.Count > 0)
         {
             try
             {
-                await writer.WriteAsync(IngestBatch.OfSpans(http.GetApiKeyIdentity().ProjectId, mapped.Spans), cancellationToken);
+                await writer.WriteAsync(IngestBatch.OfSpans(projectId, mapped.Spans), cancellationToken);
             }
             catch (IngestionSaturatedException ex)
             {

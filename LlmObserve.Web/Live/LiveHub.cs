@@ -22,7 +22,8 @@ public sealed class LiveHub : Hub<ILiveClient>
     /// </summary>
     public Task Follow(string projectId) => Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
 
-    public Task Unfollow(string projectId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+    public Task Unfollow(string projectId)
+        => Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
 
     internal static string ProjectGroup(string projectId) => "project:" + projectId;
 }

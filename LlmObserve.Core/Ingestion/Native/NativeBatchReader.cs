@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +8,10 @@ using LlmObserve.Core.Traces;
 namespace LlmObserve.Core.Ingestion.Native;
 
 /// <summary>The outcome of reading a native batch: what can be stored, and every item that cannot, by path.</summary>
-public sealed record NativeReadResult(IngestBatch Batch, IReadOnlyList<string> TraceIds, IReadOnlyList<IngestionError> Errors);
+public sealed record NativeReadResult(
+    IngestBatch Batch,
+    IReadOnlyList<string> TraceIds,
+    IReadOnlyList<IngestionError> Errors);
 
 /// <summary>The body is not a JSON object at all; nothing in it can be read.</summary>
 public sealed class NativeFormatException(string message) : Exception(message);
@@ -20,7 +21,7 @@ public sealed class NativeFormatException(string message) : Exception(message);
 /// becomes a root span whose id is derived from the trace id, so a re-sent trace is stored once; its spans hang
 /// under it. Invalid items are reported by JSON path and skipped; the rest of the batch is kept.
 /// </summary>
-public sealed class NativeBatchReader(IngestionOptions options, TimeProvider timeProvider)
+public sealed partial class NativeBatchReader(IngestionOptions options, TimeProvider timeProvider)
 {
     private static readonly HashSet<string> _feedbackKinds = new(StringComparer.Ordinal)
     {
@@ -39,7 +40,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         catch (JsonException ex)
         {
             throw new NativeFormatException(
-                $"Body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {FirstSentence(ex.Message)}");
+                $"Body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): "
+                + FirstSentence(ex.Message));
         }
 
         using (document)
@@ -47,7 +49,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new NativeFormatException("Body must be a JSON object with 'traces', 'scores' and/or 'feedback'.");
+                throw new NativeFormatException(
+                    "Body must be a JSON object with 'traces', 'scores' and/or 'feedback'.");
             }
 
             var context = new ReadContext(projectId, timeProvider.GetUtcNow(), options);
@@ -68,7 +71,11 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         }
     }
 
-    private static void ReadArray(JsonElement root, string name, ReadContext context, Action<JsonElement, string, ReadContext> read)
+    private static void ReadArray(
+        JsonElement root,
+        string name,
+        ReadContext context,
+        Action<JsonElement, string, ReadContext> read)
     {
         if (!root.TryGetProperty(name, out var array) || array.ValueKind == JsonValueKind.Null)
         {
@@ -140,7 +147,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         var end = OptionalTime(trace, "endTime", path)
             ?? (spans.Count > 0 ? spans.Max(s => s.EndTimeUnixNano) : start);
 
-        var root = NewSpan(context, traceId, rootSpanId, OptionalString(trace, "name", path) ?? "trace", SpanType.Chain);
+        var name = OptionalString(trace, "name", path) ?? "trace";
+        var root = NewSpan(context, traceId, rootSpanId, name, SpanType.Chain);
         root.StartTimeUnixNano = start;
         root.EndTimeUnixNano = Math.Max(start, end);
         root.Status = OptionalStatus(trace, path);
@@ -159,10 +167,16 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         context.TraceIds.Add(traceId);
     }
 
-    private static SpanEntity ReadSpan(JsonElement element, string path, string traceId, string rootSpanId, ReadContext context)
+    private static SpanEntity ReadSpan(
+        JsonElement element,
+        string path,
+        string traceId,
+        string rootSpanId,
+        ReadContext context)
     {
         var spanId = OptionalHexId(element, "id", 16, path) ?? NewHexId(8);
-        var name = OptionalString(element, "name", path) ?? throw new NativeItemException($"{path}.name", "is required.");
+        var name = OptionalString(element, "name", path)
+            ?? throw new NativeItemException($"{path}.name", "is required.");
         var type = OptionalString(element, "type", path)?.ToLowerInvariant() ?? SpanType.Span;
         if (!SpanType.All.Contains(type))
         {
@@ -208,7 +222,8 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
     {
         var traceId = OptionalHexId(element, "traceId", 32, path)
             ?? throw new NativeItemException($"{path}.traceId", "is required.");
-        var name = OptionalString(element, "name", path) ?? throw new NativeItemException($"{path}.name", "is required.");
+        var name = OptionalString(element, "name", path)
+            ?? throw new NativeItemException($"{path}.name", "is required.");
         double? value = element.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null
             ? FiniteNumber(v, $"{path}.value", allowNegative: true)
             : null;
@@ -245,7 +260,9 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
             ?? throw new NativeItemException($"{path}.kind", "is required.");
         if (!_feedbackKinds.Contains(kind))
         {
-            throw new NativeItemException($"{path}.kind", $"'{kind}' is not one of {string.Join(", ", _feedbackKinds)}.");
+            throw new NativeItemException(
+                $"{path}.kind",
+                $"'{kind}' is not one of {string.Join(", ", _feedbackKinds)}.");
         }
 
         context.Feedback.Add(new FeedbackEntry
@@ -263,7 +280,12 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         });
     }
 
-    private static SpanEntity NewSpan(ReadContext context, string traceId, string spanId, string name, string type) => new()
+    private static SpanEntity NewSpan(
+        ReadContext context,
+        string traceId,
+        string spanId,
+        string name,
+        string type) => new()
     {
         ProjectId = context.ProjectId,
         TraceId = traceId,
@@ -273,411 +295,6 @@ public sealed class NativeBatchReader(IngestionOptions options, TimeProvider tim
         Status = SpanStatus.Unset,
         IngestedAtUnixNano = UnixNanos.FromDateTimeOffset(context.Now),
     };
-
-    private static void ApplyContent(SpanEntity span, JsonElement element, string path, ReadContext context)
-    {
-        var truncations = StoreJson.Deserialize<List<TruncationNote>>(span.TruncationsJson) ?? [];
-        if (element.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null)
-        {
-            var (text, messages) = ReadContent(input, $"{path}.input", preferLastUser: true);
-            span.InputText = LimitNoted(text, "input", context.Options.MaxFieldChars, truncations);
-            span.InputMessagesJson = StoreJson.Serialize(LimitMessages(messages, "input", context, truncations));
-        }
-
-        if (element.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null)
-        {
-            var (text, messages) = ReadContent(output, $"{path}.output", preferLastUser: false);
-            span.OutputText = LimitNoted(text, "output", context.Options.MaxFieldChars, truncations);
-            span.OutputMessagesJson = StoreJson.Serialize(LimitMessages(messages, "output", context, truncations));
-        }
-
-        if (truncations.Count > 0)
-        {
-            span.TruncationsJson = StoreJson.Serialize(truncations);
-        }
-    }
-
-    private static (string? Text, List<ChatMessage>? Messages) ReadContent(JsonElement value, string path, bool preferLastUser)
-    {
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return (SafeString(value), null);
-        }
-
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-            && value.EnumerateArray().All(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("role", out _)))
-        {
-            var messages = new List<ChatMessage>();
-            var index = 0;
-            foreach (var m in value.EnumerateArray())
-            {
-                messages.Add(ReadMessage(m, $"{path}[{index++}]"));
-            }
-
-            var chosen = preferLastUser
-                ? messages.LastOrDefault(m => m.Role == "user" && m.Content is not null)
-                : messages.LastOrDefault(m => m.Content is not null);
-            return (chosen?.Content ?? messages.LastOrDefault()?.Content, messages);
-        }
-
-        return (value.GetRawText(), null);
-    }
-
-    private static ChatMessage ReadMessage(JsonElement message, string path)
-    {
-        var role = OptionalString(message, "role", path) ?? "user";
-        string? content = null;
-        if (message.TryGetProperty("content", out var c))
-        {
-            content = c.ValueKind switch
-            {
-                JsonValueKind.String => SafeString(c),
-                JsonValueKind.Null => null,
-                _ => c.GetRawText(),
-            };
-        }
-
-        List<ToolCall>? toolCalls = null;
-        if (message.TryGetProperty("toolCalls", out var calls) && calls.ValueKind == JsonValueKind.Array)
-        {
-            toolCalls = [];
-            var index = 0;
-            foreach (var call in calls.EnumerateArray())
-            {
-                var callPath = $"{path}.toolCalls[{index++}]";
-                toolCalls.Add(new ToolCall
-                {
-                    Id = OptionalString(call, "id", callPath),
-                    Name = OptionalString(call, "name", callPath)
-                        ?? throw new NativeItemException($"{callPath}.name", "is required."),
-                    Arguments = call.TryGetProperty("arguments", out var a)
-                        ? a.ValueKind == JsonValueKind.String ? SafeString(a) : a.GetRawText()
-                        : null,
-                });
-            }
-        }
-
-        return new ChatMessage
-        {
-            Role = role,
-            Name = OptionalString(message, "name", path),
-            Content = content,
-            ToolCalls = toolCalls,
-            ToolCallId = OptionalString(message, "toolCallId", path),
-        };
-    }
-
-    private static List<ChatMessage>? LimitMessages(
-        List<ChatMessage>? messages,
-        string field,
-        ReadContext context,
-        List<TruncationNote> truncations)
-    {
-        if (messages is null)
-        {
-            return null;
-        }
-
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var limited = LimitNoted(messages[i].Content, $"{field}Messages[{i}].content", context.Options.MaxFieldChars, truncations);
-            if (!ReferenceEquals(limited, messages[i].Content))
-            {
-                messages[i] = messages[i] with { Content = limited };
-            }
-        }
-
-        return messages;
-    }
-
-    private static void ApplyDocuments(SpanEntity span, JsonElement element, string path, ReadContext context)
-    {
-        if (!element.TryGetProperty("documents", out var docs) || docs.ValueKind == JsonValueKind.Null)
-        {
-            return;
-        }
-
-        if (docs.ValueKind != JsonValueKind.Array)
-        {
-            throw new NativeItemException($"{path}.documents", "must be an array.");
-        }
-
-        var documents = new List<RetrievedDocument>();
-        var index = 0;
-        foreach (var doc in docs.EnumerateArray())
-        {
-            var docPath = $"{path}.documents[{index++}]";
-            if (doc.ValueKind == JsonValueKind.String)
-            {
-                documents.Add(new RetrievedDocument { Content = Limit(SafeString(doc), context.Options.MaxFieldChars) });
-                continue;
-            }
-
-            documents.Add(new RetrievedDocument
-            {
-                Id = OptionalString(doc, "id", docPath),
-                Content = Limit(OptionalString(doc, "content", docPath), context.Options.MaxFieldChars),
-                Score = doc.TryGetProperty("score", out var s) && s.ValueKind != JsonValueKind.Null
-                    ? FiniteNumber(s, $"{docPath}.score", allowNegative: true)
-                    : null,
-                Metadata = doc.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.Clone() : null,
-            });
-        }
-
-        span.DocumentsJson = StoreJson.Serialize(documents);
-    }
-
-    private static void ApplyTool(SpanEntity span, JsonElement element, string path, ReadContext context)
-    {
-        if (!element.TryGetProperty("tool", out var tool) || tool.ValueKind == JsonValueKind.Null)
-        {
-            return;
-        }
-
-        if (tool.ValueKind != JsonValueKind.Object)
-        {
-            throw new NativeItemException($"{path}.tool", "must be an object.");
-        }
-
-        string? Raw(string name) => tool.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? Limit(v.ValueKind == JsonValueKind.String ? SafeString(v) : v.GetRawText(), context.Options.MaxFieldChars)
-            : null;
-
-        var invocation = new ToolInvocation
-        {
-            Name = OptionalString(tool, "name", $"{path}.tool"),
-            CallId = OptionalString(tool, "callId", $"{path}.tool"),
-            Description = OptionalString(tool, "description", $"{path}.tool"),
-            Arguments = Raw("arguments"),
-            Result = Raw("result"),
-        };
-        span.ToolJson = StoreJson.Serialize(invocation);
-        span.InputText ??= invocation.Arguments;
-        span.OutputText ??= invocation.Result;
-    }
-
-    private static void ApplyUsage(SpanEntity span, JsonElement element, string path)
-    {
-        if (!element.TryGetProperty("usage", out var usage) || usage.ValueKind == JsonValueKind.Null)
-        {
-            return;
-        }
-
-        if (usage.ValueKind != JsonValueKind.Object)
-        {
-            throw new NativeItemException($"{path}.usage", "must be an object of token counts.");
-        }
-
-        long? Count(string name)
-        {
-            if (!usage.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n) || n < 0)
-            {
-                throw new NativeItemException($"{path}.usage.{name}", "must be a whole number of tokens, 0 or more.");
-            }
-
-            return n;
-        }
-
-        span.InputTokens = Count("input");
-        span.OutputTokens = Count("output");
-        span.CacheReadTokens = Count("cacheRead");
-        span.CacheWriteTokens = Count("cacheWrite");
-        span.ReasoningTokens = Count("reasoning");
-        span.TotalTokens = Count("total")
-            ?? (span.InputTokens is null && span.OutputTokens is null
-                ? null
-                : (span.InputTokens ?? 0) + (span.OutputTokens ?? 0));
-    }
-
-    private static string OptionalStatus(JsonElement element, string path)
-    {
-        var status = OptionalString(element, "status", path)?.ToLowerInvariant();
-        return status switch
-        {
-            null => SpanStatus.Unset,
-            SpanStatus.Ok or SpanStatus.Error or SpanStatus.Unset => status,
-            _ => throw new NativeItemException($"{path}.status", $"'{status}' is not one of ok, error, unset."),
-        };
-    }
-
-    private static string? OptionalString(JsonElement element, string name, string path)
-    {
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.String
-            ? SafeString(value)
-            : throw new NativeItemException($"{path}.{name}", "must be a string.");
-    }
-
-    private static string? OptionalHexId(JsonElement element, string name, int length, string path)
-    {
-        var id = OptionalString(element, name, path);
-        if (id is null)
-        {
-            return null;
-        }
-
-        id = id.ToLowerInvariant();
-        if (id.Length != length || !id.All(char.IsAsciiHexDigit) || id.All(c => c == '0'))
-        {
-            throw new NativeItemException(
-                $"{path}.{name}",
-                $"must be {length} hexadecimal characters, not all zero (was '{Shorten(id)}').");
-        }
-
-        return id;
-    }
-
-    private static long? OptionalTime(JsonElement element, string name, string path)
-    {
-        var text = OptionalString(element, name, path);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            throw new NativeItemException($"{path}.{name}", $"'{Shorten(text)}' is not an ISO-8601 time.");
-        }
-
-        // Times are stored as signed 64-bit nanoseconds since 1970, which end in April 2262.
-        if (time < DateTimeOffset.UnixEpoch || time >= _latestTime)
-        {
-            throw new NativeItemException(
-                $"{path}.{name}",
-                $"'{Shorten(text)}' is outside the storable range 1970-01-01 to 2262-04-11.");
-        }
-
-        return UnixNanos.FromDateTimeOffset(time);
-    }
-
-    private static string? OptionalTags(JsonElement element, string path)
-    {
-        if (!element.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (tags.ValueKind != JsonValueKind.Array || tags.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
-        {
-            throw new NativeItemException($"{path}.tags", "must be an array of strings.");
-        }
-
-        var list = tags.EnumerateArray().Select(SafeString).Where(t => t.Length > 0).Distinct().Order().ToList();
-        return list.Count == 0 ? null : StoreJson.Serialize(list);
-    }
-
-    private static string? OptionalObjectJson(
-        JsonElement element,
-        string name,
-        string path,
-        SpanEntity span,
-        ReadContext context)
-    {
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw new NativeItemException($"{path}.{name}", "must be a JSON object.");
-        }
-
-        var notes = StoreJson.Deserialize<List<TruncationNote>>(span.TruncationsJson) ?? [];
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = StoreJson.Options.Encoder }))
-        {
-            WriteLimited(writer, value, name, context.Options.MaxAttributeChars, notes);
-        }
-
-        if (notes.Count > 0)
-        {
-            span.TruncationsJson = StoreJson.Serialize(notes);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>Copies JSON, cutting each string value longer than the attribute limit with a visible marker.</summary>
-    private static void WriteLimited(
-        Utf8JsonWriter writer,
-        JsonElement value,
-        string field,
-        int maxChars,
-        List<TruncationNote> notes)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in value.EnumerateObject())
-                {
-                    writer.WritePropertyName(property.Name);
-                    WriteLimited(writer, property.Value, $"{field}.{property.Name}", maxChars, notes);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    WriteLimited(writer, item, $"{field}[{index++}]", maxChars, notes);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String:
-                writer.WriteStringValue(LimitNoted(SafeString(value), field, maxChars, notes));
-                break;
-            default:
-                value.WriteTo(writer);
-                break;
-        }
-    }
-
-    private static double FiniteNumber(JsonElement value, string path, bool allowNegative)
-    {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
-        {
-            throw new NativeItemException(path, "must be a finite number.");
-        }
-
-        return !allowNegative && number < 0 ? throw new NativeItemException(path, "must not be negative.") : number;
-    }
-
-    /// <summary>Reads a string even when it holds invalid UTF-8 or an unpaired surrogate escape (as U+FFFD).</summary>
-    private static string SafeString(JsonElement value) => JsonText.GetString(value) ?? string.Empty;
-
-    private static string? Limit(string? text, int maxChars) => LimitNoted(text, "field", maxChars, null);
-
-    private static string? LimitNoted(string? text, string field, int maxChars, List<TruncationNote>? notes)
-    {
-        if (text is null || text.Length <= maxChars)
-        {
-            return text;
-        }
-
-        var cut = maxChars;
-        if (char.IsHighSurrogate(text[cut - 1]))
-        {
-            cut--;
-        }
-
-        notes?.Add(new TruncationNote(field, text.Length));
-        return string.Concat(text.AsSpan(0, cut), $"…[truncated, {text.Length} chars]");
-    }
 
     private static string DerivedRootSpanId(string traceId)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(traceId + ":root")).AsSpan(0, 8));
