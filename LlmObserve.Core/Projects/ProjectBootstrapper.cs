@@ -51,6 +51,23 @@ public sealed class ProjectBootstrapper(
         return new BootstrapResult(created.Id, pair);
     }
 
+    /// <summary>
+    /// Revokes the project's live keys of that name and adds a fresh pair, for a component that makes its own key
+    /// at every start (demo traffic) and must not leave a trail of working secrets behind.
+    /// </summary>
+    public async Task<ApiKeyPair> ReplaceKeyAsync(string projectId, string name, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = timeProvider.GetUtcNow();
+            await db.ApiKeys
+                .Where(k => k.ProjectId == projectId && k.Name == name && k.RevokedAt == null)
+                .ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        }
+
+        return await CreateKeyAsync(projectId, name, cancellationToken);
+    }
+
     /// <summary>Adds a key pair to a project and returns it; the secret is not kept.</summary>
     public async Task<ApiKeyPair> CreateKeyAsync(string projectId, string name, CancellationToken cancellationToken)
     {

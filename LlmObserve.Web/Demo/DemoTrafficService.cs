@@ -73,7 +73,7 @@ internal sealed class DemoTrafficService(
             return;
         }
 
-        var key = await bootstrapper.CreateKeyAsync(projectId, KeyName, cancellationToken);
+        var key = await bootstrapper.ReplaceKeyAsync(projectId, KeyName, cancellationToken);
         using var http = httpClientFactory.CreateClient(HttpClientName);
         var sender = new DemoOtlpSender(http, endpoint, key.SecretKey, time, logger);
         DemoLog.Starting(logger, projectId, endpoint);
