@@ -4,6 +4,7 @@ using LlmObserve.Core;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Ingestion.Otlp.Proto;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Ingestion;
@@ -31,6 +32,7 @@ internal static class OtlpEndpoints
         OtlpSpanMapper mapper,
         ISpanWriter writer,
         LlmObserveOptions options,
+        ILogger<OtlpSpanMapper> logger,
         CancellationToken cancellationToken)
     {
         var contentType = http.Request.ContentType;
@@ -85,6 +87,11 @@ internal static class OtlpEndpoints
             }
         }
 
+        if (mapped.RejectedSpans > 0)
+        {
+            IngestionLog.Partial(logger, http.Request.Path, projectId, mapped.Spans.Count, mapped.RejectedSpans);
+        }
+
         var response = new ExportTraceServiceResponse();
         // Warnings about kept spans (dropped implausible values) travel with rejected_spans = 0, as OTLP allows.
         if (mapped.RejectedSpans > 0 || mapped.ErrorMessage is not null)
@@ -102,6 +109,13 @@ internal static class OtlpEndpoints
 
     private static Task WriteStatusAsync(HttpContext http, bool json, int statusCode, string message)
     {
+        if (statusCode != StatusCodes.Status503ServiceUnavailable)
+        {
+            var logger = http.RequestServices.GetRequiredService<ILogger<OtlpSpanMapper>>();
+            var projectId = http.Items[typeof(ApiKeyIdentity)] is ApiKeyIdentity identity ? identity.ProjectId : null;
+            IngestionLog.Refused(logger, http.Request.Path, projectId, statusCode, ReasonKind(statusCode));
+        }
+
         http.Response.StatusCode = statusCode;
         var status = new RpcStatus { Code = GrpcCodeFor(statusCode), Message = message };
         return WriteMessageAsync(http, json, status, http.RequestAborted);
@@ -120,6 +134,15 @@ internal static class OtlpEndpoints
             await http.Response.Body.WriteAsync(message.ToByteArray(), cancel);
         }
     }
+
+    // The kind of refusal only: the message itself may quote client data, which stays out of the log.
+    private static string ReasonKind(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status400BadRequest => "malformed body",
+        StatusCodes.Status413PayloadTooLarge => "body too large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported content type or encoding",
+        _ => "refused",
+    };
 
     // google.rpc.Code values for the HTTP statuses this endpoint answers with.
     private static int GrpcCodeFor(int statusCode) => statusCode switch
