@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Tests.Infrastructure;
 
 namespace LlmObserve.Tests.Hosting;
@@ -13,11 +14,25 @@ public sealed class HealthTests
         using var client = app.CreateClient(authenticated: false);
 
         var response = await client.GetAsync(new Uri("health", UriKind.Relative));
-        var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        var body = await response.Content.ReadFromJsonAsync<Dictionary<string, System.Text.Json.JsonElement>>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("ok", body!["store"]);
+        Assert.Equal("ok", body!["store"].ToString());
+        Assert.Equal("ok", body["ingestion"].ToString());
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "llmobserve.db")));
+    }
+
+    [Fact]
+    public async Task Health_AfterTheWriterStopped_Reports503()
+    {
+        await using var app = await RunningApp.StartAsync();
+        using var client = app.CreateClient(authenticated: false);
+        await app.GetRequiredService<GroupCommitSpanWriter>().StopAsync(CancellationToken.None);
+
+        var response = await client.GetAsync(new Uri("health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("\"ingestion\":\"stopped\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

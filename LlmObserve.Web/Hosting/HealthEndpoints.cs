@@ -1,3 +1,4 @@
+using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,20 +9,28 @@ internal static class HealthEndpoints
     /// <summary><c>GET /health</c>: liveness, and readiness with the store.</summary>
     public static WebApplication MapLlmObserveHealth(this WebApplication app)
     {
-        app.MapGet("/health", async (IDbContextFactory<LlmObserveDbContext> dbFactory, CancellationToken cancel) =>
+        app.MapGet("/health", async (
+            IDbContextFactory<LlmObserveDbContext> dbFactory,
+            GroupCommitSpanWriter writer,
+            CancellationToken cancel) =>
         {
+            var store = "unreachable";
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancel);
-                var canConnect = await db.Database.CanConnectAsync(cancel);
-                return canConnect
-                    ? Results.Ok(new { status = "ok", store = "ok" })
-                    : Results.Json(new { status = "degraded", store = "unreachable" }, statusCode: 503);
+                store = await db.Database.CanConnectAsync(cancel) ? "ok" : "unreachable";
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return Results.Json(new { status = "degraded", store = "unreachable" }, statusCode: 503);
+                // Reported below as unreachable; the exception itself is not the caller's business.
             }
+
+            var statistics = writer.Statistics;
+            var ingestion = writer.IsAccepting ? "ok" : "stopped";
+            var ready = store == "ok" && writer.IsAccepting;
+            var body = new { status = ready ? "ok" : "degraded", store, ingestion, queued = statistics.QueuedItems };
+            var status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            return Results.Json(body, statusCode: status);
         });
 
         return app;

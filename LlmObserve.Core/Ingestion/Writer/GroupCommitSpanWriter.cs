@@ -73,6 +73,9 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     }
 
     /// <summary>Counters since creation; fewer transactions than batches shows commits being shared.</summary>
+    /// <summary>True while the writer loop runs and takes work; false before start, after stop or a crash.</summary>
+    public bool IsAccepting => _loop is not null && !_loopEnded.Task.IsCompleted && !Volatile.Read(ref _stopping);
+
     public GroupCommitStatistics Statistics => new(
         Interlocked.Read(ref _transactionsCommitted),
         Interlocked.Read(ref _transactionsFailed),
