@@ -10,6 +10,8 @@ internal static class TracesServiceCollectionExtensions
     public static IServiceCollection AddLlmObserveTraces(this IServiceCollection services)
     {
         services.AddSingleton<TraceQueries>();
+        services.AddSingleton<SpanQueries>();
+        services.AddSingleton<SessionQueries>();
 
         // The span writer registers the notifier it publishes to; this keeps the pages working without it.
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
