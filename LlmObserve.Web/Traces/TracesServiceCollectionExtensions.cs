@@ -1,5 +1,6 @@
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmObserve.Web.Traces;
@@ -18,6 +19,7 @@ internal static class TracesServiceCollectionExtensions
 
         services.AddTransient<TraceListViewModel>();
         services.AddTransient<TraceDetailViewModel>();
+        services.AddTransient<SessionPagesModel>();
         services.AddScoped<ViewerTimeZone>();
 
         return services;

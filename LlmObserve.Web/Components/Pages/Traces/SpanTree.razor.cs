@@ -13,7 +13,7 @@ namespace LlmObserve.Web.Components.Pages.Traces;
 /// </summary>
 public sealed partial class SpanTree
 {
-    /// <summary>Most rows rendered at once; a screen never shows more, so this only bounds a runaway measurement.</summary>
+    /// <summary>Most rows rendered at once; a screen never shows more, so this only bounds a bad measurement.</summary>
     public const int MaxRenderedRows = 120;
 
     // Fixed, so the virtualiser can place rows without measuring each one; the stylesheet uses the same height.
@@ -56,7 +56,8 @@ public sealed partial class SpanTree
     private static string Tokens(SpanUsage usage)
         => usage.Input is null && usage.Output is null
             ? string.Empty
-            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}{(usage.Estimated ? " est." : "")}";
+            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}"
+                + (usage.Estimated ? " est." : string.Empty);
 
     private static string BarClass(SpanDetail span)
         => span.Status == SpanStatus.Error ? "span-bar span-bar--error" : "span-bar span-bar--" + span.Type;
@@ -73,8 +74,8 @@ public sealed partial class SpanTree
         UpdateVisible();
     }
 
-    // One pass over the depth-first rows: everything deeper than a collapsed row, until the next row at its depth or
-    // above, is hidden. The virtualiser then gets a plain list.
+    // One pass over the depth-first rows: everything deeper than a collapsed row, until the next row at its depth
+    // or above, is hidden. The virtualiser then gets a plain list.
     private void UpdateVisible()
     {
         var visible = new List<SpanTreeRow>(_rows.Count);
