@@ -125,21 +125,50 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         await _store.AddAsync([trace], spans);
         var page = _browser.Page;
 
-        var clock = Stopwatch.StartNew();
-        await page.GotoAsync(new Uri(_app.BaseAddress, "traces/" + trace.TraceId).ToString());
-        await page.GetByTestId("span-row").First.WaitForAsync();
-        var firstRows = clock.Elapsed;
-        await page.WaitForFunctionAsync("window.Blazor !== undefined");
-        var target = page.Locator($"[data-span-id='{TraceStore.SpanId(5)}']");
-        await target.ClickAsync();
-        await Assertions.Expect(target).ToHaveAttributeAsync("aria-selected", "true");
-        var selected = clock.Elapsed;
+        var url = new Uri(_app.BaseAddress, "traces/" + trace.TraceId).ToString();
+
+        var cold = await OpenAndSelectAsync(page, url, TraceStore.SpanId(5));
+        var warm = await OpenAndSelectAsync(page, url, TraceStore.SpanId(7));
 
         var rendered = await page.GetByTestId("span-row").CountAsync();
         Assert.InRange(rendered, 1, 300);
+        Assert.Equal("true", await page.Locator($"[data-span-id='{TraceStore.SpanId(7)}']")
+            .GetAttributeAsync("aria-selected"));
         output.WriteLine(
-            $"10,000 spans, depth 100: first rows visible after {firstRows.TotalMilliseconds:0} ms, "
-            + $"a span selected after {selected.TotalMilliseconds:0} ms, {rendered} rows in the page.");
+            $"10,000 spans, depth 100, {rendered} rows in the page. Cold: first rows {cold.FirstRows} ms, "
+            + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "
+            + $"span selected {warm.Selected} ms.");
+    }
+
+    private static async Task<(long FirstRows, long Selected)> OpenAndSelectAsync(
+        IPage page,
+        string url,
+        string spanId)
+    {
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync(url);
+        await page.GetByTestId("span-row").First.WaitForAsync();
+        var firstRows = clock.ElapsedMilliseconds;
+
+        // A click only selects once the circuit is up; retrying until it shows measures time to interactive.
+        var target = page.Locator($"[data-span-id='{spanId}']");
+        while (true)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await Assertions.Expect(target).ToHaveAttributeAsync(
+                    "aria-selected",
+                    "true",
+                    new() { Timeout = 100 });
+                break;
+            }
+            catch (PlaywrightException) when (clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+            }
+        }
+
+        return (firstRows, clock.ElapsedMilliseconds);
     }
 
     private async Task<string> AddAgentTraceAsync()
