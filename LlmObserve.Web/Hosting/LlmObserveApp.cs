@@ -3,6 +3,7 @@ using LlmObserve.Web.Demo;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Storage;
 using LlmObserve.Web.Traces;
 using MudBlazor.Services;
@@ -50,6 +51,7 @@ public static class LlmObserveApp
         app.MapLlmObserveIngestion();
         app.MapLlmObserveLive();
         app.MapLlmObserveTraces();
+        app.MapLlmObserveSessions();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

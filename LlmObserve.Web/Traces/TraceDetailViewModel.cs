@@ -2,9 +2,14 @@ using LlmObserve.Core.Traces.Queries;
 
 namespace LlmObserve.Web.Traces;
 
-/// <summary>State of the trace page: the trace with its spans, and which span is selected.</summary>
-public sealed class TraceDetailViewModel(TraceQueries queries)
+/// <summary>
+/// State of the trace page: the trace's outline (spans without their large fields), and the selected span loaded
+/// in full only when it is selected.
+/// </summary>
+public sealed class TraceDetailViewModel(TraceQueries queries, SpanQueries spans)
 {
+    private string? _projectId;
+
     public TraceDetail? Trace { get; private set; }
 
     /// <summary>True once loading found no such trace in the shown project.</summary>
@@ -15,10 +20,10 @@ public sealed class TraceDetailViewModel(TraceQueries queries)
         Trace = null;
         NotFound = false;
         var normalized = TraceIds.NormalizeTraceId(traceId);
-        var projectId = normalized is null ? null : await queries.FirstProjectIdAsync(cancellationToken);
-        if (normalized is not null && projectId is not null)
+        _projectId = normalized is null ? null : await queries.FirstProjectIdAsync(cancellationToken);
+        if (normalized is not null && _projectId is not null)
         {
-            Trace = await queries.GetAsync(projectId, normalized, cancellationToken);
+            Trace = await spans.GetOutlineAsync(_projectId, normalized, cancellationToken);
         }
 
         NotFound = Trace is null;
@@ -36,4 +41,10 @@ public sealed class TraceDetailViewModel(TraceQueries queries)
             ?? trace.Spans.FirstOrDefault(s => s.ParentSpanId is null)
             ?? trace.Spans[0];
     }
+
+    /// <summary>Every field of one span of the loaded trace; null when it vanished or nothing is loaded.</summary>
+    public async Task<SpanDetail?> LoadSpanAsync(string spanId, CancellationToken cancellationToken)
+        => Trace is { } trace && _projectId is { } projectId
+            ? await spans.GetSpanAsync(projectId, trace.TraceId, spanId, cancellationToken)
+            : null;
 }

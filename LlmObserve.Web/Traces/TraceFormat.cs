@@ -36,6 +36,9 @@ public static class TraceFormat
 
     public static string Json(JsonElement element) => JsonSerializer.Serialize(element, _indented);
 
+    /// <summary>Any record as indented JSON, for the raw view.</summary>
+    public static string Raw<T>(T value) => JsonSerializer.Serialize(value, _indented);
+
     /// <summary>Indents text that holds JSON (tool arguments usually do); returns other text unchanged.</summary>
     public static string MaybeJson(string? text)
     {

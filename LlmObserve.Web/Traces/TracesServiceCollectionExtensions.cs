@@ -1,5 +1,6 @@
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmObserve.Web.Traces;
@@ -10,12 +11,15 @@ internal static class TracesServiceCollectionExtensions
     public static IServiceCollection AddLlmObserveTraces(this IServiceCollection services)
     {
         services.AddSingleton<TraceQueries>();
+        services.AddSingleton<SpanQueries>();
+        services.AddSingleton<SessionQueries>();
 
         // The span writer registers the notifier it publishes to; this keeps the pages working without it.
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
 
         services.AddTransient<TraceListViewModel>();
         services.AddTransient<TraceDetailViewModel>();
+        services.AddTransient<SessionPagesModel>();
         services.AddScoped<ViewerTimeZone>();
 
         return services;

@@ -119,7 +119,28 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
     }
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
-    public async Task<TraceDetail?> GetAsync(string projectId, string traceId, CancellationToken cancellationToken)
+    public Task<TraceDetail?> GetAsync(string projectId, string traceId, CancellationToken cancellationToken)
+        => LoadTraceAsync(
+            projectId,
+            traceId,
+            async (spans, spanIds, cancel) =>
+            {
+                var entities = await spans.ToListAsync(cancel);
+                spanIds.UnionWith(entities.Select(s => s.SpanId));
+                return () => [.. entities.Select(s => ToDetail(s, spanIds))];
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Loads a trace's header, scores and feedback, and its spans (by start) through <paramref name="loadSpans"/>,
+    /// which fills the set of span ids of the trace and returns how to build the span records once it is full.
+    /// </summary>
+    internal async Task<TraceDetail?> LoadTraceAsync(
+        string projectId,
+        string traceId,
+        Func<IQueryable<SpanEntity>, HashSet<string>, CancellationToken, Task<Func<IReadOnlyList<SpanDetail>>>>
+            loadSpans,
+        CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var trace = await db.Traces.AsNoTracking()
@@ -129,11 +150,14 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             return null;
         }
 
-        var spans = await db.Spans.AsNoTracking()
-            .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
-            .OrderBy(s => s.StartTimeUnixNano)
-            .ThenBy(s => s.Id)
-            .ToListAsync(cancellationToken);
+        var spanIds = new HashSet<string>(StringComparer.Ordinal);
+        var buildSpans = await loadSpans(
+            db.Spans.AsNoTracking()
+                .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
+                .OrderBy(s => s.StartTimeUnixNano)
+                .ThenBy(s => s.Id),
+            spanIds,
+            cancellationToken);
         var scores = await db.Scores.AsNoTracking()
             .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
             .OrderBy(s => s.Id)
@@ -155,7 +179,6 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             .Select(f => new FeedbackView(f.Id, f.Kind, f.Value, f.Comment, f.UserId, f.RequestId, f.CreatedAt))
             .ToListAsync(cancellationToken);
 
-        var spanIds = spans.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
         return new TraceDetail
         {
             TraceId = trace.TraceId,
@@ -186,7 +209,7 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             SpanCount = trace.SpanCount,
             ErrorCount = trace.ErrorCount,
             RootMissing = trace.RootMissing,
-            Spans = [.. spans.Select(s => ToDetail(s, spanIds))],
+            Spans = buildSpans(),
             Scores = scores,
             Feedback = feedback,
         };
@@ -292,14 +315,14 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             .Replace("%", @"\%", StringComparison.Ordinal)
             .Replace("_", @"\_", StringComparison.Ordinal);
 
-    private static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
+    internal static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
 
-    private static string[] SplitModels(string? models)
+    internal static string[] SplitModels(string? models)
         => string.IsNullOrEmpty(models)
             ? []
             : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static SpanDetail ToDetail(SpanEntity span, HashSet<string> spanIdsOfTrace) => new()
+    internal static SpanDetail ToDetail(SpanEntity span, HashSet<string> spanIdsOfTrace) => new()
     {
         SpanId = span.SpanId,
         ParentSpanId = span.ParentSpanId,

@@ -1,3 +1,5 @@
+using System.Globalization;
+using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
@@ -5,11 +7,18 @@ using Microsoft.AspNetCore.Components;
 namespace LlmObserve.Web.Components.Pages.Traces;
 
 /// <summary>
-/// The spans of a trace as an indented, collapsible tree. The tree is built once per span list, in linear time;
-/// rows are plain elements so traces with thousands of spans stay quick to draw.
+/// The spans of a trace as an indented, collapsible tree with a waterfall beside it, one row per span so bar and
+/// name always line up. The tree is built once per span list, in linear time, and rows are virtualised: only the
+/// rows in view (plus a margin) exist in the page, so traces of ten thousand spans stay quick.
 /// </summary>
 public sealed partial class SpanTree
 {
+    /// <summary>Most rows rendered at once; a screen never shows more, so this only bounds a bad measurement.</summary>
+    public const int MaxRenderedRows = 120;
+
+    // Fixed, so the virtualiser can place rows without measuring each one; the stylesheet uses the same height.
+    private const float RowHeight = 28;
+
     private const int IndentPixels = 14;
 
     // Beyond this depth rows stop moving right, so very deep traces stay readable; data-depth keeps the truth.
@@ -18,6 +27,8 @@ public sealed partial class SpanTree
     private readonly HashSet<string> _collapsed = new(StringComparer.Ordinal);
     private IReadOnlyList<SpanDetail>? _builtFrom;
     private IReadOnlyList<SpanTreeRow> _rows = [];
+    private List<SpanTreeRow> _visible = [];
+    private SpanTimeline _timeline = SpanTimeline.Of([]);
 
     [Parameter, EditorRequired]
     public IReadOnlyList<SpanDetail> Spans { get; set; } = [];
@@ -34,7 +45,9 @@ public sealed partial class SpanTree
         {
             _builtFrom = Spans;
             _rows = SpanTreeBuilder.Build(Spans);
+            _timeline = SpanTimeline.Of(Spans);
             _collapsed.Clear();
+            UpdateVisible();
         }
     }
 
@@ -43,7 +56,13 @@ public sealed partial class SpanTree
     private static string Tokens(SpanUsage usage)
         => usage.Input is null && usage.Output is null
             ? string.Empty
-            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}";
+            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}"
+                + (usage.Estimated ? " est." : string.Empty);
+
+    private static string BarClass(SpanDetail span)
+        => span.Status == SpanStatus.Error ? "span-bar span-bar--error" : "span-bar span-bar--" + span.Type;
+
+    private static string Percent(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private void Toggle(string spanId)
     {
@@ -51,6 +70,28 @@ public sealed partial class SpanTree
         {
             _collapsed.Add(spanId);
         }
+
+        UpdateVisible();
+    }
+
+    // One pass over the depth-first rows: everything deeper than a collapsed row, until the next row at its depth
+    // or above, is hidden. The virtualiser then gets a plain list.
+    private void UpdateVisible()
+    {
+        var visible = new List<SpanTreeRow>(_rows.Count);
+        var skipDeeperThan = int.MaxValue;
+        foreach (var row in _rows)
+        {
+            if (row.Depth > skipDeeperThan)
+            {
+                continue;
+            }
+
+            skipDeeperThan = row.HasChildren && _collapsed.Contains(row.Span.SpanId) ? row.Depth : int.MaxValue;
+            visible.Add(row);
+        }
+
+        _visible = visible;
     }
 
     private Task SelectAsync(string spanId) => OnSelect.InvokeAsync(spanId);

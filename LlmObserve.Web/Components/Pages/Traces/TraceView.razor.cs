@@ -12,6 +12,7 @@ public sealed partial class TraceView : IDisposable
     private string? _loadedTraceId;
     private bool _loaded;
     private SpanDetail? _selected;
+    private SpanDetail? _selectedFull;
 
     [Inject]
     private TraceDetailViewModel Model { get; set; } = default!;
@@ -45,9 +46,16 @@ public sealed partial class TraceView : IDisposable
             _loadedTraceId = TraceId;
             await Model.LoadAsync(TraceId, _disposed.Token);
             _loaded = true;
+            _selectedFull = null;
         }
 
         _selected = Model.SelectSpan(SpanId);
+
+        // Only the selected span's large fields are fetched, so opening a huge trace stays light.
+        if (_selected is { } selected && _selectedFull?.SpanId != selected.SpanId)
+        {
+            _selectedFull = await Model.LoadSpanAsync(selected.SpanId, _disposed.Token) ?? selected;
+        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -61,5 +69,7 @@ public sealed partial class TraceView : IDisposable
     private void SelectSpan(string spanId)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("span", spanId), replace: true);
 
-    private static string ListHref(string filter, string value) => $"traces?{filter}={Uri.EscapeDataString(value)}";
+    private static string SessionHref(string sessionId) => "sessions/" + Uri.EscapeDataString(sessionId);
+
+    private static string UserHref(string userId) => "users/" + Uri.EscapeDataString(userId);
 }

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using LlmObserve.Core.Traces;
+using LlmObserve.Tests.Infrastructure;
+using LlmObserve.Tests.Traces;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LlmObserve.Tests.Browser;
+
+/// <summary>
+/// The trace detail, session and user pages in Chromium: the waterfall, selecting spans, a session read as a
+/// conversation, and hostile captured content that must stay inert.
+/// </summary>
+public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    // A 1×1 PNG; the page must show it as a small image, never as base64 text.
+    private const string PngDataUrl = "data:image/png;base64,"
+        + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+    private const string Hostile = "<img src=x onerror=\"window.__injected=1\"><script>window.__injected=2</script>";
+
+    private RunningApp _app = null!;
+    private BrowserSession _browser = null!;
+    private TraceStore _store = null!;
+    private string _projectId = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await RunningApp.StartAsync();
+        _browser = await BrowserSession.StartAsync();
+        _store = new TraceStore(_app);
+        _projectId = await _store.ProjectIdAsync();
+
+        // Set before any page script runs, so a payload that executes during load is caught too.
+        await _browser.Page.Context.AddInitScriptAsync("window.__injected = 0");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TraceDetail_TimelineAndHostileMessages_SelectsSpansAndKeepsContentInert()
+    {
+        var traceId = await AddAgentTraceAsync();
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "traces/" + traceId).ToString());
+        await page.GetByTestId("trace-detail-page").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("span-row")).ToHaveCountAsync(3);
+        var llmBar = page.Locator($"[data-span-id='{TraceStore.SpanId(2)}'] [data-testid=span-bar]");
+        Assert.Equal("25", await llmBar.GetAttributeAsync("data-offset"));
+        Assert.Equal("50", await llmBar.GetAttributeAsync("data-width"));
+        var barBox = await llmBar.BoundingBoxAsync();
+        var laneBox = await page.Locator($"[data-span-id='{TraceStore.SpanId(2)}'] [data-testid=span-lane]")
+            .BoundingBoxAsync();
+        Assert.InRange(barBox!.Width / laneBox!.Width, 0.45, 0.55);
+
+        await page.Locator($"[data-span-id='{TraceStore.SpanId(2)}']").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("span-detail-name")).ToHaveTextAsync("chat gpt-4o");
+        Assert.Contains("span=" + TraceStore.SpanId(2), page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("span-details")).ToContainTextAsync("javascript:alert(3)");
+        var thumbnail = page.GetByTestId("message-image");
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync();
+        var box = await thumbnail.BoundingBoxAsync();
+        Assert.True(box!.Width <= 160 && box.Height <= 160, $"Thumbnail is {box.Width}×{box.Height}.");
+        await Assertions.Expect(page.GetByTestId("span-details")).Not.ToContainTextAsync("iVBORw0KGgo");
+
+        await page.Locator($"[data-span-id='{TraceStore.SpanId(3)}']").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("exception-type")).ToHaveTextAsync("TimeoutException");
+        await Assertions.Expect(page.GetByTestId("exception-stack").Locator(".trace-box")).Not.ToBeVisibleAsync();
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("window.__injected"));
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+        Assert.Equal(0, await page.Locator("a[href^='javascript']").CountAsync());
+    }
+
+    [Fact]
+    public async Task SessionPage_ThreeTurns_ReadsAsAConversationInOrderAndLinksToTraces()
+    {
+        var traces = Enumerable.Range(1, 3)
+            .Select(n =>
+            {
+                var trace = TraceStore.Trace(_projectId, 40 + n, 4 - n);
+                trace.SessionId = "sess-1";
+                trace.UserId = "ada";
+                trace.InputText = $"question {n}";
+                trace.OutputText = $"answer {n} " + Hostile;
+                return trace;
+            })
+            .ToList();
+
+        // Inserted newest first, shown oldest first.
+        await _store.AddAsync(traces);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "sessions/sess-1").ToString());
+        await page.GetByTestId("session-page").WaitForAsync();
+
+        var inputs = await page.GetByTestId("session-turn-input").AllInnerTextsAsync();
+        Assert.Equal(["question 3", "question 2", "question 1"], inputs);
+        await page.GetByTestId("session-turn-link").First.ClickAsync();
+        await page.GetByTestId("trace-detail-page").WaitForAsync();
+        Assert.EndsWith("traces/" + TraceStore.TraceId(43), page.Url, StringComparison.Ordinal);
+        await page.GetByTestId("trace-user").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-trace-count")).ToHaveTextAsync("3");
+        Assert.Equal(0, await page.EvaluateAsync<int>("window.__injected"));
+    }
+
+    [Fact]
+    public async Task TraceDetail_TenThousandSpansHundredDeep_ShowsAWindowOfRowsAndSelects()
+    {
+        var trace = TraceStore.Trace(_projectId, 77, 0);
+        trace.SpanCount = 10_000;
+        var spans = Enumerable.Range(0, 10_000)
+            .Select(i => TraceStore.Span(
+                _projectId,
+                trace.TraceId,
+                i + 1,
+                i % 100 == 0 ? null : TraceStore.SpanId(i),
+                i * 0.01))
+            .ToList();
+        await _store.AddAsync([trace], spans);
+        var page = _browser.Page;
+
+        var url = new Uri(_app.BaseAddress, "traces/" + trace.TraceId).ToString();
+
+        var cold = await OpenAndSelectAsync(page, url, TraceStore.SpanId(5));
+        var warm = await OpenAndSelectAsync(page, url, TraceStore.SpanId(7));
+
+        var rendered = await page.GetByTestId("span-row").CountAsync();
+        Assert.InRange(rendered, 1, 300);
+        Assert.Equal("true", await page.Locator($"[data-span-id='{TraceStore.SpanId(7)}']")
+            .GetAttributeAsync("aria-selected"));
+        output.WriteLine(
+            $"10,000 spans, depth 100, {rendered} rows in the page. Cold: first rows {cold.FirstRows} ms, "
+            + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "
+            + $"span selected {warm.Selected} ms.");
+    }
+
+    private static async Task<(long FirstRows, long Selected)> OpenAndSelectAsync(
+        IPage page,
+        string url,
+        string spanId)
+    {
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync(url);
+        await page.GetByTestId("span-row").First.WaitForAsync();
+        var firstRows = clock.ElapsedMilliseconds;
+
+        // A click only selects once the circuit is up; retrying until it shows measures time to interactive.
+        var target = page.Locator($"[data-span-id='{spanId}']");
+        while (true)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await Assertions.Expect(target).ToHaveAttributeAsync(
+                    "aria-selected",
+                    "true",
+                    new() { Timeout = 100 });
+                break;
+            }
+            catch (PlaywrightException) when (clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+            }
+        }
+
+        return (firstRows, clock.ElapsedMilliseconds);
+    }
+
+    private async Task<string> AddAgentTraceAsync()
+    {
+        var trace = TraceStore.Trace(_projectId, 9, 0);
+        trace.SessionId = "sess-9";
+        trace.UserId = "grace";
+        trace.OutputText = "done " + Hostile;
+        var start = TraceStore.BaseTime;
+        var root = TraceStore.Span(_projectId, trace.TraceId, 1, null, 0);
+        root.Name = "agent";
+        root.EndTimeUnixNano = TraceStore.Nanos(start.AddMilliseconds(1000));
+        var llm = TraceStore.Span(_projectId, trace.TraceId, 2, root.SpanId, 250);
+        llm.Name = "chat gpt-4o";
+        llm.Type = SpanType.Generation;
+        llm.Model = "gpt-4o";
+        llm.EndTimeUnixNano = TraceStore.Nanos(start.AddMilliseconds(750));
+        llm.InputMessagesJson = $$$"""
+            [{"role":"user","content":"see [this](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a>",
+              "parts":[{"type":"image_url","image_url":{"url":"{{{PngDataUrl}}}"}}]}]
+            """;
+        llm.OutputMessagesJson = """[{"role":"assistant","content":"<img src=x onerror=\"window.__injected=3\">"}]""";
+        var tool = TraceStore.Span(_projectId, trace.TraceId, 3, root.SpanId, 800);
+        tool.Name = "search";
+        tool.Type = SpanType.Tool;
+        tool.Status = SpanStatus.Error;
+        tool.EventsJson = """
+            [{"name":"exception","timeUnixNano":1,"attributes":{"exception.type":"TimeoutException",
+              "exception.message":"<script>window.__injected=4</script>","exception.stacktrace":"at Search()"}}]
+            """;
+        await _store.AddAsync([trace], [root, llm, tool]);
+        return trace.TraceId;
+    }
+}
