@@ -51,6 +51,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             trace.HasIndex(t => new { t.ProjectId, t.StartTimeUnixNano, t.TraceId });
             trace.HasIndex(t => new { t.ProjectId, t.SessionId });
             trace.HasIndex(t => new { t.ProjectId, t.UserId });
+
+            // The list's other sort keys and its most used equality filters, each ending in the keyset tie-breaker,
+            // so a first page reads an index range instead of sorting the project (bench/README.md, explore).
+            trace.HasIndex(t => new { t.ProjectId, t.LatencyMs, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.Cost, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.TotalTokens, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.Status, t.StartTimeUnixNano, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.Environment, t.StartTimeUnixNano, t.TraceId });
         });
 
         modelBuilder.Entity<SpanEntity>(span =>

@@ -1,4 +1,5 @@
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Traces;
 
@@ -64,7 +65,7 @@ public sealed class LiveTraceListTests
         var projectId = await store.ProjectIdAsync();
         await store.AddAsync([TraceStore.Trace(projectId, 1, 0)]);
         var model = app.GetRequiredService<TraceListViewModel>();
-        await model.LoadAsync(TraceListFilters.None, CancellationToken.None);
+        await model.LoadAsync(TraceFilter.None, TraceSort.Default, CancellationToken.None);
         var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = model.WatchNewTraces(async () =>
         {

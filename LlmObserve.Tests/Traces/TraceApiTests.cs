@@ -38,7 +38,7 @@ public sealed class TraceApiTests(TraceApiFixture fixture) : IClassFixture<Trace
     [InlineData("minCost=0.05", new[] { 4, 2 })]
     [InlineData("maxCost=0.05", new[] { 4, 1 })]
     [InlineData("search=password", new[] { 3, 1 })]
-    [InlineData("search=100%25", new[] { 2 })]
+    [InlineData("search=100%25", new[] { 4, 2 })]
     [InlineData("from=2026-11-20T09:01:00Z&to=2026-11-20T09:03:00Z", new[] { 3, 2 })]
     [InlineData("name=chat&status=ok", new[] { 1 })]
     public async Task List_Filter_ReturnsOnlyMatchingTraces(string query, int[] expected)

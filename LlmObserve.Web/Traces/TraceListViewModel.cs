@@ -3,20 +3,6 @@ using LlmObserve.Core.Traces.Queries;
 
 namespace LlmObserve.Web.Traces;
 
-/// <summary>The filters the trace list keeps in its URL.</summary>
-public sealed record TraceListFilters(string? Search, string? Status, string? SessionId, string? UserId)
-{
-    public static TraceListFilters None { get; } = new(null, null, null, null);
-
-    public TraceFilter ToTraceFilter() => new()
-    {
-        Search = Search,
-        Status = Status,
-        SessionId = SessionId,
-        UserId = UserId,
-    };
-}
-
 /// <summary>
 /// State of the trace list page: the loaded rows, the keyset pager and the count of traces that arrived since.
 /// Until accounts exist it shows the first project of the store.
@@ -33,7 +19,8 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     private readonly List<TraceSummary> _rows = [];
     private readonly Lock _changedGate = new();
     private HashSet<string> _changedTraceIds = new(StringComparer.Ordinal);
-    private TraceListFilters _filters = TraceListFilters.None;
+    private TraceFilter _filter = TraceFilter.None;
+    private TraceSort _sort = TraceSort.Default;
     private string? _nextCursor;
     private string? _projectId;
 
@@ -50,31 +37,54 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     /// <summary>Traces matching the filters that started after the newest loaded row.</summary>
     public int NewTraceCount { get; private set; }
 
-    public async Task LoadAsync(TraceListFilters filters, CancellationToken cancellationToken)
+    /// <summary>How many traces match the filters; null until <see cref="CountAsync"/> has answered.</summary>
+    public TraceCount? Total { get; private set; }
+
+    public async Task LoadAsync(TraceFilter filter, TraceSort sort, CancellationToken cancellationToken)
     {
         _projectId ??= await queries.FirstProjectIdAsync(cancellationToken);
         _loadVersion++;
-        _filters = filters;
+        _filter = filter;
+        _sort = sort;
         _rows.Clear();
         _nextCursor = null;
         NewTraceCount = 0;
+        Total = null;
         if (_projectId is null)
         {
             return;
         }
 
-        var page = await queries.ListAsync(
-            _projectId,
-            filters.ToTraceFilter(),
-            after: null,
-            PageSize,
-            cancellationToken);
+        var page = await queries.ListAsync(_projectId, filter, sort, after: null, PageSize, cancellationToken);
         _rows.AddRange(page.Data);
         _nextCursor = page.NextCursor;
     }
 
+    /// <summary>
+    /// Counts the traces matching the filters, up to <see cref="TraceEndpoints.CountCap"/>. The page asks for it
+    /// after the first page is shown, so the rows never wait on the count; true when the count is current.
+    /// </summary>
+    public async Task<bool> CountAsync(CancellationToken cancellationToken)
+    {
+        if (_projectId is null)
+        {
+            return false;
+        }
+
+        var version = _loadVersion;
+        var total = await queries.CountAsync(_projectId, _filter, TraceEndpoints.CountCap, cancellationToken);
+        if (version != _loadVersion)
+        {
+            return false;
+        }
+
+        Total = total;
+        return true;
+    }
+
     /// <summary>Reloads the first page so the traces counted as new come into view.</summary>
-    public Task ShowNewTracesAsync(CancellationToken cancellationToken) => LoadAsync(_filters, cancellationToken);
+    public Task ShowNewTracesAsync(CancellationToken cancellationToken)
+        => LoadAsync(_filter, _sort, cancellationToken);
 
     public async Task LoadMoreAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +93,7 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
             return;
         }
 
-        var page = await queries.ListAsync(_projectId, _filters.ToTraceFilter(), cursor, PageSize, cancellationToken);
+        var page = await queries.ListAsync(_projectId, _filter, _sort, cursor, PageSize, cancellationToken);
         _rows.AddRange(page.Data);
         _nextCursor = page.NextCursor;
     }
@@ -126,11 +136,17 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         var rowsChanged = await RefreshChangedRowsAsync(cancellationToken);
 
         var version = _loadVersion;
-        TraceCursor? newest = _rows.Count > 0 ? new TraceCursor(_rows[0].StartTimeUnixNano, _rows[0].TraceId) : null;
+
+        // Whatever the sort, "new" means started after the latest trace the reader has loaded.
+        var newest = _rows
+            .OrderByDescending(r => r.StartTimeUnixNano)
+            .ThenByDescending(r => r.TraceId, StringComparer.Ordinal)
+            .FirstOrDefault();
         var count = await queries.CountNewerAsync(
             _projectId,
-            _filters.ToTraceFilter(),
-            newest,
+            _filter,
+            newest?.StartTimeUnixNano,
+            newest?.TraceId,
             MaxCountedNewTraces,
             cancellationToken);
         if (version != _loadVersion)
@@ -162,6 +178,7 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         var fresh = await queries.ListAsync(
             _projectId!,
             new TraceFilter { TraceIds = shown },
+            TraceSort.Default,
             after: null,
             shown.Count,
             cancellationToken);

@@ -452,7 +452,17 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("ProjectId", "UserId");
 
+                    b.HasIndex("ProjectId", "Cost", "TraceId");
+
+                    b.HasIndex("ProjectId", "LatencyMs", "TraceId");
+
                     b.HasIndex("ProjectId", "StartTimeUnixNano", "TraceId");
+
+                    b.HasIndex("ProjectId", "TotalTokens", "TraceId");
+
+                    b.HasIndex("ProjectId", "Environment", "StartTimeUnixNano", "TraceId");
+
+                    b.HasIndex("ProjectId", "Status", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
                 });

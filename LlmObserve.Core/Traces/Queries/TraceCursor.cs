@@ -5,20 +5,33 @@ using System.Text;
 namespace LlmObserve.Core.Traces.Queries;
 
 /// <summary>
-/// Position in the newest-first trace list: the start time and id of the last trace a page returned.
-/// Callers see it only as an opaque string.
+/// Position in the trace list: the sort it was made for, the sort key of the last trace a page returned (null
+/// for a trace without a cost) and its id. Callers see it only as an opaque string.
 /// </summary>
-public readonly record struct TraceCursor(long StartTimeUnixNano, string TraceId)
+public sealed record TraceCursor(TraceSort Sort, object? Key, string TraceId)
 {
+    private const string NullKey = "~";
+
     public string Encode()
-        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-            StartTimeUnixNano.ToString(CultureInfo.InvariantCulture) + ":" + TraceId));
+    {
+        var key = Key switch
+        {
+            null => NullKey,
+            long whole => whole.ToString(CultureInfo.InvariantCulture),
+
+            // "R" round-trips the double exactly, so the next page resumes at the very same value.
+            double real => real.ToString("R", CultureInfo.InvariantCulture),
+            _ => throw new InvalidOperationException("A cursor key is a whole number, a real number or null."),
+        };
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+            $"{Sort.KeyName}:{Sort.OrderName}:{key}:{TraceId}"));
+    }
 
     /// <summary>Reads a cursor made by <see cref="Encode"/>; false for anything else.</summary>
-    public static bool TryDecode(string? text, out TraceCursor cursor)
+    public static bool TryDecode(string? text, out TraceCursor? cursor)
     {
-        cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 128)
+        cursor = null;
+        if (string.IsNullOrEmpty(text) || text.Length > 200)
         {
             return false;
         }
@@ -33,17 +46,37 @@ public readonly record struct TraceCursor(long StartTimeUnixNano, string TraceId
             return false;
         }
 
-        var decoded = Encoding.UTF8.GetString(bytes);
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0
-            || !long.TryParse(decoded.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            || !TraceIds.IsTraceId(decoded.AsSpan(colon + 1)))
+        var parts = Encoding.UTF8.GetString(bytes).Split(':');
+        if (parts.Length != 4
+            || !TraceSort.TryParseKey(parts[0], out var sortKey)
+            || parts[1] is not ("asc" or "desc")
+            || !TraceIds.IsTraceId(parts[3])
+            || !TryParseKey(sortKey, parts[2], out var key))
         {
             return false;
         }
 
-        cursor = new TraceCursor(start, decoded[(colon + 1)..]);
+        cursor = new TraceCursor(new TraceSort(sortKey, parts[1] == "desc"), key, parts[3]);
         return true;
+    }
+
+    private static bool TryParseKey(TraceSortKey sortKey, string text, out object? key)
+    {
+        key = null;
+        switch (sortKey)
+        {
+            case TraceSortKey.StartTime or TraceSortKey.Tokens:
+                var whole = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var w);
+                key = w;
+                return whole;
+            case TraceSortKey.Cost when text == NullKey:
+                return true;
+            default:
+                var real = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var r)
+                    && double.IsFinite(r);
+                key = r;
+                return real;
+        }
     }
 }
 

@@ -40,8 +40,19 @@ public sealed record TraceFilter
 
     public double? MaxCost { get; init; }
 
-    /// <summary>Text that the trace input or output contains, case-insensitive for ASCII.</summary>
+    /// <summary>
+    /// Words that must all occur in the trace name, input or output (whole words, any case, accents ignored),
+    /// searched through the FTS5 index; see <see cref="TraceSearchText"/>.
+    /// </summary>
     public string? Search { get; init; }
+
+    /// <summary>A score the trace carries; with <see cref="MinScore"/> and <see cref="MaxScore"/> bounding it.</summary>
+    public string? ScoreName { get; init; }
+
+    /// <summary>Lowest value of a score named <see cref="ScoreName"/>; scores without a value never match.</summary>
+    public double? MinScore { get; init; }
+
+    public double? MaxScore { get; init; }
 
     /// <summary>Only these traces; used to refresh rows already on screen.</summary>
     public IReadOnlyCollection<string>? TraceIds { get; init; }

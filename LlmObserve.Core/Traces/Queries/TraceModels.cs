@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace LlmObserve.Core.Traces.Queries;
 
-/// <summary>One page of the newest-first trace list; <see cref="NextCursor"/> is null on the last page.</summary>
+/// <summary>One page of the trace list; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record TracePage(IReadOnlyList<TraceSummary> Data, string? NextCursor);
 
 /// <summary>A trace as the list shows it: aggregates and the start of its input and output.</summary>
@@ -255,3 +255,9 @@ public sealed record FeedbackView(
     string? UserId,
     string? RequestId,
     DateTimeOffset CreatedAt);
+
+/// <summary>How many traces match, up to a cap; <see cref="Capped"/> when more exist than were counted.</summary>
+public sealed record TraceCount(int Count, bool Capped);
+
+/// <summary>A trace as exported: the list row with its full input and output.</summary>
+public sealed record TraceExportRow(TraceSummary Summary, string? Input, string? Output);

@@ -1,11 +1,13 @@
-using System.Text.Json;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using LlmObserve.Core.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Traces.Queries;
 
 /// <summary>
-/// The read side of traces: the filtered newest-first list with keyset pages, and one trace in full.
+/// The read side of traces: the filtered, sorted list with keyset pages, its count and export, and one trace in full.
 /// Every query is scoped by project.
 /// </summary>
 public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactory)
@@ -15,8 +17,6 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
 
     /// <summary>Characters of input and output a list row carries; the full text is on the trace.</summary>
     public const int PreviewChars = 300;
-
-    private const char LikeEscape = '\\';
 
     /// <summary>The project pages show until accounts exist: the first one created.</summary>
     public async Task<string?> FirstProjectIdAsync(CancellationToken cancellationToken)
@@ -29,93 +29,133 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
     }
 
     /// <summary>
-    /// Traces of <paramref name="projectId"/> matching <paramref name="filter"/>, newest first, starting after
-    /// <paramref name="after"/>. The limit is clamped to 1…<see cref="MaxLimit"/>.
+    /// Traces of <paramref name="projectId"/> matching <paramref name="filter"/> in the order of
+    /// <paramref name="sort"/>, starting after <paramref name="after"/> (which must have been made for the same
+    /// sort). The limit is clamped to 1…<see cref="MaxLimit"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">The cursor belongs to another sort.</exception>
     public async Task<TracePage> ListAsync(
         string projectId,
         TraceFilter filter,
+        TraceSort sort,
         TraceCursor? after,
         int limit,
         CancellationToken cancellationToken)
     {
-        limit = Math.Clamp(limit, 1, MaxLimit);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filtered(db, projectId, filter);
-        if (after is { } cursor)
+        if (after is not null && after.Sort != sort)
         {
-            query = query.Where(t => t.StartTimeUnixNano < cursor.StartTimeUnixNano
-                || (t.StartTimeUnixNano == cursor.StartTimeUnixNano && string.Compare(t.TraceId, cursor.TraceId) < 0));
+            throw new ArgumentException("The cursor was made for another sort.", nameof(after));
         }
 
-        // One row beyond the page tells whether another page exists without a second query.
-        var rows = await query
-            .OrderByDescending(t => t.StartTimeUnixNano)
-            .ThenByDescending(t => t.TraceId)
-            .Take(limit + 1)
-            .Select(t => new TraceSummary
-            {
-                TraceId = t.TraceId,
-                Name = t.Name,
-                SessionId = t.SessionId,
-                UserId = t.UserId,
-                Environment = t.Environment,
-                Release = t.Release,
-                Version = t.Version,
-                Tags = DecodeTags(t.TagsJson),
-                StartTime = UnixNanos.ToDateTimeOffset(t.StartTimeUnixNano),
-                EndTime = UnixNanos.ToDateTimeOffset(t.EndTimeUnixNano),
-                StartTimeUnixNano = t.StartTimeUnixNano,
-                LatencyMs = t.LatencyMs,
-                Status = t.Status,
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var sql = new TraceListSql(projectId, filter);
+        if (after is not null)
+        {
+            sql.After(after);
+        }
 
-                // Cut in SQL, so a list page never loads whole prompts.
-                InputPreview = t.InputText!.Substring(0, PreviewChars),
-                OutputPreview = t.OutputText!.Substring(0, PreviewChars),
-                Models = SplitModels(t.Models),
-                Tokens = new TokenTotals(
-                    t.InputTokens,
-                    t.OutputTokens,
-                    t.CachedTokens,
-                    t.ReasoningTokens,
-                    t.TotalTokens),
-                Cost = t.Cost,
-                SpanCount = t.SpanCount,
-                ErrorCount = t.ErrorCount,
-                RootMissing = t.RootMissing,
-            })
-            .ToListAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+
+        // One row beyond the page tells whether another page exists without a second query.
+        command.CommandText = $"""
+            SELECT {TraceListSql.SummaryColumns},
+                substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
+            FROM "Traces" AS t
+            WHERE {sql.Where}
+            ORDER BY {TraceListSql.OrderBy(sort)}
+            LIMIT {limit + 1}
+            """;
+        var rows = new List<TraceSummary>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ReadSummary(reader));
+            }
+        }
 
         var hasMore = rows.Count > limit;
         var page = rows.Take(limit).ToList();
-        var next = hasMore ? new TraceCursor(page[^1].StartTimeUnixNano, page[^1].TraceId).Encode() : null;
+        var next = hasMore ? CursorAfter(page[^1], sort).Encode() : null;
         return new TracePage(page, next);
     }
 
     /// <summary>
-    /// How many traces matching <paramref name="filter"/> start after <paramref name="newest"/> (all when null),
-    /// counted up to <paramref name="cap"/>.
+    /// How many traces match <paramref name="filter"/>, counted up to <paramref name="cap"/> so a count over a
+    /// large store stays quick; <see cref="TraceCount.Capped"/> says there are more.
+    /// </summary>
+    public async Task<TraceCount> CountAsync(
+        string projectId,
+        TraceFilter filter,
+        int cap,
+        CancellationToken cancellationToken)
+    {
+        var sql = new TraceListSql(projectId, filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+        command.CommandText = $"""
+            SELECT count(*) FROM (SELECT 1 FROM "Traces" AS t WHERE {sql.Where} LIMIT {cap + 1})
+            """;
+        var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return new TraceCount(Math.Min(count, cap), count > cap);
+    }
+
+    /// <summary>
+    /// How many traces matching <paramref name="filter"/> start after the trace at
+    /// <paramref name="newestStart"/> and <paramref name="newestTraceId"/> (all when null), counted up to
+    /// <paramref name="cap"/>.
     /// </summary>
     public async Task<int> CountNewerAsync(
         string projectId,
         TraceFilter filter,
-        TraceCursor? newest,
+        long? newestStart,
+        string? newestTraceId,
         int cap,
         CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filtered(db, projectId, filter);
-        if (newest is { } cursor)
+        var sql = new TraceListSql(projectId, filter);
+        if (newestStart is { } start && newestTraceId is not null)
         {
-            query = query.Where(t => t.StartTimeUnixNano > cursor.StartTimeUnixNano
-                || (t.StartTimeUnixNano == cursor.StartTimeUnixNano && string.Compare(t.TraceId, cursor.TraceId) > 0));
+            sql.StartedAfter(start, newestTraceId);
         }
 
-        return await query
-            .OrderBy(t => t.StartTimeUnixNano)
-            .ThenBy(t => t.TraceId)
-            .Take(cap)
-            .CountAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+        command.CommandText = $"""
+            SELECT count(*) FROM (SELECT 1 FROM "Traces" AS t WHERE {sql.Where} LIMIT {cap})
+            """;
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Every trace matching <paramref name="filter"/> in the order of <paramref name="sort"/>, with its full input
+    /// and output, read one row at a time as the caller consumes them: nothing holds the whole result.
+    /// </summary>
+    public async IAsyncEnumerable<TraceExportRow> ExportAsync(
+        string projectId,
+        TraceFilter filter,
+        TraceSort sort,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sql = new TraceListSql(projectId, filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+        command.CommandText = $"""
+            SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
+            FROM "Traces" AS t
+            WHERE {sql.Where}
+            ORDER BY {TraceListSql.OrderBy(sort)}
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = ReadSummary(reader);
+            yield return new TraceExportRow(
+                row with { InputPreview = null, OutputPreview = null },
+                row.InputPreview,
+                row.OutputPreview);
+        }
     }
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
@@ -215,105 +255,56 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         };
     }
 
-    private static IQueryable<TraceEntity> Filtered(LlmObserveDbContext db, string projectId, TraceFilter filter)
+    private static async Task<SqliteCommand> CreateCommandAsync(
+        LlmObserveDbContext db,
+        TraceListSql sql,
+        CancellationToken cancellationToken)
     {
-        var query = db.Traces.AsNoTracking().Where(t => t.ProjectId == projectId);
-
-        if (filter.TraceIds is { } traceIds)
-        {
-            query = query.Where(t => traceIds.Contains(t.TraceId));
-        }
-
-        if (filter.From is { } from)
-        {
-            var fromNanos = UnixNanos.FromDateTimeOffset(from);
-            query = query.Where(t => t.StartTimeUnixNano >= fromNanos);
-        }
-
-        if (filter.To is { } to)
-        {
-            var toNanos = UnixNanos.FromDateTimeOffset(to);
-            query = query.Where(t => t.StartTimeUnixNano < toNanos);
-        }
-
-        if (!string.IsNullOrEmpty(filter.Name))
-        {
-            query = query.Where(t => t.Name == filter.Name);
-        }
-
-        if (!string.IsNullOrEmpty(filter.SessionId))
-        {
-            query = query.Where(t => t.SessionId == filter.SessionId);
-        }
-
-        if (!string.IsNullOrEmpty(filter.UserId))
-        {
-            query = query.Where(t => t.UserId == filter.UserId);
-        }
-
-        if (!string.IsNullOrEmpty(filter.Model))
-        {
-            // The column is a comma list; fencing both sides with commas matches whole entries only.
-            var needle = "," + filter.Model + ",";
-            query = query.Where(t => ("," + t.Models!.Replace(", ", ",") + ",").Contains(needle));
-        }
-
-        if (!string.IsNullOrEmpty(filter.Tag))
-        {
-            // Tags are a JSON array written with the store's JSON dialect; the quoted form matches one element.
-            var needle = JsonSerializer.Serialize(filter.Tag, StoreJson.Options);
-            query = query.Where(t => t.TagsJson!.Contains(needle));
-        }
-
-        if (!string.IsNullOrEmpty(filter.Status))
-        {
-            query = query.Where(t => t.Status == filter.Status);
-        }
-
-        if (!string.IsNullOrEmpty(filter.Environment))
-        {
-            query = query.Where(t => t.Environment == filter.Environment);
-        }
-
-        if (!string.IsNullOrEmpty(filter.Release))
-        {
-            query = query.Where(t => t.Release == filter.Release);
-        }
-
-        if (filter.MinLatencyMs is { } minLatency)
-        {
-            query = query.Where(t => t.LatencyMs >= minLatency);
-        }
-
-        if (filter.MaxLatencyMs is { } maxLatency)
-        {
-            query = query.Where(t => t.LatencyMs <= maxLatency);
-        }
-
-        if (filter.MinCost is { } minCost)
-        {
-            query = query.Where(t => t.Cost >= minCost);
-        }
-
-        if (filter.MaxCost is { } maxCost)
-        {
-            query = query.Where(t => t.Cost <= maxCost);
-        }
-
-        if (!string.IsNullOrEmpty(filter.Search))
-        {
-            var pattern = "%" + EscapeLike(filter.Search) + "%";
-            query = query.Where(t => EF.Functions.Like(t.InputText, pattern, LikeEscape.ToString())
-                || EF.Functions.Like(t.OutputText, pattern, LikeEscape.ToString()));
-        }
-
-        return query;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        sql.ApplyTo(command);
+        return command;
     }
 
-    private static string EscapeLike(string text)
-        => text.Replace(@"\", @"\\", StringComparison.Ordinal)
-            .Replace("%", @"\%", StringComparison.Ordinal)
-            .Replace("_", @"\_", StringComparison.Ordinal);
+    private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(
+        sort,
+        sort.Key switch
+        {
+            TraceSortKey.Latency => row.LatencyMs,
+            TraceSortKey.Cost => row.Cost,
+            TraceSortKey.Tokens => row.Tokens.Total,
+            _ => (object)row.StartTimeUnixNano,
+        },
+        row.TraceId);
+
+    /// <summary>Maps <see cref="TraceListSql.SummaryColumns"/> followed by the input and output texts.</summary>
+    private static TraceSummary ReadSummary(SqliteDataReader r) => new()
+    {
+        TraceId = r.GetString(0),
+        Name = NullableString(r, 1),
+        SessionId = NullableString(r, 2),
+        UserId = NullableString(r, 3),
+        Environment = NullableString(r, 4),
+        Release = NullableString(r, 5),
+        Version = NullableString(r, 6),
+        Tags = DecodeTags(NullableString(r, 7)),
+        StartTimeUnixNano = r.GetInt64(8),
+        StartTime = UnixNanos.ToDateTimeOffset(r.GetInt64(8)),
+        EndTime = UnixNanos.ToDateTimeOffset(r.GetInt64(9)),
+        LatencyMs = r.GetDouble(10),
+        Status = r.GetString(11),
+        Models = SplitModels(NullableString(r, 12)),
+        Tokens = new TokenTotals(r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16), r.GetInt64(17)),
+        Cost = r.IsDBNull(18) ? null : r.GetDouble(18),
+        SpanCount = r.GetInt32(19),
+        ErrorCount = r.GetInt32(20),
+        RootMissing = r.GetBoolean(21),
+        InputPreview = NullableString(r, 22),
+        OutputPreview = NullableString(r, 23),
+    };
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     internal static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
 

@@ -1,26 +1,50 @@
 using System.Globalization;
+using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using Microsoft.JSInterop;
 
 namespace LlmObserve.Web.Components.Pages.Traces;
 
 /// <summary>
-/// The newest traces of the project, filtered by the URL's query. New traces are announced, not inserted, so the
-/// rows do not move under the reader's pointer.
+/// The traces of the project, filtered and sorted by the URL's query, which uses the names of
+/// <c>GET /api/traces</c>: a link reproduces the view, and the export links reuse it as is. New traces are
+/// announced, not inserted, so the rows do not move under the reader's pointer.
 /// </summary>
 public sealed partial class TraceList : IDisposable
 {
-    private const string FilterSearch = "search";
-    private const string FilterStatus = "status";
-    private const string FilterSession = "session";
-    private const string FilterUser = "user";
+    private const string ParamSearch = "search";
+    private const string ParamRange = "range";
+    private const string ParamFrom = "from";
+    private const string ParamTo = "to";
+    private const string ParamStatus = "status";
+    private const string ParamSort = "sort";
+    private const string ParamOrder = "order";
+    private const string CustomRange = "custom";
+
+    private static readonly (string Name, string Label)[] _textFields =
+    [
+        ("name", "Name"), ("sessionId", "Session"), ("userId", "User"), ("model", "Model"),
+        ("environment", "Environment"), ("release", "Release"), ("tag", "Tag"),
+        ("minLatencyMs", "Min latency (ms)"), ("maxLatencyMs", "Max latency (ms)"),
+        ("minCost", "Min cost ($)"), ("maxCost", "Max cost ($)"),
+        ("scoreName", "Score name"), ("minScore", "Min score"), ("maxScore", "Max score"),
+    ];
+
+    private static readonly string[] _viewerTimeFormats =
+        ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.fff", "yyyy-MM-dd"];
 
     private readonly CancellationTokenSource _disposed = new();
+    private Dictionary<string, StringValues> _query = new(StringComparer.Ordinal);
+    private Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private string? _shownQuery;
     private IDisposable? _watch;
-    private TraceListFilters? _shownFilters;
     private bool _loaded;
     private bool _loadingMore;
+    private bool _countPending;
 
     [Inject]
     private TraceListViewModel Model { get; set; } = default!;
@@ -32,21 +56,28 @@ public sealed partial class TraceList : IDisposable
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = FilterSearch)]
-    public string? Search { get; set; }
+    private static IEnumerable<(string Name, string Label)> TextFields => _textFields;
 
-    [SupplyParameterFromQuery(Name = FilterStatus)]
-    public string? Status { get; set; }
+    private TraceSort Sort { get; set; } = TraceSort.Default;
 
-    [SupplyParameterFromQuery(Name = FilterSession)]
-    public string? Session { get; set; }
+    private bool HasFilters => _query.Keys.Any(k => k is not (ParamSort or ParamOrder));
 
-    [SupplyParameterFromQuery(Name = FilterUser)]
-    public string? User { get; set; }
+    private string RangeValue
+        => Raw(ParamRange) ?? (Raw(ParamFrom) is not null || Raw(ParamTo) is not null ? CustomRange : "all");
 
-    private bool HasFilters => Search is not null || Status is not null || Session is not null || User is not null;
+    private string TotalText => Model.Total switch
+    {
+        _ when !_loaded || _errors.Count > 0 || !Model.HasProject => string.Empty,
+        null => "counting…",
+        { Capped: true } t => t.Count.ToString("N0", CultureInfo.InvariantCulture) + "+ traces",
+        { Count: 1 } => "1 trace",
+        var t => t.Count.ToString("N0", CultureInfo.InvariantCulture) + " traces",
+    };
 
     private string NewTracesText => Model.NewTraceCount switch
     {
@@ -58,37 +89,93 @@ public sealed partial class TraceList : IDisposable
 
     public void Dispose()
     {
+        Navigation.LocationChanged -= OnLocationChanged;
         _watch?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }
 
-    protected override async Task OnParametersSetAsync()
+    protected override async Task OnInitializedAsync()
     {
-        var filters = new TraceListFilters(Search, Status, Session, User);
-        if (filters == _shownFilters)
-        {
-            return;
-        }
-
-        _shownFilters = filters;
-        await Model.LoadAsync(filters, _disposed.Token);
-        _loaded = true;
+        Navigation.LocationChanged += OnLocationChanged;
+        await LoadFromUriAsync();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender)
+        if (firstRender)
+        {
+            // Only the interactive render gets here, so a prerendered copy of the page never subscribes.
+            _watch = Model.WatchNewTraces(() => InvokeAsync(RefreshNewTracesAsync));
+            if (await TimeZone.ResolveAsync(JS))
+            {
+                StateHasChanged();
+            }
+        }
+
+        // The total is asked only once the rows are on screen, so the page never waits on a count.
+        if (_countPending)
+        {
+            _countPending = false;
+            if (await Model.CountAsync(_disposed.Token))
+            {
+                StateHasChanged();
+            }
+        }
+    }
+
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+        => _ = InvokeAsync(async () =>
+        {
+            await LoadFromUriAsync();
+            StateHasChanged();
+        });
+
+    private async Task LoadFromUriAsync()
+    {
+        var queryText = new Uri(Navigation.Uri).Query;
+        if (queryText == _shownQuery || _disposed.IsCancellationRequested)
         {
             return;
         }
 
-        // Only the interactive render gets here, so a prerendered copy of the page never subscribes.
-        _watch = Model.WatchNewTraces(() => InvokeAsync(RefreshNewTracesAsync));
-        if (await TimeZone.ResolveAsync(JS))
+        _shownQuery = queryText;
+        _query = QueryHelpers.ParseQuery(queryText)
+            .Where(p => !string.IsNullOrWhiteSpace(p.Value.ToString()))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var (query, errors) = TraceListQueryParser.Parse(new QueryCollection(_query), Time.GetUtcNow());
+        _errors = errors;
+        if (query is null)
         {
-            StateHasChanged();
+            _loaded = true;
+            return;
         }
+
+        Sort = query.Sort;
+        await Model.LoadAsync(query.Filter, query.Sort, _disposed.Token);
+        _loaded = true;
+        _countPending = true;
+    }
+
+    private string? Raw(string name) => _query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private bool HasError(string name) => _errors.ContainsKey(name);
+
+    private string? ErrorOf(string name) => _errors.TryGetValue(name, out var messages) ? messages[0] : null;
+
+    /// <summary>A time of the URL (UTC) in the viewer's zone; text that is not a time is shown as typed.</summary>
+    private string? DisplayTime(string name)
+    {
+        var text = Raw(name);
+        return text is not null
+            && !_errors.ContainsKey(name)
+            && DateTimeOffset.TryParse(
+                text,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal,
+                out var time)
+            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            : text;
     }
 
     private async Task RefreshNewTracesAsync()
@@ -99,7 +186,11 @@ public sealed partial class TraceList : IDisposable
         }
     }
 
-    private Task ShowNewTracesAsync() => Model.ShowNewTracesAsync(_disposed.Token);
+    private async Task ShowNewTracesAsync()
+    {
+        await Model.ShowNewTracesAsync(_disposed.Token);
+        _countPending = true;
+    }
 
     private async Task LoadMoreAsync()
     {
@@ -114,19 +205,63 @@ public sealed partial class TraceList : IDisposable
         }
     }
 
-    private void ApplyFilter(string name, string? value)
-        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(
+    private Task ApplyAsync(string name, string? value)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(
             name,
             string.IsNullOrWhiteSpace(value) ? null : value.Trim()));
+        return Task.CompletedTask;
+    }
+
+    private Task ApplyRangeAsync(string? value)
+    {
+        // A preset replaces a custom range; "custom" keeps whatever from/to the reader types next.
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            [ParamRange] = value is null or CustomRange or "all" ? null : value,
+            [ParamFrom] = null,
+            [ParamTo] = null,
+        }));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reads a time typed in the viewer's zone and puts it in the URL as UTC. Text that does not read as a time
+    /// goes in as typed, so the parser's message shows beside the field.
+    /// </summary>
+    private Task ApplyTimeAsync(string name, string? value)
+    {
+        object? urlValue = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        if (urlValue is string text
+            && DateTime.TryParseExact(
+                text,
+                _viewerTimeFormats,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out var local))
+        {
+            var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone.Zone);
+            urlValue = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            [name] = urlValue,
+            [ParamRange] = null,
+        }));
+        return Task.CompletedTask;
+    }
 
     private void ClearFilters()
-        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
-        {
-            [FilterSearch] = null,
-            [FilterStatus] = null,
-            [FilterSession] = null,
-            [FilterUser] = null,
-        }));
+        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
+            _query.Keys.Where(k => k is not (ParamSort or ParamOrder)).ToDictionary(k => k, _ => (object?)null)));
+
+    private string ExportHref(string format)
+    {
+        var query = _query.ToDictionary(p => p.Key, p => (string?)p.Value.ToString(), StringComparer.Ordinal);
+        query["format"] = format;
+        return QueryHelpers.AddQueryString("export/traces", query);
+    }
 
     private static string TraceHref(string traceId) => "traces/" + traceId;
 

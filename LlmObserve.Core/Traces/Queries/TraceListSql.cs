@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace LlmObserve.Core.Traces.Queries;
+
+/// <summary>
+/// Builds the SQL of the trace list: the filter as a WHERE clause, the order and the keyset condition that resumes
+/// after a cursor. Written by hand rather than through LINQ so each filter maps to the index it was made for, the
+/// full-text index can join in, and an export can stream the very same rows through a data reader.
+/// </summary>
+internal sealed class TraceListSql
+{
+    /// <summary>Columns every list query reads, in the order <see cref="TraceQueries"/> maps them.</summary>
+    public const string SummaryColumns = """
+        t."TraceId", t."Name", t."SessionId", t."UserId", t."Environment", t."Release", t."Version", t."TagsJson",
+        t."StartTimeUnixNano", t."EndTimeUnixNano", t."LatencyMs", t."Status", t."Models", t."InputTokens",
+        t."OutputTokens", t."CachedTokens", t."ReasoningTokens", t."TotalTokens", t."Cost", t."SpanCount",
+        t."ErrorCount", t."RootMissing"
+        """;
+
+    private readonly StringBuilder _where = new();
+    private readonly List<SqliteParameter> _parameters = [];
+
+    public TraceListSql(string projectId, TraceFilter filter)
+    {
+        Add("t.\"ProjectId\" = {0}", projectId);
+
+        if (filter.TraceIds is { } traceIds)
+        {
+            var names = traceIds.Select(id => Bind(id)).ToList();
+            _where.Append(names.Count == 0 ? " AND 0" : $" AND t.\"TraceId\" IN ({string.Join(", ", names)})");
+        }
+
+        if (filter.From is { } from)
+        {
+            Add("t.\"StartTimeUnixNano\" >= {0}", UnixNanos.FromDateTimeOffset(from));
+        }
+
+        if (filter.To is { } to)
+        {
+            Add("t.\"StartTimeUnixNano\" < {0}", UnixNanos.FromDateTimeOffset(to));
+        }
+
+        AddEquals("Name", filter.Name);
+        AddEquals("SessionId", filter.SessionId);
+        AddEquals("UserId", filter.UserId);
+        AddEquals("Status", filter.Status);
+        AddEquals("Environment", filter.Environment);
+        AddEquals("Release", filter.Release);
+
+        if (!string.IsNullOrEmpty(filter.Model))
+        {
+            // The column is a comma list; fencing both sides with commas matches whole entries only, and instr
+            // rather than LIKE keeps % and _ in a model name literal.
+            Add("instr(',' || replace(t.\"Models\", ', ', ',') || ',', ',' || {0} || ',') > 0", filter.Model);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Tag))
+        {
+            // Tags are a JSON array written with the store's JSON dialect; the quoted form matches one element.
+            Add("instr(t.\"TagsJson\", {0}) > 0", JsonSerializer.Serialize(filter.Tag, StoreJson.Options));
+        }
+
+        AddBound("LatencyMs", ">=", filter.MinLatencyMs);
+        AddBound("LatencyMs", "<=", filter.MaxLatencyMs);
+        AddBound("Cost", ">=", filter.MinCost);
+        AddBound("Cost", "<=", filter.MaxCost);
+
+        if (!string.IsNullOrEmpty(filter.ScoreName))
+        {
+            var name = Bind(filter.ScoreName);
+            var bounds = (filter.MinScore is { } min ? $" AND s.\"Value\" >= {Bind(min)}" : string.Empty)
+                + (filter.MaxScore is { } max ? $" AND s.\"Value\" <= {Bind(max)}" : string.Empty);
+            _where.Append(CultureInfo.InvariantCulture, $"""
+                 AND EXISTS (SELECT 1 FROM "Scores" AS s
+                    WHERE s."ProjectId" = t."ProjectId" AND s."TraceId" = t."TraceId" AND s."Name" = {name}{bounds})
+                """);
+        }
+
+        if (TraceSearchText.ToMatchQuery(filter.Search) is { } match)
+        {
+            Add("t.rowid IN (SELECT rowid FROM \"TracesSearch\" WHERE \"TracesSearch\" MATCH {0})", match);
+        }
+    }
+
+    public IReadOnlyList<SqliteParameter> Parameters => _parameters;
+
+    /// <summary>The WHERE clause (without the keyword) over the alias <c>t</c>.</summary>
+    public string Where => _where.ToString();
+
+    /// <summary>The column the list is ordered by for <paramref name="key"/>.</summary>
+    public static string KeyColumn(TraceSortKey key) => key switch
+    {
+        TraceSortKey.Latency => "t.\"LatencyMs\"",
+        TraceSortKey.Cost => "t.\"Cost\"",
+        TraceSortKey.Tokens => "t.\"TotalTokens\"",
+        _ => "t.\"StartTimeUnixNano\"",
+    };
+
+    public static string OrderBy(TraceSort sort)
+    {
+        var direction = sort.Descending ? "DESC" : "ASC";
+        return $"{KeyColumn(sort.Key)} {direction}, t.\"TraceId\" {direction}";
+    }
+
+    /// <summary>
+    /// Adds the condition "after <paramref name="cursor"/> in its order". SQLite sorts NULL lowest, so a trace
+    /// without a cost comes last when descending and first when ascending; the keyset follows the same rule.
+    /// </summary>
+    public void After(TraceCursor cursor)
+    {
+        var key = KeyColumn(cursor.Sort.Key);
+        var id = Bind(cursor.TraceId);
+        var op = cursor.Sort.Descending ? "<" : ">";
+        if (cursor.Key is null)
+        {
+            _where.Append(cursor.Sort.Descending
+                ? $" AND ({key} IS NULL AND t.\"TraceId\" < {id})"
+                : $" AND (({key} IS NULL AND t.\"TraceId\" > {id}) OR {key} IS NOT NULL)");
+            return;
+        }
+
+        var value = Bind(cursor.Key);
+        _where.Append(cursor.Sort.Descending && cursor.Sort.Key == TraceSortKey.Cost
+            ? $" AND (({key}, t.\"TraceId\") {op} ({value}, {id}) OR {key} IS NULL)"
+            : $" AND ({key}, t.\"TraceId\") {op} ({value}, {id})");
+    }
+
+    /// <summary>Adds "started after the trace at (<paramref name="start"/>, <paramref name="traceId"/>)".</summary>
+    public void StartedAfter(long start, string traceId)
+        => _where.Append(CultureInfo.InvariantCulture,
+            $" AND (t.\"StartTimeUnixNano\", t.\"TraceId\") > ({Bind(start)}, {Bind(traceId)})");
+
+    public void ApplyTo(SqliteCommand command)
+    {
+        foreach (var parameter in _parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    private string Bind(object value)
+    {
+        var name = "$p" + _parameters.Count.ToString(CultureInfo.InvariantCulture);
+        _parameters.Add(new SqliteParameter(name, value));
+        return name;
+    }
+
+    private void Add(string condition, object value)
+    {
+        if (_where.Length > 0)
+        {
+            _where.Append(" AND ");
+        }
+
+        _where.Append(string.Format(CultureInfo.InvariantCulture, condition, Bind(value)));
+    }
+
+    private void AddEquals(string column, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Add($"t.\"{column}\" = {{0}}", value);
+        }
+    }
+
+    private void AddBound(string column, string op, double? value)
+    {
+        if (value is { } bound)
+        {
+            Add($"t.\"{column}\" {op} {{0}}", bound);
+        }
+    }
+}
