@@ -3,6 +3,7 @@ using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Tests.Demo;
@@ -27,7 +28,7 @@ public sealed class DemoModeTests
         {
             using var client = app.CreateClient();
             historyAndLive = await WaitForTraceCountAsync(app, atLeast: 50);
-            var page = await client.GetFromJsonAsync<TracePage>("api/traces?tag=demo&limit=20");
+            var page = await client.GetFromJsonAsync<TracePage>("api/traces?tag=demo&status=ok&limit=20");
             var detail = await client.GetFromJsonAsync<TraceDetail>($"api/traces/{page!.Data[0].TraceId}");
 
             Assert.Contains(detail!.Spans, s => s.Type == SpanType.Retrieval && s.Documents is { Count: > 0 });
@@ -36,6 +37,8 @@ public sealed class DemoModeTests
             Assert.False(string.IsNullOrEmpty(detail.Input));
         }
 
+        // Counted once the first app has stopped, so every trace after it comes from the restarted app.
+        historyAndLive = await CountTracesAsync(dataDirectory);
         await using var restarted = await RunningApp.StartAsync(dataDirectory, DemoSettings);
         var afterRestart = await WaitForTraceCountAsync(restarted, atLeast: historyAndLive + 1);
         await using var db = await restarted.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>()
@@ -45,6 +48,15 @@ public sealed class DemoModeTests
         Assert.InRange(afterRestart, historyAndLive + 1, historyAndLive + 40);
         Assert.Equal(2, demoKeys.Count);
         Assert.Single(demoKeys, k => k.RevokedAt is null);
+    }
+
+    private static async Task<int> CountTracesAsync(string dataDirectory)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "llmobserve.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM \"Traces\"";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<int> WaitForTraceCountAsync(RunningApp app, int atLeast)
