@@ -110,7 +110,7 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
-    public async Task TraceDetail_TenThousandSpansHundredDeep_ShowsAWindowOfRowsAndSelects()
+    public async Task TraceDetail_TenThousandSpansHundredDeep_ShowsAWindowOfRowsSelectsAndScrollsToALinkedSpan()
     {
         var trace = TraceStore.Trace(_projectId, 77, 0);
         trace.SpanCount = 10_000;
@@ -130,10 +130,13 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         var cold = await OpenAndSelectAsync(page, url, TraceStore.SpanId(5));
         var warm = await OpenAndSelectAsync(page, url, TraceStore.SpanId(7));
 
+        await page.GotoAsync(url + "?span=" + TraceStore.SpanId(5000));
+        var deep = page.Locator($"[data-span-id='{TraceStore.SpanId(5000)}']");
+        await Assertions.Expect(deep).ToBeInViewportAsync();
+        await Assertions.Expect(deep).ToHaveAttributeAsync("aria-selected", "true");
+
         var rendered = await page.GetByTestId("span-row").CountAsync();
         Assert.InRange(rendered, 1, 300);
-        Assert.Equal("true", await page.Locator($"[data-span-id='{TraceStore.SpanId(7)}']")
-            .GetAttributeAsync("aria-selected"));
         output.WriteLine(
             $"10,000 spans, depth 100, {rendered} rows in the page. Cold: first rows {cold.FirstRows} ms, "
             + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "
