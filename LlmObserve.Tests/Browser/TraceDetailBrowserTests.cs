@@ -11,6 +11,7 @@ namespace LlmObserve.Tests.Browser;
 /// The trace detail, session and user pages in Chromium: the waterfall, selecting spans, a session read as a
 /// conversation, and hostile captured content that must stay inert.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // A 1×1 PNG; the page must show it as a small image, never as base64 text.
@@ -104,7 +105,9 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         await page.GetByTestId("session-turn-link").First.ClickAsync();
         await page.GetByTestId("trace-detail-page").WaitForAsync();
         Assert.EndsWith("traces/" + TraceStore.TraceId(43), page.Url, StringComparison.Ordinal);
-        await page.GetByTestId("trace-user").ClickAsync();
+        var userHref = await page.GetByTestId("trace-user").GetAttributeAsync("href");
+        Assert.Equal("users/ada", userHref);
+        await page.GotoAsync(new Uri(_app.BaseAddress, userHref).ToString());
         await Assertions.Expect(page.GetByTestId("user-trace-count")).ToHaveTextAsync("3");
         Assert.Equal(0, await page.EvaluateAsync<int>("window.__injected"));
     }
