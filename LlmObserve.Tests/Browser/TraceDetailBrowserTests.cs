@@ -11,6 +11,7 @@ namespace LlmObserve.Tests.Browser;
 /// The trace detail, session and user pages in Chromium: the waterfall, selecting spans, a session read as a
 /// conversation, and hostile captured content that must stay inert.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // A 1×1 PNG; the page must show it as a small image, never as base64 text.
@@ -104,13 +105,15 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         await page.GetByTestId("session-turn-link").First.ClickAsync();
         await page.GetByTestId("trace-detail-page").WaitForAsync();
         Assert.EndsWith("traces/" + TraceStore.TraceId(43), page.Url, StringComparison.Ordinal);
-        await page.GetByTestId("trace-user").ClickAsync();
+        var userHref = await page.GetByTestId("trace-user").GetAttributeAsync("href");
+        Assert.Equal("users/ada", userHref);
+        await page.GotoAsync(new Uri(_app.BaseAddress, userHref).ToString());
         await Assertions.Expect(page.GetByTestId("user-trace-count")).ToHaveTextAsync("3");
         Assert.Equal(0, await page.EvaluateAsync<int>("window.__injected"));
     }
 
     [Fact]
-    public async Task TraceDetail_TenThousandSpansHundredDeep_ShowsAWindowOfRowsAndSelects()
+    public async Task TraceDetail_TenThousandSpansHundredDeep_ShowsAWindowOfRowsSelectsAndScrollsToALinkedSpan()
     {
         var trace = TraceStore.Trace(_projectId, 77, 0);
         trace.SpanCount = 10_000;
@@ -130,10 +133,13 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         var cold = await OpenAndSelectAsync(page, url, TraceStore.SpanId(5));
         var warm = await OpenAndSelectAsync(page, url, TraceStore.SpanId(7));
 
+        await page.GotoAsync(url + "?span=" + TraceStore.SpanId(5000));
+        var deep = page.Locator($"[data-span-id='{TraceStore.SpanId(5000)}']");
+        await Assertions.Expect(deep).ToBeInViewportAsync();
+        await Assertions.Expect(deep).ToHaveAttributeAsync("aria-selected", "true");
+
         var rendered = await page.GetByTestId("span-row").CountAsync();
         Assert.InRange(rendered, 1, 300);
-        Assert.Equal("true", await page.Locator($"[data-span-id='{TraceStore.SpanId(7)}']")
-            .GetAttributeAsync("aria-selected"));
         output.WriteLine(
             $"10,000 spans, depth 100, {rendered} rows in the page. Cold: first rows {cold.FirstRows} ms, "
             + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "

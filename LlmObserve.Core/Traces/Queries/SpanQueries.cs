@@ -17,39 +17,32 @@ public sealed class SpanQueries(IDbContextFactory<LlmObserveDbContext> dbFactory
         => traces.LoadTraceAsync(
             projectId,
             traceId,
-            async (spans, spanIds, cancel) =>
+            spans => spans.Select(s => new SpanEntity
             {
-                var light = await spans
-                    .Select(s => new SpanEntity
-                    {
-                        ProjectId = s.ProjectId,
-                        TraceId = s.TraceId,
-                        SpanId = s.SpanId,
-                        ParentSpanId = s.ParentSpanId,
-                        Name = s.Name,
-                        Type = s.Type,
-                        Kind = s.Kind,
-                        StartTimeUnixNano = s.StartTimeUnixNano,
-                        EndTimeUnixNano = s.EndTimeUnixNano,
-                        Status = s.Status,
-                        StatusMessage = s.StatusMessage,
-                        ErrorType = s.ErrorType,
-                        Model = s.Model,
-                        Provider = s.Provider,
-                        InputTokens = s.InputTokens,
-                        OutputTokens = s.OutputTokens,
-                        CacheReadTokens = s.CacheReadTokens,
-                        CacheWriteTokens = s.CacheWriteTokens,
-                        ReasoningTokens = s.ReasoningTokens,
-                        TotalTokens = s.TotalTokens,
-                        UsageEstimated = s.UsageEstimated,
-                        Cost = s.Cost,
-                        CostReported = s.CostReported,
-                    })
-                    .ToListAsync(cancel);
-                spanIds.UnionWith(light.Select(s => s.SpanId));
-                return () => [.. light.Select(s => TraceQueries.ToDetail(s, spanIds))];
-            },
+                ProjectId = s.ProjectId,
+                TraceId = s.TraceId,
+                SpanId = s.SpanId,
+                ParentSpanId = s.ParentSpanId,
+                Name = s.Name,
+                Type = s.Type,
+                Kind = s.Kind,
+                StartTimeUnixNano = s.StartTimeUnixNano,
+                EndTimeUnixNano = s.EndTimeUnixNano,
+                Status = s.Status,
+                StatusMessage = s.StatusMessage,
+                ErrorType = s.ErrorType,
+                Model = s.Model,
+                Provider = s.Provider,
+                InputTokens = s.InputTokens,
+                OutputTokens = s.OutputTokens,
+                CacheReadTokens = s.CacheReadTokens,
+                CacheWriteTokens = s.CacheWriteTokens,
+                ReasoningTokens = s.ReasoningTokens,
+                TotalTokens = s.TotalTokens,
+                UsageEstimated = s.UsageEstimated,
+                Cost = s.Cost,
+                CostReported = s.CostReported,
+            }),
             cancellationToken);
 
     /// <summary>One span of a trace with every field decoded; null when the trace has no such span.</summary>

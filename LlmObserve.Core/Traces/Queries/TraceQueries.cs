@@ -160,26 +160,16 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
     public Task<TraceDetail?> GetAsync(string projectId, string traceId, CancellationToken cancellationToken)
-        => LoadTraceAsync(
-            projectId,
-            traceId,
-            async (spans, spanIds, cancel) =>
-            {
-                var entities = await spans.ToListAsync(cancel);
-                spanIds.UnionWith(entities.Select(s => s.SpanId));
-                return () => [.. entities.Select(s => ToDetail(s, spanIds))];
-            },
-            cancellationToken);
+        => LoadTraceAsync(projectId, traceId, spans => spans, cancellationToken);
 
     /// <summary>
-    /// Loads a trace's header, scores and feedback, and its spans (by start) through <paramref name="loadSpans"/>,
-    /// which fills the set of span ids of the trace and returns how to build the span records once it is full.
+    /// A trace's header, scores and feedback, and its spans by start, each read through <paramref name="shape"/>
+    /// so a caller can leave columns out.
     /// </summary>
     internal async Task<TraceDetail?> LoadTraceAsync(
         string projectId,
         string traceId,
-        Func<IQueryable<SpanEntity>, HashSet<string>, CancellationToken, Task<Func<IReadOnlyList<SpanDetail>>>>
-            loadSpans,
+        Func<IQueryable<SpanEntity>, IQueryable<SpanEntity>> shape,
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -190,14 +180,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             return null;
         }
 
-        var spanIds = new HashSet<string>(StringComparer.Ordinal);
-        var buildSpans = await loadSpans(
-            db.Spans.AsNoTracking()
+        var spans = await shape(db.Spans.AsNoTracking()
                 .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
                 .OrderBy(s => s.StartTimeUnixNano)
-                .ThenBy(s => s.Id),
-            spanIds,
-            cancellationToken);
+                .ThenBy(s => s.Id))
+            .ToListAsync(cancellationToken);
         var scores = await db.Scores.AsNoTracking()
             .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
             .OrderBy(s => s.Id)
@@ -219,6 +206,7 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             .Select(f => new FeedbackView(f.Id, f.Kind, f.Value, f.Comment, f.UserId, f.RequestId, f.CreatedAt))
             .ToListAsync(cancellationToken);
 
+        var spanIds = spans.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
         return new TraceDetail
         {
             TraceId = trace.TraceId,
@@ -249,7 +237,7 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
             SpanCount = trace.SpanCount,
             ErrorCount = trace.ErrorCount,
             RootMissing = trace.RootMissing,
-            Spans = buildSpans(),
+            Spans = [.. spans.Select(s => ToDetail(s, spanIds))],
             Scores = scores,
             Feedback = feedback,
         };
@@ -306,9 +294,9 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
     private static string? NullableString(SqliteDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    internal static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
+    private static string[] DecodeTags(string? tagsJson) => ColumnJson.Decode<string[]>(tagsJson) ?? [];
 
-    internal static string[] SplitModels(string? models)
+    private static string[] SplitModels(string? models)
         => string.IsNullOrEmpty(models)
             ? []
             : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

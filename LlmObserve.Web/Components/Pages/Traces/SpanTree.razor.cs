@@ -3,6 +3,7 @@ using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 
 namespace LlmObserve.Web.Components.Pages.Traces;
 
@@ -21,6 +22,10 @@ public sealed partial class SpanTree
 
     private const int IndentPixels = 14;
 
+    private const int FirstScreenRows = 15;
+
+    private const string ModulePath = "./Components/Pages/Traces/SpanTree.razor.js";
+
     // Beyond this depth rows stop moving right, so very deep traces stay readable; data-depth keeps the truth.
     private const int MaxIndentedDepth = 30;
 
@@ -29,6 +34,10 @@ public sealed partial class SpanTree
     private IReadOnlyList<SpanTreeRow> _rows = [];
     private List<SpanTreeRow> _visible = [];
     private SpanTimeline _timeline = SpanTimeline.Of([]);
+    private ElementReference _treeElement;
+
+    // The selection last brought into view; a span opened from a link may sit thousands of rows down.
+    private string? _scrolledTo;
 
     [Parameter, EditorRequired]
     public IReadOnlyList<SpanDetail> Spans { get; set; } = [];
@@ -39,6 +48,9 @@ public sealed partial class SpanTree
     [Parameter]
     public EventCallback<string> OnSelect { get; set; }
 
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
     protected override void OnParametersSet()
     {
         if (!ReferenceEquals(_builtFrom, Spans))
@@ -48,6 +60,34 @@ public sealed partial class SpanTree
             _timeline = SpanTimeline.Of(Spans);
             _collapsed.Clear();
             UpdateVisible();
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (SelectedSpanId is not { } selected || selected == _scrolledTo)
+        {
+            return;
+        }
+
+        _scrolledTo = selected;
+        var index = _visible.FindIndex(r => string.Equals(r.Span.SpanId, selected, StringComparison.Ordinal));
+
+        // Rows near the top are already on screen; only a far selection needs the browser.
+        if (index < FirstScreenRows)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            await module.InvokeVoidAsync("scrollToRow", _treeElement, index, RowHeight);
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or InvalidOperationException
+            or TaskCanceledException)
+        {
+            // Scrolling is a convenience; the selection itself is already shown in the details.
         }
     }
 
