@@ -31,6 +31,9 @@ public sealed class TraceBrowserTests : IAsyncLifetime
         var page = _browser.Page;
         await page.GotoAsync(new Uri(_app.BaseAddress, "traces").ToString());
         await page.GetByTestId("trace-list-empty").WaitForAsync();
+
+        // The zone label changes only once the interactive circuit runs, and with it the live subscription.
+        await Assertions.Expect(page.GetByTestId("time-zone-label")).ToContainTextAsync("Berlin");
         await page.EvaluateAsync("window.__injected = 0");
 
         using var otel = new DotNetOtelClient(
@@ -47,7 +50,6 @@ public sealed class TraceBrowserTests : IAsyncLifetime
         }
 
         await Assertions.Expect(row).ToContainTextAsync("What is the refund window?");
-        await Assertions.Expect(page.GetByTestId("time-zone-label")).ToContainTextAsync("Berlin");
 
         await row.ClickAsync();
         await page.GetByTestId("trace-detail-page").WaitForAsync();

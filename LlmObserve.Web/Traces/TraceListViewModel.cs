@@ -19,6 +19,7 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     private readonly List<TraceSummary> _rows = [];
     private readonly Lock _changedGate = new();
     private HashSet<string> _changedTraceIds = new(StringComparer.Ordinal);
+    private bool _loading;
     private TraceFilter _filter = TraceFilter.None;
     private TraceSort _sort = TraceSort.Default;
     private string? _nextCursor;
@@ -55,9 +56,20 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
             return;
         }
 
-        var page = await queries.ListAsync(_projectId, filter, sort, after: null, PageSize, cancellationToken);
-        _rows.AddRange(page.Data);
-        _nextCursor = page.NextCursor;
+        _loading = true;
+        try
+        {
+            var page = await queries.ListAsync(_projectId, filter, sort, after: null, PageSize, cancellationToken);
+            _rows.AddRange(page.Data);
+            _nextCursor = page.NextCursor;
+        }
+        finally
+        {
+            _loading = false;
+        }
+
+        // Spans that arrived while the page was being read may be newer than what it read.
+        await RefreshChangedRowsAsync(cancellationToken);
     }
 
     /// <summary>
@@ -161,6 +173,12 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
 
     private async Task<bool> RefreshChangedRowsAsync(CancellationToken cancellationToken)
     {
+        if (_loading)
+        {
+            // The ids stay queued; the load refreshes them when it ends.
+            return false;
+        }
+
         HashSet<string> changed;
         lock (_changedGate)
         {
@@ -184,6 +202,12 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
             cancellationToken);
         if (version != _loadVersion)
         {
+            // The rows were replaced meanwhile: keep the changes for the rows now shown.
+            lock (_changedGate)
+            {
+                _changedTraceIds.UnionWith(shown);
+            }
+
             return false;
         }
 
