@@ -45,6 +45,14 @@ namespace LlmObserve.Core.Storage.Migrations
                 INSERT INTO "TracesSearch"("TracesSearch") VALUES ('rebuild');
                 """);
 
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_SessionId",
+                table: "Traces");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_UserId",
+                table: "Traces");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Traces_ProjectId_Cost_TraceId",
                 table: "Traces",
@@ -61,6 +69,11 @@ namespace LlmObserve.Core.Storage.Migrations
                 columns: new[] { "ProjectId", "LatencyMs", "TraceId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_SessionId_StartTimeUnixNano_TraceId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "SessionId", "StartTimeUnixNano", "TraceId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Traces_ProjectId_Status_StartTimeUnixNano_TraceId",
                 table: "Traces",
                 columns: new[] { "ProjectId", "Status", "StartTimeUnixNano", "TraceId" });
@@ -69,6 +82,11 @@ namespace LlmObserve.Core.Storage.Migrations
                 name: "IX_Traces_ProjectId_TotalTokens_TraceId",
                 table: "Traces",
                 columns: new[] { "ProjectId", "TotalTokens", "TraceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_UserId_StartTimeUnixNano_TraceId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "UserId", "StartTimeUnixNano", "TraceId" });
         }
 
         /// <inheritdoc />
@@ -94,12 +112,30 @@ namespace LlmObserve.Core.Storage.Migrations
                 table: "Traces");
 
             migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_SessionId_StartTimeUnixNano_TraceId",
+                table: "Traces");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Traces_ProjectId_Status_StartTimeUnixNano_TraceId",
                 table: "Traces");
 
             migrationBuilder.DropIndex(
                 name: "IX_Traces_ProjectId_TotalTokens_TraceId",
                 table: "Traces");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_UserId_StartTimeUnixNano_TraceId",
+                table: "Traces");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_SessionId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "SessionId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_UserId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "UserId" });
         }
     }
 }
