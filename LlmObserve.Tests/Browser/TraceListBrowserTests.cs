@@ -95,6 +95,9 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
         var field = page.Locator($"input[data-testid=trace-filter-{name}], [data-testid=trace-filter-{name}] input");
         await field.FillAsync(value);
         await field.PressAsync("Enter");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"{name}={value}"));
+
+        // Leaving the field commits it too, should the Enter have come before the field was listening.
+        await field.BlurAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"{name}={value}"));
     }
 }
