@@ -10,7 +10,13 @@ namespace LlmObserve.Core.Traces.Queries;
 /// The read side of traces: the filtered, sorted list with keyset pages, its count and export, and one trace in full.
 /// Every query is scoped by project.
 /// </summary>
-public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactory)
+/// <param name="dbFactory">The store.</param>
+/// <param name="rareSearchMatches">
+/// The search plan threshold, <see cref="RareSearchMatches"/> unless a test wants to force one plan.
+/// </param>
+public sealed class TraceQueries(
+    IDbContextFactory<LlmObserveDbContext> dbFactory,
+    int rareSearchMatches = TraceQueries.RareSearchMatches)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -251,8 +257,8 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         return command;
     }
 
-    /// <summary>Whether the search matches fewer than <see cref="RareSearchMatches"/> traces of any project.</summary>
-    private static async Task<bool> IsRareSearchAsync(
+    /// <summary>Whether the search matches fewer than the threshold of traces, of any project.</summary>
+    private async Task<bool> IsRareSearchAsync(
         LlmObserveDbContext db,
         TraceFilter filter,
         CancellationToken cancellationToken)
@@ -266,11 +272,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
         command.CommandText = $"""
             SELECT count(*) FROM (
-                SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $match LIMIT {RareSearchMatches})
+                SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $match LIMIT {rareSearchMatches})
             """;
         command.Parameters.AddWithValue("$match", match);
         var matches = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        return matches < RareSearchMatches;
+        return matches < rareSearchMatches;
     }
 
     private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(

@@ -133,8 +133,13 @@ public sealed partial class TraceList : IDisposable
 
     private async Task LoadFromUriAsync()
     {
-        var queryText = new Uri(Navigation.Uri).Query;
-        if (queryText == _shownQuery || _disposed.IsCancellationRequested)
+        var uri = new Uri(Navigation.Uri);
+        var queryText = uri.Query;
+
+        // Leaving for a trace's page also raises the event; that URL's query is not the list's.
+        if (queryText == _shownQuery
+            || _disposed.IsCancellationRequested
+            || !uri.AbsolutePath.TrimEnd('/').EndsWith("/traces", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
