@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace LlmObserve.Tests.Browser;
 
-/// <summary>The trace list in Chromium: search and filters find the right trace, and the URL reproduces the view.</summary>
+/// <summary>The trace list in Chromium: search and filters find the right trace; the URL reproduces the view.</summary>
 public sealed class TraceListBrowserTests : IAsyncLifetime
 {
     private RunningApp _app = null!;

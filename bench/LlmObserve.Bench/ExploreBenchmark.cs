@@ -67,7 +67,8 @@ internal static class ExploreBenchmark
             var fill = Stopwatch.StartNew();
             var bigTraceId = Fill(path, traces, now);
             fill.Stop();
-            var size = new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+            var wal = path + "-wal";
+            var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
             Console.WriteLine(
                 $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
                 + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
@@ -92,7 +93,7 @@ internal static class ExploreBenchmark
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Inserts the traces (the FTS5 trigger indexes each), their spans and the big trace; returns its id.</summary>
+    /// <summary>Inserts the traces (FTS5 triggers index each), their spans and the big trace; returns its id.</summary>
     private static string Fill(string path, int traces, DateTimeOffset now)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
@@ -223,14 +224,16 @@ internal static class ExploreBenchmark
         };
 
         Console.WriteLine();
-        Console.WriteLine($"| first page (50 rows) under        | rows | p50 ms | p95 ms | ({Runs} runs after 3 warm-up) |");
+        Console.WriteLine(
+            $"| first page (50 rows) under        | rows | p50 ms | p95 ms | ({Runs} runs after 3 warm-up) |");
         Console.WriteLine("|-----------------------------------|------|--------|--------|");
         foreach (var (name, filter, sort) in cases)
         {
             var rows = 0;
             var times = await TimeAsync(async () =>
                 rows = (await queries.ListAsync(ProjectId, filter, sort, null, 50, CancellationToken.None)).Data.Count);
-            Console.WriteLine($"| {name,-33} | {rows,4} | {Percentile(times, 50),6:F1} | {Percentile(times, 95),6:F1} |");
+            Console.WriteLine(
+                $"| {name,-33} | {rows,4} | {Percentile(times, 50),6:F1} | {Percentile(times, 95),6:F1} |");
         }
 
         var countTimes = await TimeAsync(() => queries.CountAsync(ProjectId, TraceFilter.None, 10_000, default));
@@ -242,7 +245,7 @@ internal static class ExploreBenchmark
             async () => spans = (await queries.GetAsync(ProjectId, bigTraceId, default))!.Spans.Count,
             runs: 5);
         Console.WriteLine();
-        Console.WriteLine($"open the big trace ({spans:N0} spans, depth {BigTraceDepth}) through TraceQueries.GetAsync: "
+        Console.WriteLine($"open the big trace ({spans:N0} spans, depth {BigTraceDepth}) via TraceQueries.GetAsync: "
             + $"p50 {Percentile(big, 50):F0} ms, max {big.Max():F0} ms");
         Console.WriteLine("targets: first page p95 < 50 ms; search < 300 ms; big trace < 1 s");
     }

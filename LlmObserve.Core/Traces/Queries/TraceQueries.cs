@@ -275,8 +275,8 @@ public sealed class TraceQueries(
                 SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $match LIMIT {rareSearchMatches})
             """;
         command.Parameters.AddWithValue("$match", match);
-        var matches = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        return matches < rareSearchMatches;
+        var matches = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
     }
 
     private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(

@@ -179,7 +179,8 @@ public sealed partial class TraceList : IDisposable
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal,
                 out var time)
-            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone)
+                .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
             : text;
     }
 
@@ -245,7 +246,9 @@ public sealed partial class TraceList : IDisposable
                 DateTimeStyles.None,
                 out var local))
         {
-            var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone.Zone);
+            var utc = TimeZoneInfo.ConvertTimeToUtc(
+                DateTime.SpecifyKind(local, DateTimeKind.Unspecified),
+                TimeZone.Zone);
             urlValue = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         }
 
