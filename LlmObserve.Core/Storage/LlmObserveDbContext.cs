@@ -49,8 +49,8 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             trace.ToTable("Traces");
             trace.HasKey(t => new { t.ProjectId, t.TraceId });
             trace.HasIndex(t => new { t.ProjectId, t.StartTimeUnixNano, t.TraceId });
-            trace.HasIndex(t => new { t.ProjectId, t.SessionId });
-            trace.HasIndex(t => new { t.ProjectId, t.UserId });
+            trace.HasIndex(t => new { t.ProjectId, t.SessionId, t.StartTimeUnixNano, t.TraceId });
+            trace.HasIndex(t => new { t.ProjectId, t.UserId, t.StartTimeUnixNano, t.TraceId });
 
             // The list's other sort keys and its most used equality filters, each ending in the keyset tie-breaker,
             // so a first page reads an index range instead of sorting the project (bench/README.md, explore).

@@ -2,6 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LlmObserve.Core.Storage;
+using LlmObserve.Core.Traces.Queries;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmObserve.Tests.Traces;
 
@@ -82,6 +86,30 @@ public sealed class TraceListApiTests(TraceApiFixture fixture) : IClassFixture<T
         var body = await GetListAsync(client, "api/traces?limit=500&" + query);
 
         Assert.Equal(expected.Select(TraceStore.TraceId), body.Data.Select(t => t.TraceId));
+    }
+
+    [Theory]
+    [InlineData("password")]
+    [InlineData("filler input")]
+    [InlineData("100")]
+    [InlineData("absent")]
+    public async Task List_SearchFromMatchesOrAlongTheOrder_FindsTheSameTraces(string search)
+    {
+        var factory = fixture.App.Services.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>();
+        var fromMatches = new TraceQueries(factory, rareSearchMatches: int.MaxValue);
+        var alongOrder = new TraceQueries(factory, rareSearchMatches: 0);
+        var filter = new TraceFilter { Search = search };
+        var sort = new TraceSort(TraceSortKey.Latency, Descending: false);
+
+        var rare = await fromMatches.ListAsync(fixture.ProjectId, filter, sort, null, 500, CancellationToken.None);
+        var common = await alongOrder.ListAsync(fixture.ProjectId, filter, sort, null, 500, CancellationToken.None);
+        var rareCount = await fromMatches.CountAsync(fixture.ProjectId, filter, 100, CancellationToken.None);
+        var commonCount = await alongOrder.CountAsync(fixture.ProjectId, filter, 100, CancellationToken.None);
+
+        Assert.Equal(rare.Data.Select(t => t.TraceId), common.Data.Select(t => t.TraceId));
+        Assert.Equal(rare.Data.Count, rareCount.Count);
+        Assert.Equal(rareCount, commonCount);
+        Assert.Equal(search == "absent", rare.Data.Count == 0);
     }
 
     [Theory]

@@ -110,7 +110,13 @@ internal sealed class DemoTrafficService(
     private async Task<bool> HistoryPresentAsync(string projectId, CancellationToken cancellationToken)
     {
         var demoTraces = new TraceFilter { Tag = DemoTrafficGenerator.DemoTag };
-        var page = await queries.ListAsync(projectId, demoTraces, TraceSort.Default, after: null, limit: 1, cancellationToken);
+        var page = await queries.ListAsync(
+            projectId,
+            demoTraces,
+            TraceSort.Default,
+            after: null,
+            limit: 1,
+            cancellationToken);
         return page.Data.Count > 0;
     }
 

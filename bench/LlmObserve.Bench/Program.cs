@@ -3,6 +3,7 @@ using LlmObserve.Bench;
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
+    "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
           --raw-tx N          spans per transaction of the raw baseline (default 5000)
           --phases LIST       which of raw,writer,http to run (default all three)
           --page-size N       create every fresh database with this SQLite page size (default: SQLite's)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- explore [--traces 1000000]
         """);
     return 2;
 }

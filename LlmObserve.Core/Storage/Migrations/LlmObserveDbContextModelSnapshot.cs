@@ -448,10 +448,6 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasKey("ProjectId", "TraceId");
 
-                    b.HasIndex("ProjectId", "SessionId");
-
-                    b.HasIndex("ProjectId", "UserId");
-
                     b.HasIndex("ProjectId", "Cost", "TraceId");
 
                     b.HasIndex("ProjectId", "LatencyMs", "TraceId");
@@ -462,7 +458,11 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("ProjectId", "Environment", "StartTimeUnixNano", "TraceId");
 
+                    b.HasIndex("ProjectId", "SessionId", "StartTimeUnixNano", "TraceId");
+
                     b.HasIndex("ProjectId", "Status", "StartTimeUnixNano", "TraceId");
+
+                    b.HasIndex("ProjectId", "UserId", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
                 });

@@ -46,7 +46,7 @@ public sealed record TraceFilter
     /// </summary>
     public string? Search { get; init; }
 
-    /// <summary>A score the trace carries; with <see cref="MinScore"/> and <see cref="MaxScore"/> bounding it.</summary>
+    /// <summary>A score the trace carries, bounded by <see cref="MinScore"/> and <see cref="MaxScore"/>.</summary>
     public string? ScoreName { get; init; }
 
     /// <summary>Lowest value of a score named <see cref="ScoreName"/>; scores without a value never match.</summary>

@@ -23,7 +23,14 @@ internal sealed class TraceListSql
     private readonly StringBuilder _where = new();
     private readonly List<SqliteParameter> _parameters = [];
 
-    public TraceListSql(string projectId, TraceFilter filter)
+    /// <param name="projectId">The project every row belongs to.</param>
+    /// <param name="filter">What to list.</param>
+    /// <param name="searchIsRare">
+    /// True when the search matches few traces (<see cref="TraceQueries.RareSearchMatches"/>): the query then starts
+    /// from the full-text matches and sorts them. Otherwise it walks the sort index and checks each trace against
+    /// the full-text index, which finds a page of a common word long before reading all its matches.
+    /// </param>
+    public TraceListSql(string projectId, TraceFilter filter, bool searchIsRare = false)
     {
         Add("t.\"ProjectId\" = {0}", projectId);
 
@@ -81,11 +88,27 @@ internal sealed class TraceListSql
 
         if (TraceSearchText.ToMatchQuery(filter.Search) is { } match)
         {
-            Add("t.rowid IN (SELECT rowid FROM \"TracesSearch\" WHERE \"TracesSearch\" MATCH {0})", match);
+            if (searchIsRare)
+            {
+                // CROSS JOIN makes SQLite loop over the matches first and look each trace up by rowid.
+                From = $"""
+                    (SELECT rowid AS id FROM "TracesSearch" WHERE "TracesSearch" MATCH {Bind(match)}) AS m
+                    CROSS JOIN "Traces" AS t ON t.rowid = m.id
+                    """;
+            }
+            else
+            {
+                Add(
+                    "EXISTS (SELECT 1 FROM \"TracesSearch\" WHERE \"TracesSearch\" MATCH {0} AND rowid = t.rowid)",
+                    match);
+            }
         }
     }
 
     public IReadOnlyList<SqliteParameter> Parameters => _parameters;
+
+    /// <summary>The FROM clause, naming the trace table <c>t</c>.</summary>
+    public string From { get; } = "\"Traces\" AS t";
 
     /// <summary>The WHERE clause (without the keyword) over the alias <c>t</c>.</summary>
     public string Where => _where.ToString();

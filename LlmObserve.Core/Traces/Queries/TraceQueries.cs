@@ -10,13 +10,27 @@ namespace LlmObserve.Core.Traces.Queries;
 /// The read side of traces: the filtered, sorted list with keyset pages, its count and export, and one trace in full.
 /// Every query is scoped by project.
 /// </summary>
-public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactory)
+/// <param name="dbFactory">The store.</param>
+/// <param name="rareSearchMatches">
+/// The search plan threshold, <see cref="RareSearchMatches"/> unless a test wants to force one plan.
+/// </param>
+public sealed class TraceQueries(
+    IDbContextFactory<LlmObserveDbContext> dbFactory,
+    int rareSearchMatches = TraceQueries.RareSearchMatches)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     /// <summary>Characters of input and output a list row carries; the full text is on the trace.</summary>
     public const int PreviewChars = 300;
+
+    /// <summary>
+    /// Below this many full-text matches a search starts from its matches; from it on, from the sort order. Walking
+    /// the order costs about (page size × store size ÷ matches) checks and starting from the matches costs one
+    /// lookup each, so they cross near the square root of 50 × store size × the relative cost of a check; twenty
+    /// thousand suits a store of a million traces (bench/README.md, explore).
+    /// </summary>
+    public const int RareSearchMatches = 20_000;
 
     /// <summary>The project pages show until accounts exist: the first one created.</summary>
     public async Task<string?> FirstProjectIdAsync(CancellationToken cancellationToken)
@@ -48,20 +62,20 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         }
 
         limit = Math.Clamp(limit, 1, MaxLimit);
-        var sql = new TraceListSql(projectId, filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
         if (after is not null)
         {
             sql.After(after);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
 
         // One row beyond the page tells whether another page exists without a second query.
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns},
                 substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
-            FROM "Traces" AS t
+            FROM {sql.From}
             WHERE {sql.Where}
             ORDER BY {TraceListSql.OrderBy(sort)}
             LIMIT {limit + 1}
@@ -91,11 +105,11 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         int cap,
         CancellationToken cancellationToken)
     {
-        var sql = new TraceListSql(projectId, filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
-            SELECT count(*) FROM (SELECT 1 FROM "Traces" AS t WHERE {sql.Where} LIMIT {cap + 1})
+            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap + 1})
             """;
         var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return new TraceCount(Math.Min(count, cap), count > cap);
@@ -114,16 +128,16 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         int cap,
         CancellationToken cancellationToken)
     {
-        var sql = new TraceListSql(projectId, filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
         if (newestStart is { } start && newestTraceId is not null)
         {
             sql.StartedAfter(start, newestTraceId);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
-            SELECT count(*) FROM (SELECT 1 FROM "Traces" AS t WHERE {sql.Where} LIMIT {cap})
+            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap})
             """;
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
@@ -138,12 +152,12 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         TraceSort sort,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var sql = new TraceListSql(projectId, filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
-            FROM "Traces" AS t
+            FROM {sql.From}
             WHERE {sql.Where}
             ORDER BY {TraceListSql.OrderBy(sort)}
             """;
@@ -252,6 +266,28 @@ public sealed class TraceQueries(IDbContextFactory<LlmObserveDbContext> dbFactor
         var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
         sql.ApplyTo(command);
         return command;
+    }
+
+    /// <summary>Whether the search matches fewer than the threshold of traces, of any project.</summary>
+    private async Task<bool> IsRareSearchAsync(
+        LlmObserveDbContext db,
+        TraceFilter filter,
+        CancellationToken cancellationToken)
+    {
+        if (TraceSearchText.ToMatchQuery(filter.Search) is not { } match)
+        {
+            return false;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        command.CommandText = $"""
+            SELECT count(*) FROM (
+                SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $match LIMIT {rareSearchMatches})
+            """;
+        command.Parameters.AddWithValue("$match", match);
+        var matches = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
     }
 
     private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(

@@ -3,10 +3,10 @@ using System.Text;
 namespace LlmObserve.Core.Traces.Queries;
 
 /// <summary>
-/// Turns what a person typed into an FTS5 query that cannot be a syntax error: every whitespace-separated word
-/// becomes a quoted phrase (quotes inside doubled), so operators such as AND, NEAR, *, - or ^ are searched as
-/// text, and all words must occur. Words without a letter or digit are dropped, as the tokenizer would index
-/// nothing for them.
+/// Turns what a person typed into an FTS5 query that cannot be a syntax error: every run of letters and digits
+/// becomes a quoted term, so operators such as AND, NEAR, *, - or ^ are searched as text (or dropped, having no
+/// letter), and all terms must occur. Splitting as the index's unicode61 tokenizer does gives one token per
+/// term, which the position-less index (detail=none) needs: it answers terms, not phrases.
 /// </summary>
 public static class TraceSearchText
 {
@@ -19,19 +19,20 @@ public static class TraceSearchText
         }
 
         var query = new StringBuilder();
-        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
         {
-            if (!word.Any(char.IsLetterOrDigit))
+            var inTerm = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inTerm && start < 0)
             {
-                continue;
+                start = i;
             }
-
-            if (query.Length > 0)
+            else if (!inTerm && start >= 0)
             {
-                query.Append(' ');
+                // Letters and digits only, so the term holds no quote to escape.
+                query.Append(query.Length > 0 ? " \"" : "\"").Append(text, start, i - start).Append('"');
+                start = -1;
             }
-
-            query.Append('"').Append(word.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
         }
 
         return query.Length == 0 ? null : query.ToString();

@@ -133,8 +133,13 @@ public sealed partial class TraceList : IDisposable
 
     private async Task LoadFromUriAsync()
     {
-        var queryText = new Uri(Navigation.Uri).Query;
-        if (queryText == _shownQuery || _disposed.IsCancellationRequested)
+        var uri = new Uri(Navigation.Uri);
+        var queryText = uri.Query;
+
+        // Leaving for a trace's page also raises the event; that URL's query is not the list's.
+        if (queryText == _shownQuery
+            || _disposed.IsCancellationRequested
+            || !uri.AbsolutePath.TrimEnd('/').EndsWith("/traces", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -174,7 +179,8 @@ public sealed partial class TraceList : IDisposable
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal,
                 out var time)
-            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone)
+                .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
             : text;
     }
 
@@ -240,7 +246,9 @@ public sealed partial class TraceList : IDisposable
                 DateTimeStyles.None,
                 out var local))
         {
-            var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone.Zone);
+            var utc = TimeZoneInfo.ConvertTimeToUtc(
+                DateTime.SpecifyKind(local, DateTimeKind.Unspecified),
+                TimeZone.Zone);
             urlValue = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         }
 

@@ -13,13 +13,15 @@ namespace LlmObserve.Core.Storage.Migrations
             // Full-text search over trace name, input and output. An external-content FTS5 table indexes the
             // Traces rows by rowid without a second copy of the text; triggers keep it current inside whatever
             // transaction changes a trace (the writer's upsert included). The update trigger fires only when
-            // searchable text changed, as most span arrivals move aggregates but not the text. Traces has no
+            // searchable text changed, as most span arrivals move aggregates but not the text. detail=none keeps
+            // rowids without word positions: the index and its cost per write shrink to a fraction, at the price
+            // of phrase queries, which the list does not offer (every word must occur). Traces has no
             // INTEGER PRIMARY KEY, so a VACUUM may renumber rowids: run
             // INSERT INTO "TracesSearch"("TracesSearch") VALUES ('rebuild') after one.
             migrationBuilder.Sql("""
                 CREATE VIRTUAL TABLE "TracesSearch" USING fts5(
                     "Name", "InputText", "OutputText",
-                    content='Traces', tokenize='unicode61 remove_diacritics 2');
+                    content='Traces', detail=none, tokenize='unicode61 remove_diacritics 2');
 
                 CREATE TRIGGER "Traces_Search_AfterInsert" AFTER INSERT ON "Traces" BEGIN
                     INSERT INTO "TracesSearch"(rowid, "Name", "InputText", "OutputText")
@@ -45,6 +47,14 @@ namespace LlmObserve.Core.Storage.Migrations
                 INSERT INTO "TracesSearch"("TracesSearch") VALUES ('rebuild');
                 """);
 
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_SessionId",
+                table: "Traces");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_UserId",
+                table: "Traces");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Traces_ProjectId_Cost_TraceId",
                 table: "Traces",
@@ -61,6 +71,11 @@ namespace LlmObserve.Core.Storage.Migrations
                 columns: new[] { "ProjectId", "LatencyMs", "TraceId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_SessionId_StartTimeUnixNano_TraceId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "SessionId", "StartTimeUnixNano", "TraceId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Traces_ProjectId_Status_StartTimeUnixNano_TraceId",
                 table: "Traces",
                 columns: new[] { "ProjectId", "Status", "StartTimeUnixNano", "TraceId" });
@@ -69,6 +84,11 @@ namespace LlmObserve.Core.Storage.Migrations
                 name: "IX_Traces_ProjectId_TotalTokens_TraceId",
                 table: "Traces",
                 columns: new[] { "ProjectId", "TotalTokens", "TraceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_UserId_StartTimeUnixNano_TraceId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "UserId", "StartTimeUnixNano", "TraceId" });
         }
 
         /// <inheritdoc />
@@ -94,12 +114,30 @@ namespace LlmObserve.Core.Storage.Migrations
                 table: "Traces");
 
             migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_SessionId_StartTimeUnixNano_TraceId",
+                table: "Traces");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Traces_ProjectId_Status_StartTimeUnixNano_TraceId",
                 table: "Traces");
 
             migrationBuilder.DropIndex(
                 name: "IX_Traces_ProjectId_TotalTokens_TraceId",
                 table: "Traces");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Traces_ProjectId_UserId_StartTimeUnixNano_TraceId",
+                table: "Traces");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_SessionId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "SessionId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Traces_ProjectId_UserId",
+                table: "Traces",
+                columns: new[] { "ProjectId", "UserId" });
         }
     }
 }

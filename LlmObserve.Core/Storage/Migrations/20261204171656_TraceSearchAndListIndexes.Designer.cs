@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LlmObserve.Core.Storage.Migrations
 {
     [DbContext(typeof(LlmObserveDbContext))]
-    [Migration("20261204170325_TraceSearchAndListIndexes")]
+    [Migration("20261204171656_TraceSearchAndListIndexes")]
     partial class TraceSearchAndListIndexes
     {
         /// <inheritdoc />
@@ -451,10 +451,6 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasKey("ProjectId", "TraceId");
 
-                    b.HasIndex("ProjectId", "SessionId");
-
-                    b.HasIndex("ProjectId", "UserId");
-
                     b.HasIndex("ProjectId", "Cost", "TraceId");
 
                     b.HasIndex("ProjectId", "LatencyMs", "TraceId");
@@ -465,7 +461,11 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("ProjectId", "Environment", "StartTimeUnixNano", "TraceId");
 
+                    b.HasIndex("ProjectId", "SessionId", "StartTimeUnixNano", "TraceId");
+
                     b.HasIndex("ProjectId", "Status", "StartTimeUnixNano", "TraceId");
+
+                    b.HasIndex("ProjectId", "UserId", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
                 });

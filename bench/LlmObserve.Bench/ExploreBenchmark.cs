@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Globalization;
+using LlmObserve.Core.Projects;
+using LlmObserve.Core.Storage;
+using LlmObserve.Core.Traces;
+using LlmObserve.Core.Traces.Queries;
+using TraceFilter = LlmObserve.Core.Traces.Queries.TraceFilter;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace LlmObserve.Bench;
+
+/// <summary>
+/// The <c>explore</c> command: fills a fresh store (the product's migrations, FTS5 triggers included) with many
+/// traces through prepared SQLite statements in large transactions, then times what the trace explorer asks of it
+/// through the product's own <see cref="TraceQueries"/>: first list pages under common filters, text search,
+/// the capped count, and loading one trace of ten thousand spans.
+/// </summary>
+internal static class ExploreBenchmark
+{
+    private const string ProjectId = "bench-project";
+    private const int TracesPerTransaction = 20_000;
+    private const int SpansPerTrace = 5;
+    private const int BigTraceSpans = 10_000;
+    private const int BigTraceDepth = 100;
+    private const int Runs = 40;
+
+    private static readonly string[] _names = ["chat", "rag-answer", "summarize", "classify", "agent-run", "extract"];
+    private static readonly string[] _models = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "llama-3.1-70b"];
+
+    private static readonly string[] _words =
+    [
+        "account", "billing", "invoice", "password", "reset", "login", "order", "shipping", "delivery", "refund",
+        "policy", "window", "days", "warranty", "return", "label", "customer", "support", "agent", "ticket",
+        "error", "timeout", "retry", "network", "payment", "card", "declined", "address", "change", "update",
+        "cancel", "subscription", "plan", "upgrade", "downgrade", "price", "discount", "coupon", "code", "email",
+        "phone", "verify", "identity", "document", "upload", "file", "report", "export", "summary", "answer",
+        "question", "please", "thanks", "help", "issue", "problem", "solved", "pending", "escalate", "manager",
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var traces = 1_000_000;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (args[i] == "--traces")
+            {
+                traces = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1_000, 10_000_000);
+            }
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "llmobserve-bench", "explore-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "explore.db");
+        try
+        {
+            Console.WriteLine(
+                $"explore: {traces:N0} traces of {SpansPerTrace} spans plus one of {BigTraceSpans:N0} spans; "
+                + $"{Environment.ProcessorCount} cores; store {path}");
+            var options = new DbContextOptionsBuilder<LlmObserveDbContext>()
+                .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString())
+                .Options;
+            await CreateStoreAsync(options);
+
+            var now = DateTimeOffset.UtcNow;
+            var fill = Stopwatch.StartNew();
+            var bigTraceId = Fill(path, traces, now);
+            fill.Stop();
+            var wal = path + "-wal";
+            var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
+            Console.WriteLine(
+                $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
+                + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
+                + $"file {size / (1024.0 * 1024):N0} MB");
+
+            await MeasureAsync(new PooledDbContextFactory<LlmObserveDbContext>(options), now, bigTraceId);
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task CreateStoreAsync(DbContextOptions<LlmObserveDbContext> options)
+    {
+        await using var db = new LlmObserveDbContext(options);
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        db.Projects.Add(new Project { Id = ProjectId, Name = "bench", CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Inserts the traces (FTS5 triggers index each), their spans and the big trace; returns its id.</summary>
+    private static string Fill(string path, int traces, DateTimeOffset now)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; PRAGMA temp_store=MEMORY;");
+
+        var random = new Random(42);
+        var span30Days = TimeSpan.FromDays(30).Ticks * TimeSpan.NanosecondsPerTick;
+        var endNanos = UnixNanos.FromDateTimeOffset(now);
+        var ingested = endNanos;
+        var text = new System.Text.StringBuilder();
+
+        using var trace = connection.CreateCommand();
+        trace.CommandText = """
+            INSERT INTO "Traces" ("ProjectId", "TraceId", "Name", "SessionId", "UserId", "Environment", "Release",
+                "TagsJson", "StartTimeUnixNano", "EndTimeUnixNano", "LatencyMs", "Status", "InputText", "OutputText",
+                "Models", "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost",
+                "SpanCount", "ErrorCount", "RootMissing", "UpdatedAtUnixNano")
+            VALUES ($p, $t, $name, $session, $user, $env, $release, $tags, $start, $end, $latency, $status, $input,
+                $output, $models, $in, $out, 0, 0, $total, $cost, $spans, $errors, 0, $now)
+            """;
+        var tp = Parameters(trace, "$p", "$t", "$name", "$session", "$user", "$env", "$release", "$tags", "$start",
+            "$end", "$latency", "$status", "$input", "$output", "$models", "$in", "$out", "$total", "$cost",
+            "$spans", "$errors", "$now");
+
+        using var span = connection.CreateCommand();
+        span.CommandText = """
+            INSERT INTO "Spans" ("ProjectId", "TraceId", "SpanId", "ParentSpanId", "Name", "Type", "StartTimeUnixNano",
+                "EndTimeUnixNano", "Status", "Model", "InputText", "OutputText", "InputTokens", "OutputTokens",
+                "UsageEstimated", "CostReported", "IngestedAtUnixNano")
+            VALUES ($p, $t, $s, $parent, $name, $type, $start, $end, $status, $model, $input, $output, $in, $out,
+                0, 0, $now)
+            """;
+        var sp = Parameters(span, "$p", "$t", "$s", "$parent", "$name", "$type", "$start", "$end", "$status",
+            "$model", "$input", "$output", "$in", "$out", "$now");
+
+        SqliteTransaction? transaction = null;
+        for (var i = 0; i < traces; i++)
+        {
+            if (i % TracesPerTransaction == 0)
+            {
+                transaction?.Commit();
+                transaction?.Dispose();
+                transaction = connection.BeginTransaction();
+                trace.Transaction = transaction;
+                span.Transaction = transaction;
+            }
+
+            var traceId = RandomHex(random, 16);
+            var start = endNanos - span30Days + (span30Days / traces * i) + random.Next(1_000_000);
+            var latencyMs = 200 + (random.NextDouble() * random.NextDouble() * 8_000);
+            var error = random.Next(100) < 3;
+            var model = _models[random.Next(_models.Length)];
+            var input = Words(random, text, 25);
+            var output = Words(random, text, 40);
+            long inTokens = random.Next(50, 3_000);
+            long outTokens = random.Next(20, 800);
+            Bind(tp, ProjectId, traceId, _names[random.Next(_names.Length)], "s-" + (i / 4).ToString("x", null),
+                "u-" + random.Next(5_000).ToString(CultureInfo.InvariantCulture),
+                random.Next(100) switch { < 80 => "production", < 95 => "staging", _ => "development" },
+                "r" + (1 + (i * 12 / traces)).ToString(CultureInfo.InvariantCulture),
+                random.Next(10) == 0 ? """["vip"]""" : """["prod"]""", start,
+                start + (long)(latencyMs * 1_000_000), latencyMs, error ? "error" : "ok", input, output, model,
+                inTokens, outTokens, inTokens + outTokens, (inTokens * 2.5e-6) + (outTokens * 1e-5),
+                SpansPerTrace, error ? 1 : 0, ingested);
+            trace.ExecuteNonQuery();
+
+            var rootId = RandomHex(random, 8);
+            for (var s = 0; s < SpansPerTrace; s++)
+            {
+                var generation = s == 2;
+                Bind(sp, ProjectId, traceId, s == 0 ? rootId : RandomHex(random, 8), s == 0 ? null : rootId,
+                    generation ? "chat " + model : "step " + s.ToString(CultureInfo.InvariantCulture),
+                    generation ? SpanType.Generation : s == 0 ? SpanType.Chain : SpanType.Span,
+                    start + (s * 1_000_000L), start + (s * 1_000_000L) + 500_000, error && s == 4 ? "error" : "ok",
+                    generation ? model : null, s is 0 or 2 ? input : null, s is 0 or 2 ? output : null,
+                    generation ? inTokens : null, generation ? outTokens : null, ingested);
+                span.ExecuteNonQuery();
+            }
+        }
+
+        // One trace of ten thousand spans, a hundred levels deep: the detail page's worst case.
+        var bigTraceId = RandomHex(random, 16);
+        var bigStart = endNanos - 3_600_000_000_000;
+        Bind(tp, ProjectId, bigTraceId, "agent-run", "s-big", "u-big", "production", "r12", """["prod"]""", bigStart,
+            bigStart + 60_000_000_000, 60_000.0, "ok", "big agent run", "done", _models[0], 100_000L, 20_000L,
+            120_000L, 1.2, BigTraceSpans, 0, ingested);
+        trace.ExecuteNonQuery();
+        var ids = new string[BigTraceSpans];
+        for (var s = 0; s < BigTraceSpans; s++)
+        {
+            ids[s] = RandomHex(random, 8);
+            var parent = s == 0 ? null : s < BigTraceDepth ? ids[s - 1] : ids[random.Next(BigTraceDepth)];
+            Bind(sp, ProjectId, bigTraceId, ids[s], parent, "step " + s.ToString(CultureInfo.InvariantCulture),
+                s % 5 == 0 ? SpanType.Generation : SpanType.Tool, bigStart + (s * 5_000_000L),
+                bigStart + (s * 5_000_000L) + 4_000_000, "ok", s % 5 == 0 ? _models[0] : null,
+                Words(random, text, 20), Words(random, text, 30), null, null, ingested);
+            span.ExecuteNonQuery();
+        }
+
+        transaction?.Commit();
+        transaction?.Dispose();
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        return bigTraceId;
+    }
+
+    private static async Task MeasureAsync(
+        IDbContextFactory<LlmObserveDbContext> factory,
+        DateTimeOffset now,
+        string bigTraceId)
+    {
+        var queries = new TraceQueries(factory);
+        var cases = new (string Name, TraceFilter Filter, TraceSort Sort)[]
+        {
+            ("no filter", TraceFilter.None, TraceSort.Default),
+            ("status=error", new TraceFilter { Status = "error" }, TraceSort.Default),
+            ("model=claude-3-5-sonnet", new TraceFilter { Model = "claude-3-5-sonnet" }, TraceSort.Default),
+            ("environment=staging", new TraceFilter { Environment = "staging" }, TraceSort.Default),
+            ("session", new TraceFilter { SessionId = "s-1f00" }, TraceSort.Default),
+            ("time range 24 h", new TraceFilter { From = now.AddHours(-24) }, TraceSort.Default),
+            ("sort latency desc", TraceFilter.None, new TraceSort(TraceSortKey.Latency, true)),
+            ("sort cost desc", TraceFilter.None, new TraceSort(TraceSortKey.Cost, true)),
+            ("search 'refund'", new TraceFilter { Search = "refund" }, TraceSort.Default),
+            ("search 'refund policy window'", new TraceFilter { Search = "refund policy window" }, TraceSort.Default),
+            ("search 'nonexistentword'", new TraceFilter { Search = "nonexistentword" }, TraceSort.Default),
+            ("search 'refund' + 24 h", new TraceFilter { Search = "refund", From = now.AddHours(-24) },
+                TraceSort.Default),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine(
+            $"| first page (50 rows) under        | rows | p50 ms | p95 ms | ({Runs} runs after 3 warm-up) |");
+        Console.WriteLine("|-----------------------------------|------|--------|--------|");
+        foreach (var (name, filter, sort) in cases)
+        {
+            var rows = 0;
+            var times = await TimeAsync(async () =>
+                rows = (await queries.ListAsync(ProjectId, filter, sort, null, 50, CancellationToken.None)).Data.Count);
+            Console.WriteLine(
+                $"| {name,-33} | {rows,4} | {Percentile(times, 50),6:F1} | {Percentile(times, 95),6:F1} |");
+        }
+
+        var countTimes = await TimeAsync(() => queries.CountAsync(ProjectId, TraceFilter.None, 10_000, default));
+        Console.WriteLine($"| count (capped at 10,000)          |    - | {Percentile(countTimes, 50),6:F1} | "
+            + $"{Percentile(countTimes, 95),6:F1} |");
+
+        var spans = 0;
+        var big = await TimeAsync(
+            async () => spans = (await queries.GetAsync(ProjectId, bigTraceId, default))!.Spans.Count,
+            runs: 5);
+        Console.WriteLine();
+        Console.WriteLine($"open the big trace ({spans:N0} spans, depth {BigTraceDepth}) via TraceQueries.GetAsync: "
+            + $"p50 {Percentile(big, 50):F0} ms, max {big.Max():F0} ms");
+        Console.WriteLine("targets: first page p95 < 50 ms; search < 300 ms; big trace < 1 s");
+    }
+
+    private static async Task<List<double>> TimeAsync(Func<Task> action, int runs = Runs)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await action();
+        }
+
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await action();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        return times;
+    }
+
+    private static double Percentile(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
+    }
+
+    private static string Words(Random random, System.Text.StringBuilder text, int count)
+    {
+        text.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(i == 0 ? string.Empty : " ").Append(_words[random.Next(_words.Length)]);
+        }
+
+        return text.ToString();
+    }
+
+    private static string RandomHex(Random random, int bytes)
+    {
+        Span<byte> buffer = stackalloc byte[bytes];
+        random.NextBytes(buffer);
+        return Convert.ToHexStringLower(buffer);
+    }
+
+    private static SqliteParameter[] Parameters(SqliteCommand command, params string[] names)
+        => [.. names.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n }))];
+
+    private static void Bind(SqliteParameter[] parameters, params object?[] values)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
