@@ -29,7 +29,10 @@ public sealed partial class NativeBatchReader
         }
     }
 
-    private static (string? Text, List<ChatMessage>? Messages) ReadContent(JsonElement value, string path, bool preferLastUser)
+    private static (string? Text, List<ChatMessage>? Messages) ReadContent(
+        JsonElement value,
+        string path,
+        bool preferLastUser)
     {
         if (value.ValueKind == JsonValueKind.String)
         {
@@ -112,7 +115,11 @@ public sealed partial class NativeBatchReader
 
         for (var i = 0; i < messages.Count; i++)
         {
-            var limited = LimitNoted(messages[i].Content, $"{field}Messages[{i}].content", context.Options.MaxFieldChars, truncations);
+            var limited = LimitNoted(
+                messages[i].Content,
+                $"{field}Messages[{i}].content",
+                context.Options.MaxFieldChars,
+                truncations);
             if (!ReferenceEquals(limited, messages[i].Content))
             {
                 messages[i] = messages[i] with { Content = limited };
@@ -141,7 +148,8 @@ public sealed partial class NativeBatchReader
             var docPath = $"{path}.documents[{index++}]";
             if (doc.ValueKind == JsonValueKind.String)
             {
-                documents.Add(new RetrievedDocument { Content = Limit(SafeString(doc), context.Options.MaxFieldChars) });
+                var content = Limit(SafeString(doc), context.Options.MaxFieldChars);
+                documents.Add(new RetrievedDocument { Content = content });
                 continue;
             }
 
@@ -152,7 +160,9 @@ public sealed partial class NativeBatchReader
                 Score = doc.TryGetProperty("score", out var s) && s.ValueKind != JsonValueKind.Null
                     ? FiniteNumber(s, $"{docPath}.score", allowNegative: true)
                     : null,
-                Metadata = doc.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.Clone() : null,
+                Metadata = doc.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object
+                    ? m.Clone()
+                    : null,
             });
         }
 

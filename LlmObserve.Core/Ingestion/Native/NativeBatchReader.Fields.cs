@@ -82,7 +82,8 @@ public sealed partial class NativeBatchReader
             return null;
         }
 
-        if (tags.ValueKind != JsonValueKind.Array || tags.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+        if (tags.ValueKind != JsonValueKind.Array
+            || tags.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
         {
             throw new NativeItemException($"{path}.tags", "must be an array of strings.");
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
 using LlmObserve.Core.Ingestion.Otlp.Proto;
+using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -76,7 +77,12 @@ public sealed class DurabilityTests
 
         var accepted = PostAsync(client, OtlpRequests.Request(
             [.. Enumerable.Range(0, 3).Select(i => OtlpRequests.Span(acceptedTrace, OtlpRequests.NewSpanId(), $"a{i}"))]));
-        await Task.Delay(500);
+        var writer = app.GetRequiredService<GroupCommitSpanWriter>();
+        for (var waited = 0; writer.Statistics.QueuedItems < 3 && waited < 200; waited++)
+        {
+            await Task.Delay(25);
+        }
+
         var refused = await PostAsync(client, OtlpRequests.Request(
             OtlpRequests.Span(refusedTrace, OtlpRequests.NewSpanId(), "refused")));
         await using (var rollback = blocker.CreateCommand())
