@@ -48,7 +48,7 @@ public sealed partial class SessionView : IDisposable
     private static double? TotalCost(SessionDetail session)
         => session.Traces.Any(t => t.Cost is not null) ? session.Traces.Sum(t => t.Cost ?? 0) : null;
 
-    private static string TraceHref(string traceId) => "traces/" + Uri.EscapeDataString(traceId);
+    private static string TraceHref(string traceId) => PageLinks.Trace(traceId);
 
-    private static string UserHref(string userId) => "users/" + Uri.EscapeDataString(userId);
+    private static string UserHref(string userId) => PageLinks.User(userId);
 }

@@ -45,7 +45,7 @@ public sealed partial class UserView : IDisposable
         }
     }
 
-    private static string SessionHref(string sessionId) => "sessions/" + Uri.EscapeDataString(sessionId);
+    private static string SessionHref(string sessionId) => PageLinks.Session(sessionId);
 
-    private static string TracesHref(string userId) => "traces?user=" + Uri.EscapeDataString(userId);
+    private static string TracesHref(string userId) => PageLinks.TracesOfUser(userId);
 }

@@ -69,7 +69,7 @@ public sealed partial class TraceView : IDisposable
     private void SelectSpan(string spanId)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("span", spanId), replace: true);
 
-    private static string SessionHref(string sessionId) => "sessions/" + Uri.EscapeDataString(sessionId);
+    private static string SessionHref(string sessionId) => PageLinks.Session(sessionId);
 
-    private static string UserHref(string userId) => "users/" + Uri.EscapeDataString(userId);
+    private static string UserHref(string userId) => PageLinks.User(userId);
 }
