@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
@@ -26,6 +27,10 @@ internal static class ExploreBenchmark
     private const int BigTraceDepth = 100;
     private const int Runs = 40;
 
+    // The app's default file name, so the app can open the store for the browser phase as it is.
+    private const string StoreFile = "llmobserve.db";
+    private const string MarkerFile = "explore-store.json";
+
     private static readonly string[] _names = ["chat", "rag-answer", "summarize", "classify", "agent-run", "extract"];
     private static readonly string[] _models = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "llama-3.1-70b"];
 
@@ -41,47 +46,96 @@ internal static class ExploreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var traces = 1_000_000;
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (args[i] == "--traces")
-            {
-                traces = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1_000, 10_000_000);
-            }
-        }
-
-        var directory = Path.Combine(Path.GetTempPath(), "llmobserve-bench", "explore-" + Guid.NewGuid().ToString("N"));
+        var options = ExploreArguments.Parse(args);
+        var directory = options.StoreDirectory
+            ?? Path.Combine(Path.GetTempPath(), "llmobserve-bench", "explore-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "explore.db");
+        var path = Path.Combine(directory, StoreFile);
         try
         {
             Console.WriteLine(
-                $"explore: {traces:N0} traces of {SpansPerTrace} spans plus one of {BigTraceSpans:N0} spans; "
+                $"explore: {options.Traces:N0} traces of {SpansPerTrace} spans plus one of {BigTraceSpans:N0} spans; "
                 + $"{Environment.ProcessorCount} cores; store {path}");
-            var options = new DbContextOptionsBuilder<LlmObserveDbContext>()
+            var dbOptions = new DbContextOptionsBuilder<LlmObserveDbContext>()
                 .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString())
                 .Options;
-            await CreateStoreAsync(options);
+            var filled = await OpenOrFillAsync(dbOptions, directory, path, options.Traces);
 
-            var now = DateTimeOffset.UtcNow;
-            var fill = Stopwatch.StartNew();
-            var bigTraceId = Fill(path, traces, now);
-            fill.Stop();
-            var wal = path + "-wal";
-            var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
-            Console.WriteLine(
-                $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
-                + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
-                + $"file {size / (1024.0 * 1024):N0} MB");
+            if (options.Phases.Contains("queries"))
+            {
+                await MeasureAsync(
+                    new PooledDbContextFactory<LlmObserveDbContext>(dbOptions),
+                    filled.FilledAt,
+                    filled.BigTraceId);
+            }
 
-            await MeasureAsync(new PooledDbContextFactory<LlmObserveDbContext>(options), now, bigTraceId);
+            if (options.Phases.Contains("open"))
+            {
+                SqliteConnection.ClearAllPools();
+                await TraceOpenBenchmark.RunAsync(directory, filled.BigTraceId, options.Runs);
+            }
+
             return 0;
         }
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            if (options.StoreDirectory is null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
+    }
+
+    /// <summary>
+    /// A store kept by an earlier run with <c>--store</c> and the same trace count is reused (migrated to the current
+    /// schema first, as the app would); otherwise a fresh one is filled, and kept when <c>--store</c> names it.
+    /// </summary>
+    private static async Task<FilledStore> OpenOrFillAsync(
+        DbContextOptions<LlmObserveDbContext> options,
+        string directory,
+        string path,
+        int traces)
+    {
+        var markerPath = Path.Combine(directory, MarkerFile);
+        if (File.Exists(markerPath)
+            && File.Exists(path)
+            && JsonSerializer.Deserialize<FilledStore>(await File.ReadAllTextAsync(markerPath)) is { } kept
+            && kept.Traces == traces)
+        {
+            var migrate = Stopwatch.StartNew();
+            await using (var db = new LlmObserveDbContext(options))
+            {
+                await db.Database.MigrateAsync();
+            }
+
+            Console.WriteLine(
+                $"fill: reused the store filled {kept.FilledAt:u} "
+                + $"(migrations applied in {migrate.Elapsed.TotalSeconds:F1} s)");
+            return kept;
+        }
+
+        File.Delete(markerPath);
+        foreach (var file in Directory.GetFiles(directory, StoreFile + "*"))
+        {
+            File.Delete(file);
+        }
+
+        await CreateStoreAsync(options);
+        var now = DateTimeOffset.UtcNow;
+        var fill = Stopwatch.StartNew();
+        var bigTraceId = Fill(path, traces, now);
+        fill.Stop();
+        var wal = path + "-wal";
+        var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
+        Console.WriteLine(
+            $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
+            + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
+            + $"file {size / (1024.0 * 1024):N0} MB");
+
+        var filled = new FilledStore(traces, bigTraceId, now);
+        await File.WriteAllTextAsync(markerPath, JsonSerializer.Serialize(filled));
+        return filled;
     }
 
     private static async Task CreateStoreAsync(DbContextOptions<LlmObserveDbContext> options)
@@ -309,4 +363,7 @@ internal static class ExploreBenchmark
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    /// <summary>What a filled store holds, kept beside it so a later run can reuse it.</summary>
+    private sealed record FilledStore(int Traces, string BigTraceId, DateTimeOffset FilledAt);
 }
