@@ -22,6 +22,35 @@ public sealed class SpanQueries(IDbContextFactory<LlmObserveDbContext> dbFactory
             cancellationToken);
 
     /// <summary>
+    /// A trace's header, scores and feedback with no spans: what the trace page shows while its outline loads.
+    /// </summary>
+    public Task<TraceDetail?> GetHeaderAsync(string projectId, string traceId, CancellationToken cancellationToken)
+        => traces.LoadTraceAsync(
+            projectId,
+            traceId,
+            (_, _) => Task.FromResult(new List<SpanEntity>()),
+            cancellationToken);
+
+    /// <summary>
+    /// The span a trace page selects when its address names none: the earliest span without a parent, else the
+    /// earliest span; null when no span of the trace has arrived.
+    /// </summary>
+    public async Task<string?> GetFirstSpanIdAsync(
+        string projectId,
+        string traceId,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Spans.AsNoTracking()
+            .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
+            .OrderBy(s => s.ParentSpanId == null ? 0 : 1)
+            .ThenBy(s => s.StartTimeUnixNano)
+            .ThenBy(s => s.Id)
+            .Select(s => s.SpanId)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Reads the outline columns through a plain data reader: for ten thousand spans, materialising them through
     /// EF Core cost two to three times the query itself, and compiling its projection made the first open slow.
     /// </summary>
