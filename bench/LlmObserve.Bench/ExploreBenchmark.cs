@@ -34,6 +34,13 @@ internal static class ExploreBenchmark
     private static readonly string[] _names = ["chat", "rag-answer", "summarize", "classify", "agent-run", "extract"];
     private static readonly string[] _models = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "llama-3.1-70b"];
 
+    // One trace in a thousand uses this model and carries this tag: the filters' worst case short of absent values.
+    private const string RareModel = "o1-preview";
+    private const string RareTag = "escalated";
+
+    // Bumped whenever Fill changes what it writes, so a kept store of an older fill is not reused.
+    private const int FillVersion = 2;
+
     private static readonly string[] _words =
     [
         "account", "billing", "invoice", "password", "reset", "login", "order", "shipping", "delivery", "refund",
@@ -101,7 +108,8 @@ internal static class ExploreBenchmark
         if (File.Exists(markerPath)
             && File.Exists(path)
             && JsonSerializer.Deserialize<FilledStore>(await File.ReadAllTextAsync(markerPath)) is { } kept
-            && kept.Traces == traces)
+            && kept.Traces == traces
+            && kept.Version == FillVersion)
         {
             var migrate = Stopwatch.StartNew();
             await using (var db = new LlmObserveDbContext(options))
@@ -133,7 +141,7 @@ internal static class ExploreBenchmark
             + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
             + $"file {size / (1024.0 * 1024):N0} MB");
 
-        var filled = new FilledStore(traces, bigTraceId, now);
+        var filled = new FilledStore(traces, bigTraceId, now, FillVersion);
         await File.WriteAllTextAsync(markerPath, JsonSerializer.Serialize(filled));
         return filled;
     }
@@ -200,7 +208,8 @@ internal static class ExploreBenchmark
             var start = endNanos - span30Days + (span30Days / traces * i) + random.Next(1_000_000);
             var latencyMs = 200 + (random.NextDouble() * random.NextDouble() * 8_000);
             var error = random.Next(100) < 3;
-            var model = _models[random.Next(_models.Length)];
+            var rare = random.Next(1_000) == 0;
+            var model = rare ? RareModel : _models[random.Next(_models.Length)];
             var input = Words(random, text, 25);
             var output = Words(random, text, 40);
             long inTokens = random.Next(50, 3_000);
@@ -209,7 +218,7 @@ internal static class ExploreBenchmark
                 "u-" + random.Next(5_000).ToString(CultureInfo.InvariantCulture),
                 random.Next(100) switch { < 80 => "production", < 95 => "staging", _ => "development" },
                 "r" + (1 + (i * 12 / traces)).ToString(CultureInfo.InvariantCulture),
-                random.Next(10) == 0 ? """["vip"]""" : """["prod"]""", start,
+                rare ? $"[\"prod\",\"{RareTag}\"]" : random.Next(10) == 0 ? """["vip"]""" : """["prod"]""", start,
                 start + (long)(latencyMs * 1_000_000), latencyMs, error ? "error" : "ok", input, output, model,
                 inTokens, outTokens, inTokens + outTokens, (inTokens * 2.5e-6) + (outTokens * 1e-5),
                 SpansPerTrace, error ? 1 : 0, ingested);
@@ -265,6 +274,11 @@ internal static class ExploreBenchmark
             ("no filter", TraceFilter.None, TraceSort.Default),
             ("status=error", new TraceFilter { Status = "error" }, TraceSort.Default),
             ("model=claude-3-5-sonnet", new TraceFilter { Model = "claude-3-5-sonnet" }, TraceSort.Default),
+            ($"model={RareModel} (0.1 %)", new TraceFilter { Model = RareModel }, TraceSort.Default),
+            ("model absent", new TraceFilter { Model = "no-such-model" }, TraceSort.Default),
+            ("tag=vip (10 %)", new TraceFilter { Tag = "vip" }, TraceSort.Default),
+            ($"tag={RareTag} (0.1 %)", new TraceFilter { Tag = RareTag }, TraceSort.Default),
+            ("tag absent", new TraceFilter { Tag = "no-such-tag" }, TraceSort.Default),
             ("environment=staging", new TraceFilter { Environment = "staging" }, TraceSort.Default),
             ("session", new TraceFilter { SessionId = "s-1f00" }, TraceSort.Default),
             ("time range 24 h", new TraceFilter { From = now.AddHours(-24) }, TraceSort.Default),
@@ -365,5 +379,5 @@ internal static class ExploreBenchmark
     }
 
     /// <summary>What a filled store holds, kept beside it so a later run can reuse it.</summary>
-    private sealed record FilledStore(int Traces, string BigTraceId, DateTimeOffset FilledAt);
+    private sealed record FilledStore(int Traces, string BigTraceId, DateTimeOffset FilledAt, int Version);
 }
