@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LlmObserve.Core.Traces;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Tests.Traces;
+using LlmObserve.Web.Traces;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -140,6 +141,9 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
 
         var rendered = await page.GetByTestId("span-row").CountAsync();
         Assert.InRange(rendered, 1, 300);
+
+        // Every open's circuit took the outline its prerender had started reading, rather than reading it again.
+        Assert.Equal(0, _app.GetRequiredService<TracePageHandoff>().Count);
         output.WriteLine(
             $"10,000 spans, depth 100, {rendered} rows in the page. Cold: first rows {cold.FirstRows} ms, "
             + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "

@@ -86,12 +86,14 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task UserPage_UnknownUser_SaysNotFound()
+    public async Task UserPage_UnknownUser_Answers404SayingNotFound()
     {
         using var client = fixture.App.CreateClient(authenticated: false);
 
-        var html = await client.GetStringAsync(new Uri("users/nobody", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri("users/nobody", UriKind.Relative));
 
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"user-not-found\"", html, StringComparison.Ordinal);
     }
 

@@ -54,16 +54,50 @@ public sealed partial class TracePagesTests
         Assert.Contains("data-testid=\"load-more\"", html, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TraceView_UnknownId_SaysTraceNotFound()
+    [Theory]
+    [InlineData("traces/00000000000000000000000000000077", "trace-not-found", "Trace not found")]
+    [InlineData("traces/not-a-trace-id", "trace-not-found", "Trace not found")]
+    [InlineData("sessions/no-such-session", "session-not-found", "Session not found")]
+    [InlineData("users/no-such-user", "user-not-found", "User not found")]
+    public async Task Page_UnknownTraceSessionOrUser_Answers404WithItsOwnMessage(
+        string path,
+        string testId,
+        string message)
     {
         await using var app = await RunningApp.StartAsync();
         using var client = app.CreateClient(authenticated: false);
 
-        var html = await client.GetStringAsync(new Uri("traces/" + TraceStore.TraceId(77), UriKind.Relative));
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
-        Assert.Contains("data-testid=\"trace-not-found\"", html, StringComparison.Ordinal);
-        Assert.Contains("Trace not found", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"data-testid=\"{testId}\"", html, StringComparison.Ordinal);
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"not-found\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_KnownTraceSessionAndUser_Answer200()
+    {
+        await using var app = await RunningApp.StartAsync();
+        var store = new TraceStore(app);
+        var projectId = await store.ProjectIdAsync();
+        var trace = TraceStore.Trace(projectId, 8, 0);
+        trace.SessionId = "sess-8";
+        trace.UserId = "user-8";
+        await store.AddAsync([trace], [TraceStore.Span(projectId, trace.TraceId, 1, null, 0)]);
+        using var client = app.CreateClient(authenticated: false);
+
+        string[] paths = ["traces/" + trace.TraceId, "sessions/sess-8", "users/user-8", "not-a-page"];
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in paths)
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound], statuses);
     }
 
     [Fact]

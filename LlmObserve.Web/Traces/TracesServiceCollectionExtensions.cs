@@ -19,6 +19,7 @@ internal static class TracesServiceCollectionExtensions
 
         services.AddTransient<TraceListViewModel>();
         services.AddTransient<TraceDetailViewModel>();
+        services.AddSingleton<TracePageHandoff>();
         services.AddTransient<SessionPagesModel>();
         services.AddScoped<ViewerTimeZone>();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
@@ -26,8 +27,19 @@ internal static class ExploreBenchmark
     private const int BigTraceDepth = 100;
     private const int Runs = 40;
 
+    // The app's default file name, so the app can open the store for the browser phase as it is.
+    private const string StoreFile = "llmobserve.db";
+    private const string MarkerFile = "explore-store.json";
+
     private static readonly string[] _names = ["chat", "rag-answer", "summarize", "classify", "agent-run", "extract"];
     private static readonly string[] _models = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "llama-3.1-70b"];
+
+    // One trace in a thousand uses this model and carries this tag: the filters' worst case short of absent values.
+    private const string RareModel = "o1-preview";
+    private const string RareTag = "escalated";
+
+    // Bumped whenever Fill changes what it writes, so a kept store of an older fill is not reused.
+    private const int FillVersion = 2;
 
     private static readonly string[] _words =
     [
@@ -41,47 +53,97 @@ internal static class ExploreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var traces = 1_000_000;
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (args[i] == "--traces")
-            {
-                traces = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1_000, 10_000_000);
-            }
-        }
-
-        var directory = Path.Combine(Path.GetTempPath(), "llmobserve-bench", "explore-" + Guid.NewGuid().ToString("N"));
+        var options = ExploreArguments.Parse(args);
+        var directory = options.StoreDirectory
+            ?? Path.Combine(Path.GetTempPath(), "llmobserve-bench", "explore-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "explore.db");
+        var path = Path.Combine(directory, StoreFile);
         try
         {
             Console.WriteLine(
-                $"explore: {traces:N0} traces of {SpansPerTrace} spans plus one of {BigTraceSpans:N0} spans; "
+                $"explore: {options.Traces:N0} traces of {SpansPerTrace} spans plus one of {BigTraceSpans:N0} spans; "
                 + $"{Environment.ProcessorCount} cores; store {path}");
-            var options = new DbContextOptionsBuilder<LlmObserveDbContext>()
+            var dbOptions = new DbContextOptionsBuilder<LlmObserveDbContext>()
                 .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString())
                 .Options;
-            await CreateStoreAsync(options);
+            var filled = await OpenOrFillAsync(dbOptions, directory, path, options.Traces);
 
-            var now = DateTimeOffset.UtcNow;
-            var fill = Stopwatch.StartNew();
-            var bigTraceId = Fill(path, traces, now);
-            fill.Stop();
-            var wal = path + "-wal";
-            var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
-            Console.WriteLine(
-                $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
-                + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
-                + $"file {size / (1024.0 * 1024):N0} MB");
+            if (options.Phases.Contains("queries"))
+            {
+                await MeasureAsync(
+                    new PooledDbContextFactory<LlmObserveDbContext>(dbOptions),
+                    filled.FilledAt,
+                    filled.BigTraceId);
+            }
 
-            await MeasureAsync(new PooledDbContextFactory<LlmObserveDbContext>(options), now, bigTraceId);
+            if (options.Phases.Contains("open"))
+            {
+                SqliteConnection.ClearAllPools();
+                await TraceOpenBenchmark.RunAsync(directory, filled.BigTraceId, options.Runs);
+            }
+
             return 0;
         }
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            if (options.StoreDirectory is null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
+    }
+
+    /// <summary>
+    /// A store kept by an earlier run with <c>--store</c> and the same trace count is reused (migrated to the current
+    /// schema first, as the app would); otherwise a fresh one is filled, and kept when <c>--store</c> names it.
+    /// </summary>
+    private static async Task<FilledStore> OpenOrFillAsync(
+        DbContextOptions<LlmObserveDbContext> options,
+        string directory,
+        string path,
+        int traces)
+    {
+        var markerPath = Path.Combine(directory, MarkerFile);
+        if (File.Exists(markerPath)
+            && File.Exists(path)
+            && JsonSerializer.Deserialize<FilledStore>(await File.ReadAllTextAsync(markerPath)) is { } kept
+            && kept.Traces == traces
+            && kept.Version == FillVersion)
+        {
+            var migrate = Stopwatch.StartNew();
+            await using (var db = new LlmObserveDbContext(options))
+            {
+                await db.Database.MigrateAsync();
+            }
+
+            Console.WriteLine(
+                $"fill: reused the store filled {kept.FilledAt:u} "
+                + $"(migrations applied in {migrate.Elapsed.TotalSeconds:F1} s)");
+            return kept;
+        }
+
+        File.Delete(markerPath);
+        foreach (var file in Directory.GetFiles(directory, StoreFile + "*"))
+        {
+            File.Delete(file);
+        }
+
+        await CreateStoreAsync(options);
+        var now = DateTimeOffset.UtcNow;
+        var fill = Stopwatch.StartNew();
+        var bigTraceId = Fill(path, traces, now);
+        fill.Stop();
+        var wal = path + "-wal";
+        var size = new FileInfo(path).Length + (File.Exists(wal) ? new FileInfo(wal).Length : 0);
+        Console.WriteLine(
+            $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s, "
+            + $"{traces * (long)SpansPerTrace / fill.Elapsed.TotalSeconds:N0} spans/s); "
+            + $"file {size / (1024.0 * 1024):N0} MB");
+
+        var filled = new FilledStore(traces, bigTraceId, now, FillVersion);
+        await File.WriteAllTextAsync(markerPath, JsonSerializer.Serialize(filled));
+        return filled;
     }
 
     private static async Task CreateStoreAsync(DbContextOptions<LlmObserveDbContext> options)
@@ -146,7 +208,8 @@ internal static class ExploreBenchmark
             var start = endNanos - span30Days + (span30Days / traces * i) + random.Next(1_000_000);
             var latencyMs = 200 + (random.NextDouble() * random.NextDouble() * 8_000);
             var error = random.Next(100) < 3;
-            var model = _models[random.Next(_models.Length)];
+            var rare = random.Next(1_000) == 0;
+            var model = rare ? RareModel : _models[random.Next(_models.Length)];
             var input = Words(random, text, 25);
             var output = Words(random, text, 40);
             long inTokens = random.Next(50, 3_000);
@@ -155,7 +218,7 @@ internal static class ExploreBenchmark
                 "u-" + random.Next(5_000).ToString(CultureInfo.InvariantCulture),
                 random.Next(100) switch { < 80 => "production", < 95 => "staging", _ => "development" },
                 "r" + (1 + (i * 12 / traces)).ToString(CultureInfo.InvariantCulture),
-                random.Next(10) == 0 ? """["vip"]""" : """["prod"]""", start,
+                rare ? $"[\"prod\",\"{RareTag}\"]" : random.Next(10) == 0 ? """["vip"]""" : """["prod"]""", start,
                 start + (long)(latencyMs * 1_000_000), latencyMs, error ? "error" : "ok", input, output, model,
                 inTokens, outTokens, inTokens + outTokens, (inTokens * 2.5e-6) + (outTokens * 1e-5),
                 SpansPerTrace, error ? 1 : 0, ingested);
@@ -211,6 +274,11 @@ internal static class ExploreBenchmark
             ("no filter", TraceFilter.None, TraceSort.Default),
             ("status=error", new TraceFilter { Status = "error" }, TraceSort.Default),
             ("model=claude-3-5-sonnet", new TraceFilter { Model = "claude-3-5-sonnet" }, TraceSort.Default),
+            ($"model={RareModel} (0.1 %)", new TraceFilter { Model = RareModel }, TraceSort.Default),
+            ("model absent", new TraceFilter { Model = "no-such-model" }, TraceSort.Default),
+            ("tag=vip (10 %)", new TraceFilter { Tag = "vip" }, TraceSort.Default),
+            ($"tag={RareTag} (0.1 %)", new TraceFilter { Tag = RareTag }, TraceSort.Default),
+            ("tag absent", new TraceFilter { Tag = "no-such-tag" }, TraceSort.Default),
             ("environment=staging", new TraceFilter { Environment = "staging" }, TraceSort.Default),
             ("session", new TraceFilter { SessionId = "s-1f00" }, TraceSort.Default),
             ("time range 24 h", new TraceFilter { From = now.AddHours(-24) }, TraceSort.Default),
@@ -309,4 +377,7 @@ internal static class ExploreBenchmark
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    /// <summary>What a filled store holds, kept beside it so a later run can reuse it.</summary>
+    private sealed record FilledStore(int Traces, string BigTraceId, DateTimeOffset FilledAt, int Version);
 }

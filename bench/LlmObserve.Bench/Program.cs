@@ -19,7 +19,11 @@ static int Usage()
           --raw-tx N          spans per transaction of the raw baseline (default 5000)
           --phases LIST       which of raw,writer,http to run (default all three)
           --page-size N       create every fresh database with this SQLite page size (default: SQLite's)
-               dotnet run -c Release --project bench/LlmObserve.Bench -- explore [--traces 1000000]
+               dotnet run -c Release --project bench/LlmObserve.Bench -- explore [options]
+          --traces N          traces in the store (default 1000000)
+          --store DIR         keep the filled store in DIR and reuse it next time (default: a temp folder)
+          --phases LIST       which of queries,open to run (default both)
+          --runs N            browser opens of the big trace after the first one (default 10)
         """);
     return 2;
 }

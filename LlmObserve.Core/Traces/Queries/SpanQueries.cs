@@ -1,4 +1,5 @@
 using LlmObserve.Core.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Traces.Queries;
@@ -17,33 +18,95 @@ public sealed class SpanQueries(IDbContextFactory<LlmObserveDbContext> dbFactory
         => traces.LoadTraceAsync(
             projectId,
             traceId,
-            spans => spans.Select(s => new SpanEntity
-            {
-                ProjectId = s.ProjectId,
-                TraceId = s.TraceId,
-                SpanId = s.SpanId,
-                ParentSpanId = s.ParentSpanId,
-                Name = s.Name,
-                Type = s.Type,
-                Kind = s.Kind,
-                StartTimeUnixNano = s.StartTimeUnixNano,
-                EndTimeUnixNano = s.EndTimeUnixNano,
-                Status = s.Status,
-                StatusMessage = s.StatusMessage,
-                ErrorType = s.ErrorType,
-                Model = s.Model,
-                Provider = s.Provider,
-                InputTokens = s.InputTokens,
-                OutputTokens = s.OutputTokens,
-                CacheReadTokens = s.CacheReadTokens,
-                CacheWriteTokens = s.CacheWriteTokens,
-                ReasoningTokens = s.ReasoningTokens,
-                TotalTokens = s.TotalTokens,
-                UsageEstimated = s.UsageEstimated,
-                Cost = s.Cost,
-                CostReported = s.CostReported,
-            }),
+            (db, token) => ReadOutlineAsync(db, projectId, traceId, token),
             cancellationToken);
+
+    /// <summary>
+    /// A trace's header, scores and feedback with no spans: what the trace page shows while its outline loads.
+    /// </summary>
+    public Task<TraceDetail?> GetHeaderAsync(string projectId, string traceId, CancellationToken cancellationToken)
+        => traces.LoadTraceAsync(
+            projectId,
+            traceId,
+            (_, _) => Task.FromResult(new List<SpanEntity>()),
+            cancellationToken);
+
+    /// <summary>
+    /// The span a trace page selects when its address names none: the earliest span without a parent, else the
+    /// earliest span; null when no span of the trace has arrived.
+    /// </summary>
+    public async Task<string?> GetFirstSpanIdAsync(
+        string projectId,
+        string traceId,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Spans.AsNoTracking()
+            .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
+            .OrderBy(s => s.ParentSpanId == null ? 0 : 1)
+            .ThenBy(s => s.StartTimeUnixNano)
+            .ThenBy(s => s.Id)
+            .Select(s => s.SpanId)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the outline columns through a plain data reader: for ten thousand spans, materialising them through
+    /// EF Core cost two to three times the query itself, and compiling its projection made the first open slow.
+    /// </summary>
+    private static async Task<List<SpanEntity>> ReadOutlineAsync(
+        LlmObserveDbContext db,
+        string projectId,
+        string traceId,
+        CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        command.CommandText = """
+            SELECT "SpanId", "ParentSpanId", "Name", "Type", "Kind", "StartTimeUnixNano", "EndTimeUnixNano", "Status",
+                "StatusMessage", "ErrorType", "Model", "Provider", "InputTokens", "OutputTokens", "CacheReadTokens",
+                "CacheWriteTokens", "ReasoningTokens", "TotalTokens", "UsageEstimated", "Cost", "CostReported"
+            FROM "Spans"
+            WHERE "ProjectId" = $project AND "TraceId" = $trace
+            ORDER BY "StartTimeUnixNano", "Id"
+            """;
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$trace", traceId);
+
+        var spans = new List<SpanEntity>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            spans.Add(new SpanEntity
+            {
+                ProjectId = projectId,
+                TraceId = traceId,
+                SpanId = reader.GetString(0),
+                ParentSpanId = NullableString(reader, 1),
+                Name = reader.GetString(2),
+                Type = reader.GetString(3),
+                Kind = NullableString(reader, 4),
+                StartTimeUnixNano = reader.GetInt64(5),
+                EndTimeUnixNano = reader.GetInt64(6),
+                Status = reader.GetString(7),
+                StatusMessage = NullableString(reader, 8),
+                ErrorType = NullableString(reader, 9),
+                Model = NullableString(reader, 10),
+                Provider = NullableString(reader, 11),
+                InputTokens = NullableLong(reader, 12),
+                OutputTokens = NullableLong(reader, 13),
+                CacheReadTokens = NullableLong(reader, 14),
+                CacheWriteTokens = NullableLong(reader, 15),
+                ReasoningTokens = NullableLong(reader, 16),
+                TotalTokens = NullableLong(reader, 17),
+                UsageEstimated = reader.GetBoolean(18),
+                Cost = reader.IsDBNull(19) ? null : reader.GetDouble(19),
+                CostReported = reader.GetBoolean(20),
+            });
+        }
+
+        return spans;
+    }
 
     /// <summary>One span of a trace with every field decoded; null when the trace has no such span.</summary>
     public async Task<SpanDetail?> GetSpanAsync(
@@ -75,4 +138,10 @@ public sealed class SpanQueries(IDbContextFactory<LlmObserveDbContext> dbFactory
 
         return TraceQueries.ToDetail(span, known);
     }
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static long? NullableLong(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace LlmObserve.Core.Traces.Queries;
@@ -64,10 +63,23 @@ internal sealed class TraceListSql
             Add("instr(',' || replace(t.\"Models\", ', ', ',') || ',', ',' || {0} || ',') > 0", filter.Model);
         }
 
-        if (!string.IsNullOrEmpty(filter.Tag))
+        if (filter.Tag is { Length: > 0 } tag)
         {
-            // Tags are a JSON array written with the store's JSON dialect; the quoted form matches one element.
-            Add("instr(t.\"TagsJson\", {0}) > 0", JsonSerializer.Serialize(filter.Tag, StoreJson.Options));
+            // The span writer builds the tag array with SQLite's json_group_array, which escapes other characters
+            // than .NET does (it keeps emoji and U+2028 as they are), so tags are compared decoded. A plain-text
+            // probe first keeps a scan cheap: text without quotes, backslashes or control characters appears in
+            // SQLite's JSON as it is, so a row without it cannot match.
+            if (tag.All(c => c >= ' ' && c is not ('"' or '\\')))
+            {
+                Add("instr(t.\"TagsJson\", {0}) > 0", tag);
+            }
+
+            Add(
+                """
+                EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(t."TagsJson") THEN t."TagsJson" END) AS tag
+                    WHERE tag.type = 'text' AND tag.value = {0})
+                """,
+                tag);
         }
 
         AddBound("LatencyMs", ">=", filter.MinLatencyMs);

@@ -174,16 +174,24 @@ public sealed class TraceQueries(
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
     public Task<TraceDetail?> GetAsync(string projectId, string traceId, CancellationToken cancellationToken)
-        => LoadTraceAsync(projectId, traceId, spans => spans, cancellationToken);
+        => LoadTraceAsync(
+            projectId,
+            traceId,
+            (db, token) => db.Spans.AsNoTracking()
+                .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
+                .OrderBy(s => s.StartTimeUnixNano)
+                .ThenBy(s => s.Id)
+                .ToListAsync(token),
+            cancellationToken);
 
     /// <summary>
-    /// A trace's header, scores and feedback, and its spans by start, each read through <paramref name="shape"/>
-    /// so a caller can leave columns out.
+    /// A trace's header, scores and feedback, and its spans by start as <paramref name="loadSpans"/> reads them, so
+    /// a caller can leave columns out.
     /// </summary>
     internal async Task<TraceDetail?> LoadTraceAsync(
         string projectId,
         string traceId,
-        Func<IQueryable<SpanEntity>, IQueryable<SpanEntity>> shape,
+        Func<LlmObserveDbContext, CancellationToken, Task<List<SpanEntity>>> loadSpans,
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -194,11 +202,7 @@ public sealed class TraceQueries(
             return null;
         }
 
-        var spans = await shape(db.Spans.AsNoTracking()
-                .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
-                .OrderBy(s => s.StartTimeUnixNano)
-                .ThenBy(s => s.Id))
-            .ToListAsync(cancellationToken);
+        var spans = await loadSpans(db, cancellationToken);
         var scores = await db.Scores.AsNoTracking()
             .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
             .OrderBy(s => s.Id)

@@ -1,4 +1,5 @@
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Hosting;
 using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +21,9 @@ public sealed partial class UserView : IDisposable
     private ViewerTimeZone TimeZone { get; set; } = default!;
 
     [Inject]
+    private PrerenderStatus Status { get; set; } = default!;
+
+    [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
     [Parameter]
@@ -35,6 +39,10 @@ public sealed partial class UserView : IDisposable
     {
         _user = await Model.UserAsync(UserId, _disposed.Token);
         _loaded = true;
+        if (_user is null)
+        {
+            Status.NotFound(RendererInfo);
+        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)

@@ -25,6 +25,9 @@ public sealed partial class TraceList : IDisposable
     private const string ParamOrder = "order";
     private const string CustomRange = "custom";
 
+    // The trace last opened from the list: marked in the list, and not a filter.
+    private const string ParamTrace = "trace";
+
     private static readonly (string Name, string Label)[] _textFields =
     [
         ("name", "Name"), ("sessionId", "Session"), ("userId", "User"), ("model", "Model"),
@@ -40,7 +43,11 @@ public sealed partial class TraceList : IDisposable
     private readonly CancellationTokenSource _disposed = new();
     private Dictionary<string, StringValues> _query = new(StringComparer.Ordinal);
     private Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+    // Typed values that never reach the URL, such as a local time the clocks skip, keyed by field.
+    private readonly Dictionary<string, string> _typedErrors = new(StringComparer.Ordinal);
     private string? _shownQuery;
+    private string? _selectedTraceId;
     private IDisposable? _watch;
     private bool _loaded;
     private bool _loadingMore;
@@ -134,39 +141,50 @@ public sealed partial class TraceList : IDisposable
     private async Task LoadFromUriAsync()
     {
         var uri = new Uri(Navigation.Uri);
-        var queryText = uri.Query;
 
         // Leaving for a trace's page also raises the event; that URL's query is not the list's.
-        if (queryText == _shownQuery
-            || _disposed.IsCancellationRequested
+        if (_disposed.IsCancellationRequested
             || !uri.AbsolutePath.TrimEnd('/').EndsWith("/traces", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        _shownQuery = queryText;
-        _query = QueryHelpers.ParseQuery(queryText)
+        var query = QueryHelpers.ParseQuery(uri.Query)
             .Where(p => !string.IsNullOrWhiteSpace(p.Value.ToString()))
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var (query, errors) = TraceListQueryParser.Parse(new QueryCollection(_query), Time.GetUtcNow());
+        _selectedTraceId = query.Remove(ParamTrace, out var selected) ? selected.ToString() : null;
+
+        // Marking another trace changes no row; only the filters and the sort reload the list.
+        var queryText = QueryString.Create(query.OrderBy(p => p.Key, StringComparer.Ordinal)).ToString();
+        if (queryText == _shownQuery)
+        {
+            return;
+        }
+
+        _shownQuery = queryText;
+        _query = query;
+        var (listQuery, errors) = TraceListQueryParser.Parse(new QueryCollection(_query), Time.GetUtcNow());
         _errors = errors;
-        if (query is null)
+        if (listQuery is null)
         {
             _loaded = true;
             return;
         }
 
-        Sort = query.Sort;
-        await Model.LoadAsync(query.Filter, query.Sort, _disposed.Token);
+        Sort = listQuery.Sort;
+        await Model.LoadAsync(listQuery.Filter, listQuery.Sort, _disposed.Token);
         _loaded = true;
         _countPending = true;
     }
 
     private string? Raw(string name) => _query.TryGetValue(name, out var value) ? value.ToString() : null;
 
-    private bool HasError(string name) => _errors.ContainsKey(name);
+    private bool HasError(string name) => _typedErrors.ContainsKey(name) || _errors.ContainsKey(name);
 
-    private string? ErrorOf(string name) => _errors.TryGetValue(name, out var messages) ? messages[0] : null;
+    private string? ErrorOf(string name)
+        => _typedErrors.TryGetValue(name, out var typed) ? typed
+            : _errors.TryGetValue(name, out var messages) ? messages[0]
+            : null;
 
     /// <summary>A time of the URL (UTC) in the viewer's zone; text that is not a time is shown as typed.</summary>
     private string? DisplayTime(string name)
@@ -222,6 +240,8 @@ public sealed partial class TraceList : IDisposable
     private Task ApplyRangeAsync(string? value)
     {
         // A preset replaces a custom range; "custom" keeps whatever from/to the reader types next.
+        _typedErrors.Remove(ParamFrom);
+        _typedErrors.Remove(ParamTo);
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
         {
             [ParamRange] = value is null or CustomRange or "all" ? null : value,
@@ -237,6 +257,7 @@ public sealed partial class TraceList : IDisposable
     /// </summary>
     private Task ApplyTimeAsync(string name, string? value)
     {
+        _typedErrors.Remove(name);
         object? urlValue = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         if (urlValue is string text
             && DateTime.TryParseExact(
@@ -246,6 +267,13 @@ public sealed partial class TraceList : IDisposable
                 DateTimeStyles.None,
                 out var local))
         {
+            // A time in the hour the clocks skip in spring does not exist in the zone; converting it would throw.
+            if (TimeZone.Zone.IsInvalidTime(local))
+            {
+                _typedErrors[name] = $"{text} does not exist in {TimeZone.Label}: the clocks skip that hour.";
+                return Task.CompletedTask;
+            }
+
             var utc = TimeZoneInfo.ConvertTimeToUtc(
                 DateTime.SpecifyKind(local, DateTimeKind.Unspecified),
                 TimeZone.Zone);
@@ -261,8 +289,11 @@ public sealed partial class TraceList : IDisposable
     }
 
     private void ClearFilters()
-        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
+    {
+        _typedErrors.Clear();
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
             _query.Keys.Where(k => k is not (ParamSort or ParamOrder)).ToDictionary(k => k, _ => (object?)null)));
+    }
 
     private string ExportHref(string format)
     {
@@ -273,5 +304,15 @@ public sealed partial class TraceList : IDisposable
 
     private static string TraceHref(string traceId) => "traces/" + traceId;
 
-    private void Open(string traceId) => Navigation.NavigateTo(TraceHref(traceId));
+    private bool IsSelected(string traceId) => string.Equals(traceId, _selectedTraceId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Opens a trace, first marking it in the list's own address: going back then shows the same filters with the
+    /// trace marked, and that address, shared, reproduces the view with its selection.
+    /// </summary>
+    private void Open(string traceId)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(ParamTrace, traceId), replace: true);
+        Navigation.NavigateTo(TraceHref(traceId));
+    }
 }

@@ -1,11 +1,16 @@
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Hosting;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
 namespace LlmObserve.Web.Components.Pages.Traces;
 
-/// <summary>One trace: its header, the span tree, and the span selected in the URL (<c>?span=</c>).</summary>
+/// <summary>
+/// One trace: its header, the span tree, and the span selected in the URL (<c>?span=</c>). The prerender answers
+/// with the header and the selected span and starts reading the outline, which the circuit then takes over
+/// (<see cref="TracePageHandoff"/>); an unknown trace answers 404 with its own message.
+/// </summary>
 public sealed partial class TraceView : IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
@@ -24,6 +29,9 @@ public sealed partial class TraceView : IDisposable
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
+    private PrerenderStatus Status { get; set; } = default!;
+
+    [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
     [Parameter]
@@ -31,6 +39,10 @@ public sealed partial class TraceView : IDisposable
 
     [SupplyParameterFromQuery(Name = "span")]
     public string? SpanId { get; set; }
+
+    /// <summary>The key of what the prerender left for the circuit; persisted with the prerendered page.</summary>
+    [PersistentState]
+    public string? HandoffKey { get; set; }
 
     public void Dispose()
     {
@@ -44,9 +56,19 @@ public sealed partial class TraceView : IDisposable
         if (!string.Equals(_loadedTraceId, TraceId, StringComparison.Ordinal))
         {
             _loadedTraceId = TraceId;
+            _selectedFull = null;
+            if (!RendererInfo.IsInteractive)
+            {
+                await PrerenderAsync();
+                return;
+            }
+
+            // The page rendered while the outline loads shows what the prerender showed, so nothing flickers.
+            _selectedFull = Model.Resume(TraceId, HandoffKey);
+            HandoffKey = null;
+            _loaded = Model.Trace is not null;
             await Model.LoadAsync(TraceId, _disposed.Token);
             _loaded = true;
-            _selectedFull = null;
         }
 
         _selected = Model.SelectSpan(SpanId);
@@ -63,6 +85,16 @@ public sealed partial class TraceView : IDisposable
         if (firstRender && await TimeZone.ResolveAsync(JS))
         {
             StateHasChanged();
+        }
+    }
+
+    private async Task PrerenderAsync()
+    {
+        (_selectedFull, HandoffKey) = await Model.PrerenderAsync(TraceId, SpanId, _disposed.Token);
+        _loaded = true;
+        if (Model.NotFound)
+        {
+            Status.NotFound(RendererInfo);
         }
     }
 
