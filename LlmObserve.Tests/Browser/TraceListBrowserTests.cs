@@ -30,6 +30,7 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
         refundError.Status = SpanStatus.Error;
         refundError.InputText = "My refund was denied, why?";
         await store.AddAsync([refundOk, passwordError, refundError]);
+        await store.WaitForSearchIndexAsync();
     }
 
     public async Task DisposeAsync()

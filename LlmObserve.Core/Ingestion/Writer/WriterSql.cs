@@ -3,7 +3,6 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// <summary>The SQL the writer runs. Names are the EF defaults of <c>LlmObserveDbContext</c>.</summary>
 internal static class WriterSql
 {
-
     public const string InsertScore = """
         INSERT INTO "Scores" ("ProjectId", "TraceId", "SpanId", "Name", "Value", "Label", "Explanation", "Source",
             "EvaluatorId", "EvaluatorVersion", "CreatedAt")
@@ -112,6 +111,26 @@ internal static class WriterSql
             "TotalTokens" = excluded."TotalTokens", "Cost" = excluded."Cost", "SpanCount" = excluded."SpanCount",
             "ErrorCount" = excluded."ErrorCount", "RootMissing" = excluded."RootMissing",
             "UpdatedAtUnixNano" = excluded."UpdatedAtUnixNano"
+        """;
+
+    public const string HasPendingSearch = """SELECT EXISTS (SELECT 1 FROM "TracesSearchPending")""";
+
+    /// <summary>
+    /// (Re)indexes the first <c>$limit</c> traces waiting for search. A trace deleted since it was listed is skipped:
+    /// its delete trigger already removed its entry. CROSS JOIN keeps SQLite on the short list, looking each trace up
+    /// by its key.
+    /// </summary>
+    public const string IndexPendingSearch = """
+        INSERT OR REPLACE INTO "TracesSearch" (rowid, "Name", "InputText", "OutputText")
+        SELECT t."Id", t."Name", t."InputText", t."OutputText"
+        FROM (SELECT "TraceRowId" FROM "TracesSearchPending" ORDER BY "TraceRowId" LIMIT $limit) AS p
+        CROSS JOIN "Traces" AS t ON t."Id" = p."TraceRowId"
+        """;
+
+    /// <summary>Takes the traces <see cref="IndexPendingSearch"/> indexed off the list (same transaction).</summary>
+    public const string DequeuePendingSearch = """
+        DELETE FROM "TracesSearchPending"
+        WHERE "TraceRowId" IN (SELECT "TraceRowId" FROM "TracesSearchPending" ORDER BY "TraceRowId" LIMIT $limit)
         """;
 
     /// <summary>

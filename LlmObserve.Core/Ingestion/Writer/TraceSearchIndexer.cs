@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+
+namespace LlmObserve.Core.Ingestion.Writer;
+
+/// <summary>
+/// Brings the full-text index (<c>TracesSearch</c>) up to date with the traces listed in <c>TracesSearchPending</c>,
+/// on the writer's connection. Triggers on <c>Traces</c> list a trace there, inside the transaction that changed its
+/// name or text, so the list is as durable as the change: a crash before indexing loses nothing, and traces written
+/// by any path (not only the writer) get indexed.
+/// </summary>
+internal sealed class TraceSearchIndexer : IDisposable
+{
+    private readonly SqliteCommand _hasPending;
+    private readonly SqliteCommand _index;
+    private readonly SqliteCommand _dequeue;
+    private bool _prepared;
+
+    public TraceSearchIndexer(SqliteConnection connection)
+    {
+        _hasPending = connection.CreateCommand();
+        _hasPending.CommandText = WriterSql.HasPendingSearch;
+        _index = Create(connection, WriterSql.IndexPendingSearch);
+        _dequeue = Create(connection, WriterSql.DequeuePendingSearch);
+    }
+
+    /// <summary>True when some trace waits to be indexed; a read outside any transaction.</summary>
+    public bool HasPending() => Convert.ToInt64(_hasPending.ExecuteScalar(), null) != 0;
+
+    /// <summary>
+    /// Indexes the first <paramref name="maxTraces"/> pending traces (replacing what the index held for them) and
+    /// takes them off the list, in <paramref name="transaction"/>.
+    /// </summary>
+    /// <returns>How many traces were taken off the list; fewer than asked means none is left.</returns>
+    public int IndexPending(SqliteTransaction transaction, int maxTraces)
+    {
+        _index.Transaction = transaction;
+        _dequeue.Transaction = transaction;
+        _index.Parameters[0].Value = maxTraces;
+        _dequeue.Parameters[0].Value = maxTraces;
+        if (!_prepared)
+        {
+            _index.Prepare();
+            _dequeue.Prepare();
+            _prepared = true;
+        }
+
+        _index.ExecuteNonQuery();
+        var dequeued = _dequeue.ExecuteNonQuery();
+
+        _index.Transaction = null;
+        _dequeue.Transaction = null;
+        return dequeued;
+    }
+
+    public void Dispose()
+    {
+        _hasPending.Dispose();
+        _index.Dispose();
+        _dequeue.Dispose();
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add(new SqliteParameter("$limit", null));
+        return command;
+    }
+}
