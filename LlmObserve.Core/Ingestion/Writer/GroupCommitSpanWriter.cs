@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -376,7 +377,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
         var nowNanos = ToUnixNano(now);
-        var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var touched = new Dictionary<string, Dictionary<string, List<SpanEntity>>>(StringComparer.Ordinal);
         var traceCount = 0;
 
         try
@@ -384,18 +385,25 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             var statements = EnsureOpen();
             using var transaction = _connection!.BeginTransaction(deferred: false);
             statements.Enlist(transaction);
+            var storedBefore = statements.LastSpanRowId();
 
             foreach (var pending in group)
             {
                 var batch = pending.Batch;
-                HashSet<string>? traces = null;
+                Dictionary<string, List<SpanEntity>>? traces = null;
                 foreach (var span in batch.Spans)
                 {
                     if (statements.InsertSpan(batch.ProjectId, span, nowNanos))
                     {
                         pending.Written++;
                         traces ??= TracesOf(touched, batch.ProjectId);
-                        traces.Add(span.TraceId);
+                        if (!traces.TryGetValue(span.TraceId, out var written))
+                        {
+                            written = [];
+                            traces.Add(span.TraceId, written);
+                        }
+
+                        written.Add(span);
                     }
                     else
                     {
@@ -414,11 +422,11 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 }
             }
 
-            foreach (var (projectId, traceIds) in touched)
+            foreach (var (projectId, traces) in touched)
             {
-                foreach (var traceId in traceIds)
+                foreach (var (traceId, written) in traces)
                 {
-                    statements.UpsertTrace(projectId, traceId, nowNanos);
+                    statements.UpsertTrace(projectId, traceId, written, storedBefore, nowNanos);
                     traceCount++;
                 }
             }
@@ -472,7 +480,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
     private void Acknowledge(
         List<PendingWrite> group,
-        Dictionary<string, HashSet<string>> touched,
+        Dictionary<string, Dictionary<string, List<SpanEntity>>> touched,
         int traceCount,
         long started)
     {
@@ -509,9 +517,9 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         var at = _time.GetUtcNow();
-        foreach (var (projectId, traceIds) in touched)
+        foreach (var (projectId, traces) in touched)
         {
-            _notifier.Publish(new TraceChange(projectId, [.. traceIds], at));
+            _notifier.Publish(new TraceChange(projectId, [.. traces.Keys], at));
         }
     }
 
@@ -591,11 +599,13 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         }
     }
 
-    private static HashSet<string> TracesOf(Dictionary<string, HashSet<string>> touched, string projectId)
+    private static Dictionary<string, List<SpanEntity>> TracesOf(
+        Dictionary<string, Dictionary<string, List<SpanEntity>>> touched,
+        string projectId)
     {
         if (!touched.TryGetValue(projectId, out var traces))
         {
-            traces = new HashSet<string>(StringComparer.Ordinal);
+            traces = new Dictionary<string, List<SpanEntity>>(StringComparer.Ordinal);
             touched.Add(projectId, traces);
         }
 
@@ -682,3 +692,4 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         public int AlreadyStored { get; set; }
     }
 }
+
