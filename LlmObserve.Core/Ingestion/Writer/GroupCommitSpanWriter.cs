@@ -576,13 +576,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 return;
             }
 
-            int indexed;
-            using (var transaction = _connection!.BeginTransaction(deferred: false))
-            {
-                indexed = _search.IndexPending(transaction, _ingestion.SearchIndexMaxTraces);
-                transaction.Commit();
-            }
-
+            var indexed = _search.IndexPending(_ingestion.SearchIndexMaxTraces);
             Interlocked.Add(ref _tracesIndexed, indexed);
 
             // A full pass may have left more: due again at once when idle, after a while under load, so a large
@@ -656,7 +650,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             }
 
             _statements = new SpanStoreStatements(connection);
-            _search = new TraceSearchIndexer(connection);
+            _search = new TraceSearchIndexer(connection, _synchronous);
             _connection = connection;
         }
         catch
