@@ -52,12 +52,35 @@ internal static class WriterSql
         "SpanCount", "ErrorCount", "RootMissing", "UpdatedAtUnixNano",
     ];
 
+    /// <summary>
+    /// The trace columns that list indexes cover (besides the project and trace id, which never change): an update
+    /// that sets one of them rewrites that index's entry even when the value is the same, so they are set only when
+    /// they changed.
+    /// </summary>
+    public static readonly string[] IndexedTraceColumns =
+    [
+        "SessionId", "UserId", "Environment", "StartTimeUnixNano", "LatencyMs", "Status", "TotalTokens", "Cost",
+    ];
+
+    /// <summary>A stored trace's row id and its <see cref="IndexedTraceColumns"/>, in that order.</summary>
+    public static readonly string SelectStoredTrace = $"""
+        SELECT "Id", {string.Join(", ", IndexedTraceColumns.Select(c => $"\"{c}\""))}
+        FROM "Traces"
+        WHERE "ProjectId" = $ProjectId AND "TraceId" = $TraceId
+        """;
+
     /// <summary>Inserts a trace row or, when the trace is stored, replaces its derived columns.</summary>
     public static readonly string UpsertTrace = $"""
         INSERT INTO "Traces" ({string.Join(", ", TraceColumns.Select(c => $"\"{c}\""))})
         VALUES ({string.Join(", ", TraceColumns.Select(c => "$" + c))})
         ON CONFLICT ("ProjectId", "TraceId") DO UPDATE SET
             {string.Join(", ", TraceColumns.Skip(2).Select(c => $"\"{c}\" = excluded.\"{c}\""))}
+        """;
+
+    /// <summary>Updates the stored trace <c>$Id</c>, setting only <paramref name="columns"/>.</summary>
+    public static string UpdateTrace(IEnumerable<string> columns) => $"""
+        UPDATE "Traces" SET {string.Join(", ", columns.Select(c => $"\"{c}\" = ${c}"))}
+        WHERE "Id" = $Id
         """;
 
     public const string HasPendingSearch = """SELECT EXISTS (SELECT 1 FROM "TracesSearchPending")""";
