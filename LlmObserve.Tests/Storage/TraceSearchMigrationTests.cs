@@ -10,7 +10,7 @@ namespace LlmObserve.Tests.Storage;
 /// </summary>
 public sealed class TraceSearchMigrationTests
 {
-    private const string PreviousMigration = "20261204171656_TraceSearchAndListIndexes";
+    private const string PreviousMigration = "20261204182011_ModelPrices";
 
     [Fact]
     public async Task Migrate_TracesOfThePreviousSchema_KeptNumberedAndIndexed()
