@@ -52,6 +52,23 @@ public sealed class IngestionOptions
 
     /// <summary>Seconds a rejected client is told to wait.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Milliseconds a trace whose text changed waits, with the writer idle, before it is indexed for search: a short
+    /// wait gathers many traces into one index transaction. Search is eventually consistent by about this much.
+    /// </summary>
+    public int SearchIndexDelayMs { get; set; } = 100;
+
+    /// <summary>
+    /// Longest wait before a changed trace is indexed while the writer is never idle (steady load); also how often an
+    /// idle writer looks for traces written by other connections.
+    /// </summary>
+    public int SearchIndexMaxDelayMs { get; set; } = 500;
+
+    /// <summary>
+    /// Most traces indexed in one search transaction, which bounds how long a commit may wait behind it.
+    /// </summary>
+    public int SearchIndexMaxTraces { get; set; } = 5_000;
 }
 
 /// <summary>Headless first-run set-up: creates the first project, key and admin when absent.</summary>

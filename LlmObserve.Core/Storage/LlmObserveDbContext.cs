@@ -52,7 +52,8 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         modelBuilder.Entity<TraceEntity>(trace =>
         {
             trace.ToTable("Traces");
-            trace.HasKey(t => new { t.ProjectId, t.TraceId });
+            trace.HasKey(t => t.Id);
+            trace.HasIndex(t => new { t.ProjectId, t.TraceId }).IsUnique();
             trace.HasIndex(t => new { t.ProjectId, t.StartTimeUnixNano, t.TraceId });
             trace.HasIndex(t => new { t.ProjectId, t.SessionId, t.StartTimeUnixNano, t.TraceId });
             trace.HasIndex(t => new { t.ProjectId, t.UserId, t.StartTimeUnixNano, t.TraceId });

@@ -6,6 +6,12 @@ namespace LlmObserve.Core.Traces;
 /// </summary>
 public sealed class TraceEntity
 {
+    /// <summary>
+    /// The row's own number, assigned by the store. It is the SQLite rowid, declared as the key so it never changes
+    /// (a VACUUM may renumber an implicit rowid): the full-text index refers to traces by it.
+    /// </summary>
+    public long Id { get; set; }
+
     public required string ProjectId { get; set; }
 
     public required string TraceId { get; set; }

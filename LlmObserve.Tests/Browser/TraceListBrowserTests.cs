@@ -41,6 +41,7 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
         var child = TraceStore.Span(projectId, refundError.TraceId, 2, root.SpanId, 5);
         child.Name = "lookup order";
         await store.AddAsync([refundOk, passwordError, refundError], [root, child]);
+        await store.WaitForSearchIndexAsync();
     }
 
     public async Task DisposeAsync()

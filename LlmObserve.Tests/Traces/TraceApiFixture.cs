@@ -95,6 +95,7 @@ public sealed class TraceApiFixture : IAsyncLifetime
         traces.Add(foreign);
 
         await store.AddAsync(traces, spans, scores, feedback);
+        await store.WaitForSearchIndexAsync();
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

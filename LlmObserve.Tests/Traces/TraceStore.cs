@@ -52,6 +52,9 @@ internal sealed class TraceStore(RunningApp app)
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Waits until the app's writer has indexed the added traces for search (bounded).</summary>
+    public Task WaitForSearchIndexAsync() => Poll.UntilSearchIndexedAsync(() => Factory.CreateDbContext());
+
     public static string TraceId(int n) => n.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string SpanId(int n) => n.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);

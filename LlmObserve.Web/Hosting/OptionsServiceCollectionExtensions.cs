@@ -63,6 +63,20 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
                 $"LlmObserve:Ingestion:RetryAfterSeconds must be at least 1 (was {ingestion.RetryAfterSeconds}).");
         }
 
+        if (ingestion.SearchIndexDelayMs < 0 || ingestion.SearchIndexMaxDelayMs < ingestion.SearchIndexDelayMs
+            || ingestion.SearchIndexMaxDelayMs > 60_000)
+        {
+            errors.Add(
+                "LlmObserve:Ingestion:SearchIndexDelayMs must not be negative and SearchIndexMaxDelayMs must lie "
+                + $"between it and 60000 (were {ingestion.SearchIndexDelayMs} and {ingestion.SearchIndexMaxDelayMs}).");
+        }
+
+        if (ingestion.SearchIndexMaxTraces < 1)
+        {
+            errors.Add(
+                $"LlmObserve:Ingestion:SearchIndexMaxTraces must be positive (was {ingestion.SearchIndexMaxTraces}).");
+        }
+
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {

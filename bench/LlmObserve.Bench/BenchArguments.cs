@@ -11,7 +11,8 @@ internal sealed record BenchArguments(
     string Synchronous,
     int RawSpansPerTransaction,
     IReadOnlySet<string> Phases,
-    int? PageSize)
+    int? PageSize,
+    bool LateRoots)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -38,6 +39,7 @@ internal sealed record BenchArguments(
             Synchronous: values.GetValueOrDefault("synchronous", "FULL").ToUpperInvariant(),
             RawSpansPerTransaction: Math.Clamp(Int("raw-tx", 5_000), 6, 1_000_000),
             Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet(),
-            PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null);
+            PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null,
+            LateRoots: values.ContainsKey("late-roots"));
     }
 }

@@ -37,6 +37,7 @@ internal static class IngestBenchmark
             $"ingest: {options.Seconds} s and at most {options.Traces} traces per phase; {options.Senders} senders; " +
             $"{options.BatchTraces} traces ({spansPerBatch} spans, {otlpKb} KB as OTLP protobuf) per batch; " +
             $"synchronous={options.Synchronous}; page size {pageSize}; " +
+            (options.LateRoots ? "roots one batch after their children; " : string.Empty) +
             $"{Environment.ProcessorCount} cores");
 
         try
@@ -49,7 +50,7 @@ internal static class IngestBenchmark
                     Directory.CreateDirectory(Path.Combine(root, "raw")).FullName,
                     options.PageSize,
                     options.Synchronous,
-                    new TraceWorkload(1, baseTime),
+                    new TraceWorkload(1, baseTime, options.LateRoots),
                     options.RawSpansPerTransaction,
                     duration,
                     options.Traces);
@@ -94,7 +95,7 @@ internal static class IngestBenchmark
         await using var app = await StartAppAsync(dataDirectory, options);
         var writer = app.Services.GetRequiredService<ISpanWriter>();
         var statistics = app.Services.GetRequiredService<GroupCommitSpanWriter>();
-        var workload = new TraceWorkload(2, baseTime);
+        var workload = new TraceWorkload(2, baseTime, options.LateRoots);
         var target = new WriterTarget(writer, workload, "bench");
 
         await LoadDriver.FullSpeedAsync(target, workload, options.Senders, options.BatchTraces, Warmup, options.Traces);
@@ -134,7 +135,7 @@ internal static class IngestBenchmark
             BaseAddress = new Uri(app.Urls.First()),
             Timeout = TimeSpan.FromSeconds(60),
         };
-        var workload = new TraceWorkload(3, baseTime);
+        var workload = new TraceWorkload(3, baseTime, options.LateRoots);
         var target = new OtlpHttpTarget(client, workload, ProjectSecretKey);
 
         var probe = await target.ProbeAsync(workload.Next(1), CancellationToken.None);

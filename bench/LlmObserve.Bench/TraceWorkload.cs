@@ -39,13 +39,21 @@ internal sealed class TraceWorkload
     private readonly TraceTexts[] _texts;
     private readonly ConcurrentDictionary<(long Pool, int Span), string> _attributesJson = new();
     private readonly long _baseTimeUnixNano;
+    private readonly bool _lateRoots;
     private long _sequence;
 
-    public TraceWorkload(int seed, long baseTimeUnixNano)
+    /// <param name="seed">Seed of the text pool.</param>
+    /// <param name="baseTimeUnixNano">Start of the first trace.</param>
+    /// <param name="lateRoots">
+    /// Send each trace's root one batch after its children, as an OTel SDK's batch exporter often does (the root
+    /// ends last): every trace then arrives in two transactions and the second one updates its row.
+    /// </param>
+    public TraceWorkload(int seed, long baseTimeUnixNano, bool lateRoots = false)
     {
         var random = new Random(seed);
         _texts = [.. Enumerable.Range(0, PoolSize).Select(_ => TraceTexts.Create(random))];
         _baseTimeUnixNano = baseTimeUnixNano;
+        _lateRoots = lateRoots;
     }
 
     /// <summary>Reserves <paramref name="count"/> new traces; each gets fresh, unique ids.</summary>
@@ -54,19 +62,13 @@ internal sealed class TraceWorkload
     public IReadOnlyList<SpanEntity> ToEntities(string projectId, TraceSlice slice)
     {
         var spans = new List<SpanEntity>(slice.Count * SpansPerTrace);
-        for (var i = 0; i < slice.Count; i++)
+        foreach (var (sequence, index, span) in SpansOf(slice))
         {
-            var sequence = slice.First + i;
-            var index = 0;
-            foreach (var span in Describe(sequence))
-            {
-                // The raw attributes JSON depends only on the pooled texts, except the root's ids: render it once.
-                var key = (sequence % PoolSize, index++);
-                var attributesJson = index == 1
-                    ? span.AttributesJson()
-                    : _attributesJson.GetOrAdd(key, _ => span.AttributesJson());
-                spans.Add(span.ToEntity(projectId, attributesJson));
-            }
+            // The raw attributes JSON depends only on the pooled texts, except the root's ids: render it once.
+            var attributesJson = index == 0
+                ? span.AttributesJson()
+                : _attributesJson.GetOrAdd((sequence % PoolSize, index), _ => span.AttributesJson());
+            spans.Add(span.ToEntity(projectId, attributesJson));
         }
 
         return spans;
@@ -95,12 +97,9 @@ internal sealed class TraceWorkload
         {
             Scope = new InstrumentationScope { Name = "support-assistant", Version = "1.4.0" },
         };
-        for (var i = 0; i < slice.Count; i++)
+        foreach (var (_, _, span) in SpansOf(slice))
         {
-            foreach (var span in Describe(slice.First + i))
-            {
-                scope.Spans.Add(span.ToProto());
-            }
+            scope.Spans.Add(span.ToProto());
         }
 
         var resource = new Resource();
@@ -120,6 +119,30 @@ internal sealed class TraceWorkload
 
     private static KeyValue Attribute(string key, long value)
         => new() { Key = key, Value = new AnyValue { IntValue = value } };
+
+    /// <summary>The spans a batch of <paramref name="slice"/> carries, with their trace and index in it.</summary>
+    private IEnumerable<(long Sequence, int Index, SpanModel Span)> SpansOf(TraceSlice slice)
+    {
+        for (var sequence = slice.First; sequence < slice.First + slice.Count; sequence++)
+        {
+            var index = 0;
+            foreach (var span in Describe(sequence))
+            {
+                if (!_lateRoots || index > 0)
+                {
+                    yield return (sequence, index, span);
+                }
+
+                index++;
+            }
+        }
+
+        // Late roots: those of the slice before this one (sent by whichever sender reserved it).
+        for (var sequence = Math.Max(0, slice.First - slice.Count); _lateRoots && sequence < slice.First; sequence++)
+        {
+            yield return (sequence, 0, Describe(sequence).First());
+        }
+    }
 
     private IEnumerable<SpanModel> Describe(long sequence)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,14 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// A batch larger than the bound is still taken when nothing else is queued, so it can never be refused forever.
 /// The host drives the loop through <see cref="Start"/> and <see cref="StopAsync"/>; stopping refuses new batches
 /// the same way and commits everything already queued.
+/// <para>
+/// Full-text search is kept out of the acknowledged commit: the same thread indexes the traces whose text changed
+/// in transactions of its own, when the queue is idle for <see cref="IngestionOptions.SearchIndexDelayMs"/>, and
+/// under steady load at the latest <see cref="IngestionOptions.SearchIndexMaxDelayMs"/> after a change. Search is
+/// thus eventually consistent, behind by about that much. Which traces wait is kept durably in the store
+/// (<see cref="TraceSearchIndexer"/>), so a crash in between delays their indexing until the next start instead of
+/// losing it.
+/// </para>
 /// </remarks>
 public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisposable
 {
@@ -24,6 +33,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     {
         "OFF", "NORMAL", "FULL", "EXTRA",
     };
+
+    private const int SearchRetrySeconds = 5;
 
     private readonly SpanWriterConnection _connectionSettings;
     private readonly IngestionOptions _ingestion;
@@ -38,6 +49,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private readonly Lock _lifecycle = new();
     private SqliteConnection? _connection;
     private SpanStoreStatements? _statements;
+    private TraceSearchIndexer? _search;
     private Thread? _loop;
     private bool _stopping;
     private long _queuedItems;
@@ -49,6 +61,14 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private long _spansAlreadyStored;
     private long _tracesRecomputed;
     private long _batchesRejected;
+    private long _tracesIndexed;
+
+    // Writer thread only: when the oldest change not yet indexed was committed (0: none known), when the pending list
+    // was last looked at (which finds traces written by other connections too), and the earliest time to try again
+    // after a failed pass.
+    private long _searchChangedAt;
+    private long _searchPolledAt;
+    private long _searchRetryAt;
 
     public GroupCommitSpanWriter(
         SpanWriterConnection connection,
@@ -84,7 +104,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         Interlocked.Read(ref _spansAlreadyStored),
         Interlocked.Read(ref _tracesRecomputed),
         Interlocked.Read(ref _batchesRejected),
-        Interlocked.Read(ref _queuedItems));
+        Interlocked.Read(ref _queuedItems),
+        Interlocked.Read(ref _tracesIndexed));
 
     /// <summary>
     /// Queues the batch and completes once its transaction committed. Every item is stored under
@@ -130,6 +151,9 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             }
 
             OpenConnection();
+
+            // A previous run may have stopped between a commit and its search pass: look once the writer is idle.
+            _searchChangedAt = _time.GetTimestamp();
             _loop = new Thread(RunLoop) { IsBackground = true, Name = "LlmObserve span writer" };
             _loop.Start();
         }
@@ -265,12 +289,29 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             var reader = _queue.Reader;
             var group = new List<PendingWrite>();
             PendingWrite? carried = null;
+            Task<bool>? arrival = null;
             while (true)
             {
                 if (carried is null && !reader.TryRead(out carried))
                 {
-                    // Blocking is right here: this thread exists only to write, and SQLite's API is synchronous.
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    // Idle: the moment for search indexing, as no caller waits for it.
+                    if (SearchIndexDue(idle: true))
+                    {
+                        IndexSearch();
+                        continue;
+                    }
+
+                    // Blocking is right here: this thread exists only to write, and SQLite's API is synchronous. The
+                    // wait ends early when indexing falls due; the arrival task is kept for the next wait.
+                    arrival ??= reader.WaitToReadAsync().AsTask();
+                    if (!arrival.Wait(UntilSearchIndexDue()))
+                    {
+                        continue;
+                    }
+
+                    var open = arrival.GetAwaiter().GetResult();
+                    arrival = null;
+                    if (!open)
                     {
                         break;
                     }
@@ -296,8 +337,16 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 {
                     Commit(group, items);
                 }
+
+                // Under steady load the queue is never idle: index anyway once a change has waited the longest.
+                if (SearchIndexDue(idle: false))
+                {
+                    IndexSearch();
+                }
             }
 
+            // Stopping: leave the index as complete as one pass makes it; a start picks up whatever remains.
+            IndexSearch();
             _logger.WriterStopped(Interlocked.Read(ref _transactionsCommitted), Interlocked.Read(ref _spansWritten));
             _loopEnded.TrySetResult();
         }
@@ -328,7 +377,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
         var nowNanos = ToUnixNano(now);
-        var touched = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var touched = new Dictionary<string, Dictionary<string, List<SpanEntity>>>(StringComparer.Ordinal);
         var traceCount = 0;
 
         try
@@ -336,18 +385,25 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             var statements = EnsureOpen();
             using var transaction = _connection!.BeginTransaction(deferred: false);
             statements.Enlist(transaction);
+            var storedBefore = statements.LastSpanRowId();
 
             foreach (var pending in group)
             {
                 var batch = pending.Batch;
-                HashSet<string>? traces = null;
+                Dictionary<string, List<SpanEntity>>? traces = null;
                 foreach (var span in batch.Spans)
                 {
                     if (statements.InsertSpan(batch.ProjectId, span, nowNanos))
                     {
                         pending.Written++;
                         traces ??= TracesOf(touched, batch.ProjectId);
-                        traces.Add(span.TraceId);
+                        if (!traces.TryGetValue(span.TraceId, out var written))
+                        {
+                            written = [];
+                            traces.Add(span.TraceId, written);
+                        }
+
+                        written.Add(span);
                     }
                     else
                     {
@@ -366,11 +422,11 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 }
             }
 
-            foreach (var (projectId, traceIds) in touched)
+            foreach (var (projectId, traces) in touched)
             {
-                foreach (var traceId in traceIds)
+                foreach (var (traceId, written) in traces)
                 {
-                    statements.UpsertTrace(projectId, traceId, nowNanos);
+                    statements.UpsertTrace(projectId, traceId, written, storedBefore, nowNanos);
                     traceCount++;
                 }
             }
@@ -424,7 +480,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
     private void Acknowledge(
         List<PendingWrite> group,
-        Dictionary<string, HashSet<string>> touched,
+        Dictionary<string, Dictionary<string, List<SpanEntity>>> touched,
         int traceCount,
         long started)
     {
@@ -442,6 +498,10 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         Interlocked.Add(ref _spansAlreadyStored, alreadyStored);
         Interlocked.Add(ref _tracesRecomputed, traceCount);
         Volatile.Write(ref _saturationLogged, 0);
+        if (traceCount > 0 && _searchChangedAt == 0)
+        {
+            _searchChangedAt = _time.GetTimestamp();
+        }
 
         foreach (var pending in group)
         {
@@ -457,17 +517,89 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         var at = _time.GetUtcNow();
-        foreach (var (projectId, traceIds) in touched)
+        foreach (var (projectId, traces) in touched)
         {
-            _notifier.Publish(new TraceChange(projectId, [.. traceIds], at));
+            _notifier.Publish(new TraceChange(projectId, [.. traces.Keys], at));
         }
     }
 
-    private static HashSet<string> TracesOf(Dictionary<string, HashSet<string>> touched, string projectId)
+    /// <summary>
+    /// True when a search pass should run now. Idle, a change waits <see cref="IngestionOptions.SearchIndexDelayMs"/>
+    /// so passes gather many traces; busy, up to <see cref="IngestionOptions.SearchIndexMaxDelayMs"/>. With no change
+    /// known, the pending list is looked at that often, for traces other connections wrote.
+    /// </summary>
+    private bool SearchIndexDue(bool idle)
+    {
+        var now = _time.GetTimestamp();
+        if (now < _searchRetryAt)
+        {
+            return false;
+        }
+
+        if (_searchChangedAt == 0)
+        {
+            var sincePoll = _time.GetElapsedTime(_searchPolledAt, now).TotalMilliseconds;
+            return idle && sincePoll >= _ingestion.SearchIndexMaxDelayMs;
+        }
+
+        var waited = _time.GetElapsedTime(_searchChangedAt, now).TotalMilliseconds;
+        return waited >= (idle ? _ingestion.SearchIndexDelayMs : _ingestion.SearchIndexMaxDelayMs);
+    }
+
+    /// <summary>How long an idle wait may last before <see cref="SearchIndexDue"/> turns true.</summary>
+    private TimeSpan UntilSearchIndexDue()
+    {
+        var now = _time.GetTimestamp();
+        var (from, delay) = _searchChangedAt == 0
+            ? (_searchPolledAt, _ingestion.SearchIndexMaxDelayMs)
+            : (_searchChangedAt, _ingestion.SearchIndexDelayMs);
+        var due = TimeSpan.FromMilliseconds(delay) - _time.GetElapsedTime(from, now);
+        var retry = _time.GetElapsedTime(now, Math.Max(now, _searchRetryAt));
+        var wait = due > retry ? due : retry;
+        return wait > TimeSpan.Zero ? wait + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// One search pass: indexes up to <see cref="IngestionOptions.SearchIndexMaxTraces"/> pending traces in a
+    /// transaction of its own. A failure is logged and retried later; ingestion goes on, and the traces stay listed.
+    /// </summary>
+    private void IndexSearch()
+    {
+        var started = _time.GetTimestamp();
+        _searchPolledAt = started;
+        try
+        {
+            EnsureOpen();
+            if (!_search!.HasPending())
+            {
+                _searchChangedAt = 0;
+                return;
+            }
+
+            var indexed = _search.IndexPending(_ingestion.SearchIndexMaxTraces);
+            Interlocked.Add(ref _tracesIndexed, indexed);
+
+            // A full pass may have left more: due again at once when idle, after a while under load, so a large
+            // backlog (a store just migrated) is worked off without starving the commits.
+            var idleDelay = (long)(_ingestion.SearchIndexDelayMs / 1000.0 * _time.TimestampFrequency);
+            _searchChangedAt = indexed < _ingestion.SearchIndexMaxTraces ? 0 : started - idleDelay;
+            _logger.SearchIndexed(indexed, _time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            _logger.SearchIndexFailed(ex);
+            CloseConnection();
+            _searchRetryAt = started + (SearchRetrySeconds * _time.TimestampFrequency);
+        }
+    }
+
+    private static Dictionary<string, List<SpanEntity>> TracesOf(
+        Dictionary<string, Dictionary<string, List<SpanEntity>>> touched,
+        string projectId)
     {
         if (!touched.TryGetValue(projectId, out var traces))
         {
-            traces = new HashSet<string>(StringComparer.Ordinal);
+            traces = new Dictionary<string, List<SpanEntity>>(StringComparer.Ordinal);
             touched.Add(projectId, traces);
         }
 
@@ -518,6 +650,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             }
 
             _statements = new SpanStoreStatements(connection);
+            _search = new TraceSearchIndexer(connection, _synchronous);
             _connection = connection;
         }
         catch
@@ -531,6 +664,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     {
         _statements?.Dispose();
         _statements = null;
+        _search?.Dispose();
+        _search = null;
         _connection?.Dispose();
         _connection = null;
     }
@@ -551,3 +686,4 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         public int AlreadyStored { get; set; }
     }
 }
+

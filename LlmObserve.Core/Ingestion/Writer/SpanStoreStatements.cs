@@ -17,10 +17,10 @@ internal sealed class SpanStoreStatements : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SpanInsertCommands _insertSpan;
-    private readonly SqliteCommand _upsertTrace;
+    private readonly SqliteCommand _lastSpanRowId;
+    private readonly TraceRowCommands _traceRows;
     private readonly SqliteCommand _insertScore;
     private readonly SqliteCommand _insertFeedback;
-    private bool _tracePrepared;
     private bool _scorePrepared;
     private bool _feedbackPrepared;
 
@@ -30,7 +30,8 @@ internal sealed class SpanStoreStatements : IDisposable
 
         _insertSpan = new SpanInsertCommands(connection);
 
-        _upsertTrace = Create(WriterSql.UpsertTrace, "$project", "$trace", "$now");
+        _lastSpanRowId = Create(WriterSql.LastSpanRowId);
+        _traceRows = new TraceRowCommands(connection);
         _insertScore = Create(
             WriterSql.InsertScore,
             "$project", "$trace", "$span", "$name", "$value", "$label", "$explanation", "$source", "$evaluator",
@@ -44,7 +45,8 @@ internal sealed class SpanStoreStatements : IDisposable
     public void Enlist(SqliteTransaction? transaction)
     {
         _insertSpan.Enlist(transaction);
-        _upsertTrace.Transaction = transaction;
+        _lastSpanRowId.Transaction = transaction;
+        _traceRows.Enlist(transaction);
         _insertScore.Transaction = transaction;
         _insertFeedback.Transaction = transaction;
     }
@@ -53,16 +55,17 @@ internal sealed class SpanStoreStatements : IDisposable
     public bool InsertSpan(string projectId, SpanEntity span, long ingestedAtUnixNano)
         => _insertSpan.Insert(projectId, span, ingestedAtUnixNano);
 
-    public void UpsertTrace(string projectId, string traceId, long nowUnixNano)
-    {
-        var parameters = _upsertTrace.Parameters;
-        parameters[0].Value = projectId;
-        parameters[1].Value = traceId;
-        parameters[2].Value = nowUnixNano;
+    /// <summary>The highest span row id so far: call before a transaction's inserts to tell its spans apart.</summary>
+    public long LastSpanRowId() => (long)_lastSpanRowId.ExecuteScalar()!;
 
-        Prepare(_upsertTrace, ref _tracePrepared);
-        _upsertTrace.ExecuteNonQuery();
-    }
+    /// <inheritdoc cref="TraceRowCommands.Write"/>
+    public void UpsertTrace(
+        string projectId,
+        string traceId,
+        IReadOnlyList<SpanEntity> written,
+        long storedBefore,
+        long nowUnixNano)
+        => _traceRows.Write(projectId, traceId, written, storedBefore, nowUnixNano);
 
     public void InsertScore(string projectId, Score score, DateTimeOffset now)
     {
@@ -102,7 +105,8 @@ internal sealed class SpanStoreStatements : IDisposable
     public void Dispose()
     {
         _insertSpan.Dispose();
-        _upsertTrace.Dispose();
+        _lastSpanRowId.Dispose();
+        _traceRows.Dispose();
         _insertScore.Dispose();
         _insertFeedback.Dispose();
     }

@@ -19,6 +19,7 @@ public sealed record SpanWriterConnection(string ConnectionString, Action<DbConn
 /// <param name="TracesRecomputed">Trace aggregates recomputed, one per trace touched by a transaction.</param>
 /// <param name="BatchesRejected">Batches refused because the queue was full or the writer was stopping.</param>
 /// <param name="QueuedItems">Items (spans, scores, feedback) accepted and not yet committed or failed.</param>
+/// <param name="TracesIndexed">Traces (re)indexed for full-text search, in transactions apart from the commits.</param>
 public sealed record GroupCommitStatistics(
     long TransactionsCommitted,
     long TransactionsFailed,
@@ -27,4 +28,5 @@ public sealed record GroupCommitStatistics(
     long SpansAlreadyStored,
     long TracesRecomputed,
     long BatchesRejected,
-    long QueuedItems);
+    long QueuedItems,
+    long TracesIndexed);

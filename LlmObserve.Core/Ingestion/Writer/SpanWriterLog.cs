@@ -74,4 +74,16 @@ internal static partial class SpanWriterLog
         Level = LogLevel.Critical,
         Message = "The span writer loop ended unexpectedly; ingestion is stopped")]
     public static partial void LoopCrashed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(
+        EventId = 1088,
+        Level = LogLevel.Debug,
+        Message = "Indexed {Traces} traces for search in {ElapsedMs:F1} ms")]
+    public static partial void SearchIndexed(this ILogger logger, int traces, double elapsedMs);
+
+    [LoggerMessage(
+        EventId = 1089,
+        Level = LogLevel.Error,
+        Message = "Indexing traces for search failed; ingestion goes on and the pass is retried in a few seconds")]
+    public static partial void SearchIndexFailed(this ILogger logger, Exception exception);
 }

@@ -447,11 +447,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
             modelBuilder.Entity("LlmObserve.Core.Traces.TraceEntity", b =>
                 {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TraceId")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CachedTokens")
                         .HasColumnType("INTEGER");
@@ -492,6 +490,10 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ReasoningTokens")
                         .HasColumnType("INTEGER");
 
@@ -520,6 +522,10 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("TotalTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAtUnixNano")
                         .HasColumnType("INTEGER");
 
@@ -529,7 +535,10 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<string>("Version")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("ProjectId", "TraceId");
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "TraceId")
+                        .IsUnique();
 
                     b.HasIndex("ProjectId", "Cost", "TraceId");
 

@@ -4,8 +4,11 @@ using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
+using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmObserve.Tests.Ingestion.Writer;
@@ -18,17 +21,37 @@ internal sealed class WriterTestStore : IAsyncDisposable
     private readonly List<GroupCommitSpanWriter> _writers = [];
 
     public WriterTestStore()
+        : this(copyOf: null, migration: null)
+    {
+    }
+
+    private WriterTestStore(string? copyOf, string? migration)
     {
         Directory = Path.Combine(Path.GetTempPath(), "llmobserve-writer-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "test.db") }
-            .ToString();
+        DatabasePath = Path.Combine(Directory, "test.db");
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath }.ToString();
 
-        using var db = CreateDbContext();
-        db.Database.Migrate();
+        if (copyOf is null)
+        {
+            using var db = CreateDbContext();
+            db.Database.Migrate(migration);
+        }
+        else
+        {
+            foreach (var suffix in (string[])["", "-wal"])
+            {
+                if (File.Exists(copyOf + suffix))
+                {
+                    File.Copy(copyOf + suffix, DatabasePath + suffix);
+                }
+            }
+        }
     }
 
     public string Directory { get; }
+
+    public string DatabasePath { get; }
 
     public string ConnectionString { get; }
 
@@ -58,8 +81,34 @@ internal sealed class WriterTestStore : IAsyncDisposable
         return writer;
     }
 
+    /// <summary>
+    /// A new store holding what this one's files hold on disk now (the database and its WAL), as a process killed at
+    /// this moment would leave them; take it while no transaction runs.
+    /// </summary>
+    public WriterTestStore CopyAsIfCrashed() => new(DatabasePath, migration: null);
+
+    /// <summary>A store migrated only up to <paramref name="migration"/>, as an older version left it.</summary>
+    public static WriterTestStore AtMigration(string migration) => new(copyOf: null, migration);
+
     public LlmObserveDbContext CreateDbContext()
         => new(new DbContextOptionsBuilder<LlmObserveDbContext>().UseSqlite(ConnectionString).Options);
+
+    /// <summary>Trace ids the list finds for <paramref name="text"/>, through the product's own query.</summary>
+    public async Task<IReadOnlyList<string>> SearchAsync(string text)
+    {
+        var options = new DbContextOptionsBuilder<LlmObserveDbContext>().UseSqlite(ConnectionString).Options;
+        var queries = new TraceQueries(new PooledDbContextFactory<LlmObserveDbContext>(options));
+        var page = await queries.ListAsync(
+            Project,
+            new TraceFilter { Search = text },
+            TraceSort.Default,
+            after: null,
+            limit: 100,
+            CancellationToken.None);
+        return [.. page.Data.Select(t => t.TraceId)];
+    }
+
+    public Task WaitForSearchIndexAsync() => Poll.UntilSearchIndexedAsync(CreateDbContext);
 
     public async Task<TraceEntity> TraceAsync(string traceId)
     {
