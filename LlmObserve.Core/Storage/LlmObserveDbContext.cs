@@ -1,4 +1,5 @@
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
@@ -21,6 +22,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<Score> Scores => Set<Score>();
 
     public DbSet<FeedbackEntry> Feedback => Set<FeedbackEntry>();
+
+    public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
+
+    public DbSet<LatencyRollup> LatencyRollups => Set<LatencyRollup>();
+
+    public DbSet<ActorRollup> ActorRollups => Set<ActorRollup>();
+
+    public DbSet<TraceRollupState> TraceRollupStates => Set<TraceRollupState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -80,6 +89,31 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+        });
+
+        // Rollups are read by range of bucket within one project and resolution: the keys lead with those.
+        modelBuilder.Entity<MetricRollup>(rollup =>
+        {
+            rollup.ToTable("MetricRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model });
+        });
+
+        modelBuilder.Entity<LatencyRollup>(rollup =>
+        {
+            rollup.ToTable("LatencyRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model, r.Bin });
+        });
+
+        modelBuilder.Entity<ActorRollup>(rollup =>
+        {
+            rollup.ToTable("ActorRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Kind, r.BucketStart, r.Key });
+        });
+
+        modelBuilder.Entity<TraceRollupState>(state =>
+        {
+            state.ToTable("TraceRollupStates");
+            state.HasKey(s => new { s.ProjectId, s.TraceId });
         });
     }
 }
