@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LlmObserve.Core.Metrics;
 
 /// <summary>
-/// Writes every project's all-time rollups in the Prometheus text exposition format (version 0.0.4): counters of
+/// Writes a project's all-time rollups in the Prometheus text exposition format (version 0.0.4): counters of
 /// traces, errors, model calls, tokens and cost, and latency histograms, labelled by project, environment and model.
 /// </summary>
 /// <remarks>
@@ -25,15 +25,16 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
     private static readonly double[] BoundsSeconds =
         [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250];
 
-    public async Task WriteAsync(TextWriter writer, CancellationToken cancellationToken)
+    /// <summary>Writes the series of <paramref name="projectId"/>.</summary>
+    public async Task WriteAsync(TextWriter writer, string projectId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
 
-        var rows = await ReadRowsAsync(connection, cancellationToken);
-        var histograms = await ReadHistogramsAsync(connection, cancellationToken);
+        var rows = await ReadRowsAsync(connection, projectId, cancellationToken);
+        var histograms = await ReadHistogramsAsync(connection, projectId, cancellationToken);
         var traces = rows.Where(r => r.Model == MetricRollup.AllModels).ToList();
         var models = rows.Where(r => r.Model != MetricRollup.AllModels).ToList();
 
@@ -173,6 +174,7 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
 
     private static async Task<List<Row>> ReadRowsAsync(
         SqliteConnection connection,
+        string projectId,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -180,9 +182,10 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
             SELECT "ProjectId", "Environment", "Model", "Requests", "Errors", "LatencySumMicros", "InputTokens",
                 "OutputTokens", "CachedTokens", "ReasoningTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls"
             FROM "MetricRollups"
-            WHERE "Resolution" = 0 AND "BucketStart" = 0 AND "Requests" > 0
-            ORDER BY "ProjectId", "Environment", "Model"
+            WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Requests" > 0
+            ORDER BY "Environment", "Model"
             """;
+        command.Parameters.AddWithValue("$project", projectId);
         var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -198,14 +201,16 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
 
     private static async Task<Dictionary<(string, string, string), long[]>> ReadHistogramsAsync(
         SqliteConnection connection,
+        string projectId,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT "ProjectId", "Environment", "Model", "Bin", "Count"
             FROM "LatencyRollups"
-            WHERE "Resolution" = 0 AND "BucketStart" = 0 AND "Count" > 0
+            WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Count" > 0
             """;
+        command.Parameters.AddWithValue("$project", projectId);
         var histograms = new Dictionary<(string, string, string), long[]>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -2,6 +2,7 @@ using LlmObserve.Web.Components;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
+using LlmObserve.Web.Overview;
 using LlmObserve.Web.Projects;
 using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Storage;
@@ -34,6 +35,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
+        builder.Services.AddLlmObserveOverview();
         builder.Services.AddLlmObserveDemo();
         builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
@@ -52,6 +54,7 @@ public static class LlmObserveApp
         app.MapLlmObserveLive();
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();
+        app.MapLlmObserveOverview();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
