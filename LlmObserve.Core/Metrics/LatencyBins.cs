@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace LlmObserve.Core.Metrics;
 
 /// <summary>
@@ -74,6 +77,48 @@ public static class LatencyBins
         }
 
         return Edges[^1];
+    }
+
+    /// <summary>
+    /// Adds the counts of an encoded histogram (see <see cref="Encode"/>) into <paramref name="counts"/>; text that is
+    /// not an encoded histogram adds nothing.
+    /// </summary>
+    public static void AddEncoded(string? encoded, long[] counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var pair in (encoded ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = pair.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0
+                && int.TryParse(pair.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var bin)
+                && long.TryParse(pair.AsSpan(colon + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                    out var count)
+                && bin < counts.Length)
+            {
+                counts[bin] += count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The non-zero bins of <paramref name="counts"/> as text, <c>bin:count</c> separated by spaces: a rollup row
+    /// carries its whole histogram in one column, so a chart reads one row per bucket, not one per bin.
+    /// </summary>
+    public static string Encode(IReadOnlyList<long> counts)
+    {
+        var text = new StringBuilder();
+        for (var bin = 0; bin < counts.Count; bin++)
+        {
+            if (counts[bin] != 0)
+            {
+                text.Append(text.Length == 0 ? string.Empty : " ")
+                    .Append(bin.ToString(CultureInfo.InvariantCulture))
+                    .Append(':')
+                    .Append(counts[bin].ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text.ToString();
     }
 
     private static double[] BuildEdges()

@@ -15,6 +15,12 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
 
     public const int DefaultLeaders = 10;
 
+    /// <summary>
+    /// The longest range whose top users and sessions are ranked straight from its traces; at a million traces a
+    /// month, two days are about seventy thousand rows of the start-time index.
+    /// </summary>
+    public static readonly TimeSpan ExactLeaderRange = TimeSpan.FromDays(2);
+
     private static readonly TimeSpan[] Steps =
     [
         TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30),
@@ -76,23 +82,14 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
             while (await reader.ReadAsync(cancellationToken))
             {
                 var index = (int)((reader.GetInt64(0) - first) / stepSeconds);
-                series.AddSums(index, reader.GetString(1), reader.GetString(2), ReadSums(reader, 3));
-            }
-        }
-
-        await using (var command = CreateRangeCommand(
-            connection, OverviewSql.Latency, projectId, resolution, first, end, stepSeconds, offset))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var index = (int)((reader.GetInt64(0) - first) / stepSeconds);
-                series.AddLatency(
-                    index,
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetInt32(3),
-                    reader.GetInt64(4));
+                var environment = reader.GetString(1);
+                var model = reader.GetString(2);
+                series.AddSums(index, environment, model, ReadSums(reader, 3));
+                var histogramOrdinal = 3 + OverviewSql.SumColumns;
+                if (!reader.IsDBNull(histogramOrdinal))
+                {
+                    series.AddHistogram(index, environment, model, reader.GetString(histogramOrdinal));
+                }
             }
         }
 
@@ -103,51 +100,122 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
     }
 
     /// <summary>Users, sessions and traces of the range ranked by cost, <paramref name="limit"/> of each.</summary>
-    /// <remarks>Users and sessions come from hourly rollups: the range is widened to whole hours.</remarks>
     public async Task<OverviewLeaders> LeadersAsync(
         string projectId,
         DateTimeOffset from,
         DateTimeOffset to,
         int limit,
         CancellationToken cancellationToken)
+        => new(
+            await TopActorsAsync(projectId, ActorRollup.UserKind, from, to, limit, cancellationToken),
+            await TopActorsAsync(projectId, ActorRollup.SessionKind, from, to, limit, cancellationToken),
+            await TopTracesAsync(projectId, from, to, limit, cancellationToken));
+
+    /// <summary>Users or sessions (<paramref name="kind"/> of <see cref="ActorRollup"/>) of the range by cost.</summary>
+    /// <remarks>
+    /// Up to <see cref="ExactLeaderRange"/> they are ranked from the traces of the exact range; beyond, from daily
+    /// rollups, the range widened to whole UTC days (<see cref="LeadersAreWholeDays"/>).
+    /// </remarks>
+    public async Task<IReadOnlyList<CostLeader>> TopActorsAsync(
+        string projectId,
+        string kind,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int limit,
+        CancellationToken cancellationToken)
     {
-        limit = Math.Clamp(limit, 1, 100);
-        var fromHour = RollupResolution.BucketOf(from.ToUnixTimeSeconds(), RollupResolution.Hour);
-        var toSeconds = to.ToUnixTimeSeconds();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 100));
+        if (LeadersAreWholeDays(from, to))
+        {
+            command.CommandText = OverviewSql.TopActors;
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue(
+                "$from",
+                RollupResolution.BucketOf(from.ToUnixTimeSeconds(), RollupResolution.Day));
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
+        }
+        else
+        {
+            command.CommandText = OverviewSql.TopActorsFromTraces(
+                kind == ActorRollup.UserKind ? "UserId" : "SessionId");
+            command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
+            command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
+        }
+
+        var leaders = new List<CostLeader>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leaders.Add(new CostLeader(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                ToUsd(reader.GetInt64(4))));
+        }
+
+        return leaders;
+    }
+
+    /// <summary>The traces of the range with the highest cost.</summary>
+    public async Task<IReadOnlyList<TraceCostLeader>> TopTracesAsync(
+        string projectId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int limit,
+        CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-
-        var users = await ActorLeadersAsync(
-            connection, projectId, ActorRollup.UserKind, fromHour, toSeconds, limit, cancellationToken);
-        var sessions = await ActorLeadersAsync(
-            connection, projectId, ActorRollup.SessionKind, fromHour, toSeconds, limit, cancellationToken);
-
-        var traces = new List<TraceCostLeader>();
-        await using (var command = connection.CreateCommand())
+        bool byCost;
+        await using (var share = connection.CreateCommand())
         {
-            command.CommandText = OverviewSql.TopTraces;
-            command.Parameters.AddWithValue("$project", projectId);
-            command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
-            command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
-            command.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                traces.Add(new TraceCostLeader(
-                    reader.GetString(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    Traces.UnixNanos.ToDateTimeOffset(reader.GetInt64(4)),
-                    reader.GetString(5),
-                    reader.GetInt64(6),
-                    (decimal)reader.GetDouble(7)));
-            }
+            share.CommandText = OverviewSql.RangeShare;
+            share.Parameters.AddWithValue("$project", projectId);
+            share.Parameters.AddWithValue(
+                "$fromHour",
+                RollupResolution.BucketOf(from.ToUnixTimeSeconds(), RollupResolution.Hour));
+            share.Parameters.AddWithValue("$toSeconds", to.ToUnixTimeSeconds());
+            await using var counts = await share.ExecuteReaderAsync(cancellationToken);
+            await counts.ReadAsync(cancellationToken);
+            var inRange = counts.GetInt64(0);
+            var all = counts.GetInt64(1);
+
+            // Walking costs from the top reads about limit × all ÷ inRange entries; reading the range, inRange rows.
+            byCost = inRange > 0 && (double)limit * all / inRange < inRange;
         }
 
-        return new OverviewLeaders(users, sessions, traces);
+        await using var command = connection.CreateCommand();
+        command.CommandText = OverviewSql.TopTraces(byCost);
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
+        command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
+        command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 100));
+        var traces = new List<TraceCostLeader>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            traces.Add(new TraceCostLeader(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                Traces.UnixNanos.ToDateTimeOffset(reader.GetInt64(4)),
+                reader.GetString(5),
+                reader.GetInt64(6),
+                (decimal)reader.GetDouble(7)));
+        }
+
+        return traces;
     }
+
+    /// <summary>Whether <see cref="LeadersAsync"/> ranks users and sessions over whole UTC days.</summary>
+    public static bool LeadersAreWholeDays(DateTimeOffset from, DateTimeOffset to) => to - from > ExactLeaderRange;
 
     internal static decimal ToUsd(long nanoUsd) => nanoUsd / 1_000_000_000m;
 
@@ -187,36 +255,5 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         command.Parameters.AddWithValue("$step", step);
         command.Parameters.AddWithValue("$offset", offset);
         return command;
-    }
-
-    private static async Task<IReadOnlyList<CostLeader>> ActorLeadersAsync(
-        SqliteConnection connection,
-        string projectId,
-        string kind,
-        long from,
-        long to,
-        int limit,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = OverviewSql.TopActors;
-        command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$limit", limit);
-        var leaders = new List<CostLeader>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            leaders.Add(new CostLeader(
-                reader.GetString(0),
-                reader.GetInt64(1),
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                ToUsd(reader.GetInt64(4))));
-        }
-
-        return leaders;
     }
 }

@@ -10,23 +10,18 @@ internal static class OverviewSql
     // back, so a day starts at the viewer's midnight.
     private const string ChartBucket = "(((\"BucketStart\" + $offset) / $step) * $step - $offset)";
 
+    /// <summary>
+    /// The rollup rows of the range, each with its chart bucket. Not grouped in SQL: rows are few (one per stored
+    /// bucket, environment and model) and their histograms are summed in memory.
+    /// </summary>
     public const string Timeline = $"""
         SELECT {ChartBucket} AS bucket, "Environment", "Model",
-            sum("Requests"), sum("Errors"), sum("LatencySumMicros"), sum("InputTokens"), sum("OutputTokens"),
-            sum("CachedTokens"), sum("ReasoningTokens"), sum("TotalTokens"), sum("CostNanoUsd"), sum("ModelCalls"),
-            sum("UnpricedCalls"), sum("EstimatedCalls")
+            "Requests", "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens",
+            "ReasoningTokens", "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls",
+            CASE WHEN "Model" = '*' THEN "LatencyHistogram" END
         FROM "MetricRollups"
         WHERE "ProjectId" = $project AND "Resolution" = $resolution
             AND "BucketStart" >= $from AND "BucketStart" < $to
-        GROUP BY bucket, "Environment", "Model"
-        """;
-
-    public const string Latency = $"""
-        SELECT {ChartBucket} AS bucket, "Environment", "Model", "Bin", sum("Count")
-        FROM "LatencyRollups"
-        WHERE "ProjectId" = $project AND "Resolution" = $resolution
-            AND "BucketStart" >= $from AND "BucketStart" < $to
-        GROUP BY bucket, "Environment", "Model", "Bin"
         """;
 
     public const string TopActors = """
@@ -39,12 +34,39 @@ internal static class OverviewSql
         LIMIT $limit
         """;
 
-    public const string TopTraces = """
-        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost"
+    /// <summary>Top users or sessions of a short range, straight from the traces (their start-time index).</summary>
+    public static string TopActorsFromTraces(string column) => $"""
+        SELECT "{column}", count(*), sum("Status" = 'error'), sum("TotalTokens"),
+            sum(CAST(round(COALESCE("Cost", 0) * 1e9) AS INTEGER)) AS cost
         FROM "Traces"
         WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
-            AND "Cost" > 0
-        ORDER BY "Cost" DESC, "TraceId"
+            AND "{column}" IS NOT NULL AND "{column}" <> ''
+        GROUP BY "{column}"
+        ORDER BY cost DESC, "{column}"
         LIMIT $limit
+        """;
+
+    /// <summary>
+    /// The costliest traces of a range. <paramref name="byCost"/> walks the cost index from the top and skips traces
+    /// outside the range, right when the range holds a good share of the traces; otherwise the range is read through
+    /// the start-time index and sorted.
+    /// </summary>
+    public static string TopTraces(bool byCost) => $"""
+        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost"
+        FROM "Traces" {(byCost ? "INDEXED BY \"IX_Traces_ProjectId_Cost_TraceId\"" : string.Empty)}
+        WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
+            AND "Cost" > 0
+        ORDER BY "Cost" DESC, "TraceId" DESC
+        LIMIT $limit
+        """;
+
+    /// <summary>Requests of a range (from hourly rows) and of all time, to judge how selective the range is.</summary>
+    public const string RangeShare = """
+        SELECT
+            (SELECT COALESCE(sum("Requests"), 0) FROM "MetricRollups"
+                WHERE "ProjectId" = $project AND "Resolution" = 3600 AND "Model" = '*'
+                    AND "BucketStart" >= $fromHour AND "BucketStart" < $toSeconds),
+            (SELECT COALESCE(sum("Requests"), 0) FROM "MetricRollups"
+                WHERE "ProjectId" = $project AND "Resolution" = 0 AND "Model" = '*')
         """;
 }

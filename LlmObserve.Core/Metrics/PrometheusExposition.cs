@@ -34,7 +34,6 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         var connection = (SqliteConnection)db.Database.GetDbConnection();
 
         var rows = await ReadRowsAsync(connection, projectId, cancellationToken);
-        var histograms = await ReadHistogramsAsync(connection, projectId, cancellationToken);
         var traces = rows.Where(r => r.Model == MetricRollup.AllModels).ToList();
         var models = rows.Where(r => r.Model != MetricRollup.AllModels).ToList();
 
@@ -43,7 +42,7 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         Counter(text, "llmobserve_trace_errors_total", "Traces with a failed span.", traces, r => r.Errors, false);
         Histogram(
             text, "llmobserve_trace_duration_seconds", "Trace latency, first span start to last span end.",
-            traces, histograms, withModel: false);
+            traces, withModel: false);
         Counter(
             text, "llmobserve_requests_total", "Traces that called the model.", models, r => r.Requests, true);
         Counter(
@@ -51,7 +50,7 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
             r => r.Errors, true);
         Histogram(
             text, "llmobserve_request_duration_seconds", "Latency of the traces that called the model.",
-            models, histograms, withModel: true);
+            models, withModel: true);
         Counter(
             text, "llmobserve_model_calls_total", "Generation and embedding spans.", models, r => r.ModelCalls, true);
         Counter(
@@ -121,15 +120,14 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         string name,
         string help,
         IEnumerable<Row> rows,
-        Dictionary<(string, string, string), long[]> histograms,
         bool withModel)
     {
         Header(text, name, help, "histogram");
         foreach (var row in rows)
         {
             var labels = Labels(row, withModel);
-            var bins = histograms.GetValueOrDefault((row.ProjectId, row.Environment, row.Model))
-                ?? new long[LatencyBins.Count];
+            var bins = new long[LatencyBins.Count];
+            LatencyBins.AddEncoded(row.LatencyHistogram, bins);
             long cumulative = 0;
             var bin = 0;
             foreach (var bound in BoundsSeconds)
@@ -180,7 +178,8 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT "ProjectId", "Environment", "Model", "Requests", "Errors", "LatencySumMicros", "InputTokens",
-                "OutputTokens", "CachedTokens", "ReasoningTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls"
+                "OutputTokens", "CachedTokens", "ReasoningTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls",
+                "LatencyHistogram"
             FROM "MetricRollups"
             WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Requests" > 0
             ORDER BY "Environment", "Model"
@@ -193,42 +192,11 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
             rows.Add(new Row(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
-                reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)));
+                reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
+                reader.IsDBNull(13) ? null : reader.GetString(13)));
         }
 
         return rows;
-    }
-
-    private static async Task<Dictionary<(string, string, string), long[]>> ReadHistogramsAsync(
-        SqliteConnection connection,
-        string projectId,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT "ProjectId", "Environment", "Model", "Bin", "Count"
-            FROM "LatencyRollups"
-            WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Count" > 0
-            """;
-        command.Parameters.AddWithValue("$project", projectId);
-        var histograms = new Dictionary<(string, string, string), long[]>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-            if (!histograms.TryGetValue(key, out var bins))
-            {
-                histograms[key] = bins = new long[LatencyBins.Count];
-            }
-
-            var bin = reader.GetInt32(3);
-            if (bin >= 0 && bin < bins.Length)
-            {
-                bins[bin] += reader.GetInt64(4);
-            }
-        }
-
-        return histograms;
     }
 
     private sealed record Row(
@@ -244,5 +212,6 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         long ReasoningTokens,
         long CostNanoUsd,
         long ModelCalls,
-        long UnpricedCalls);
+        long UnpricedCalls,
+        string? LatencyHistogram);
 }

@@ -8,16 +8,12 @@ internal readonly record struct RollupKey(
     string Environment,
     string Model);
 
-internal readonly record struct LatencyKey(RollupKey Series, int Bin);
-
 internal readonly record struct ActorKey(string ProjectId, long BucketStart, string Kind, string Key);
 
 /// <summary>The changes to rollup rows that a set of trace contributions makes, summed before writing.</summary>
 internal sealed class RollupDeltas
 {
     public Dictionary<RollupKey, RollupDelta> Rollups { get; } = [];
-
-    public Dictionary<LatencyKey, long> Latencies { get; } = [];
 
     public Dictionary<ActorKey, ActorDelta> Actors { get; } = [];
 
@@ -37,16 +33,16 @@ internal sealed class RollupDeltas
             }
         }
 
-        var hour = RollupResolution.BucketOf(contribution.StartUnixSeconds, RollupResolution.Hour);
+        var day = RollupResolution.BucketOf(contribution.StartUnixSeconds, RollupResolution.Day);
         if (!string.IsNullOrEmpty(contribution.UserId))
         {
-            AddActor(new ActorKey(projectId, hour, ActorRollup.UserKind, contribution.UserId), contribution, sign);
+            AddActor(new ActorKey(projectId, day, ActorRollup.UserKind, contribution.UserId), contribution, sign);
         }
 
         if (!string.IsNullOrEmpty(contribution.SessionId))
         {
             AddActor(
-                new ActorKey(projectId, hour, ActorRollup.SessionKind, contribution.SessionId),
+                new ActorKey(projectId, day, ActorRollup.SessionKind, contribution.SessionId),
                 contribution,
                 sign);
         }
@@ -71,9 +67,7 @@ internal sealed class RollupDeltas
         delta.Usage[6] += sign * usage.Calls;
         delta.Usage[7] += sign * usage.UnpricedCalls;
         delta.Usage[8] += sign * usage.EstimatedCalls;
-
-        var latencyKey = new LatencyKey(key, bin);
-        Latencies[latencyKey] = Latencies.GetValueOrDefault(latencyKey) + sign;
+        delta.Bins[bin] += sign;
     }
 
     private void AddActor(ActorKey key, TraceContribution contribution, int sign)
@@ -102,7 +96,11 @@ internal sealed class RollupDelta
     /// <summary>Input, output, cached, reasoning and total tokens, cost, calls, unpriced and estimated calls.</summary>
     public long[] Usage { get; } = new long[9];
 
-    public bool IsZero => Requests == 0 && Errors == 0 && LatencySumMicros == 0 && Usage.All(v => v == 0);
+    /// <summary>Change per <see cref="LatencyBins"/> bin.</summary>
+    public long[] Bins { get; } = new long[LatencyBins.Count];
+
+    public bool IsZero
+        => Requests == 0 && Errors == 0 && LatencySumMicros == 0 && Usage.All(v => v == 0) && Bins.All(v => v == 0);
 }
 
 internal sealed class ActorDelta

@@ -7,6 +7,9 @@ public static class RollupResolution
     public const int Hour = 3600;
     public const int AllTime = 0;
 
+    /// <summary>The bucket of user and session rollups (UTC days); series are not kept at it.</summary>
+    public const int Day = 86_400;
+
     public static IReadOnlyList<int> All { get; } = [Minute, Hour, AllTime];
 
     /// <summary>Start, in Unix seconds, of the bucket of <paramref name="resolution"/> that holds a moment.</summary>
@@ -49,6 +52,9 @@ public sealed class MetricRollup
     /// <summary>Sum of the traces' latencies in microseconds, for means.</summary>
     public long LatencySumMicros { get; set; }
 
+    /// <summary>How many traces fell into each <see cref="LatencyBins"/> bin, as <see cref="LatencyBins.Encode"/>.</summary>
+    public string? LatencyHistogram { get; set; }
+
     public long InputTokens { get; set; }
 
     public long OutputTokens { get; set; }
@@ -72,25 +78,11 @@ public sealed class MetricRollup
     public long EstimatedCalls { get; set; }
 }
 
-/// <summary>How many traces of a <see cref="MetricRollup"/> fell into one <see cref="LatencyBins"/> bin.</summary>
-public sealed class LatencyRollup
-{
-    public required string ProjectId { get; set; }
-
-    public int Resolution { get; set; }
-
-    public long BucketStart { get; set; }
-
-    public required string Environment { get; set; }
-
-    public required string Model { get; set; }
-
-    public int Bin { get; set; }
-
-    public long Count { get; set; }
-}
-
-/// <summary>Hourly requests, errors, tokens and cost per user and per session, for the dashboard's top lists.</summary>
+/// <summary>
+/// Daily (UTC) requests, errors, tokens and cost per user and per session, for the dashboard's top lists over long
+/// ranges. Daily rather than hourly: a user is active in a few hours of a day, so hourly rows would be about as many
+/// as traces, and ranking them over a month would read as much as the traces themselves.
+/// </summary>
 public sealed class ActorRollup
 {
     public const string UserKind = "user";
@@ -98,7 +90,7 @@ public sealed class ActorRollup
 
     public required string ProjectId { get; set; }
 
-    /// <summary>Hour start in Unix seconds (UTC).</summary>
+    /// <summary>Day start in Unix seconds (UTC).</summary>
     public long BucketStart { get; set; }
 
     /// <summary><see cref="UserKind"/> or <see cref="SessionKind"/>.</summary>

@@ -19,7 +19,7 @@ public sealed class RollupMaintainer : IDisposable
     private readonly SqliteCommand _writeState;
     private readonly SqliteCommand _deleteState;
     private readonly SqliteCommand _upsertRollup;
-    private readonly SqliteCommand _upsertLatency;
+    private readonly SqliteCommand _readHistogram;
     private readonly SqliteCommand _upsertActor;
     private readonly SqliteCommand[] _all;
 
@@ -34,16 +34,17 @@ public sealed class RollupMaintainer : IDisposable
             connection,
             RollupSql.UpsertRollup,
             "$project", "$resolution", "$bucket", "$environment", "$model", "$requests", "$errors", "$latency",
-            "$input", "$output", "$cached", "$reasoning", "$total", "$cost", "$calls", "$unpriced", "$estimated");
-        _upsertLatency = Create(
+            "$input", "$output", "$cached", "$reasoning", "$total", "$cost", "$calls", "$unpriced", "$estimated",
+            "$histogram");
+        _readHistogram = Create(
             connection,
-            RollupSql.UpsertLatency,
-            "$project", "$resolution", "$bucket", "$environment", "$model", "$bin", "$count");
+            RollupSql.ReadHistogram,
+            "$project", "$resolution", "$bucket", "$environment", "$model");
         _upsertActor = Create(
             connection,
             RollupSql.UpsertActor,
             "$project", "$bucket", "$kind", "$key", "$requests", "$errors", "$total", "$cost");
-        _all = [_readTrace, _readModels, _readState, _writeState, _deleteState, _upsertRollup, _upsertLatency,
+        _all = [_readTrace, _readModels, _readState, _writeState, _deleteState, _upsertRollup, _readHistogram,
             _upsertActor];
     }
 
@@ -216,22 +217,22 @@ public sealed class RollupMaintainer : IDisposable
                 continue;
             }
 
+            // The histogram is one text column: read, add the change, write it back with the sums.
+            var parameters = _readHistogram.Parameters;
+            parameters[0].Value = key.ProjectId;
+            parameters[1].Value = key.Resolution;
+            parameters[2].Value = key.BucketStart;
+            parameters[3].Value = key.Environment;
+            parameters[4].Value = key.Model;
+            var bins = (long[])delta.Bins.Clone();
+            LatencyBins.AddEncoded(_readHistogram.ExecuteScalar() as string, bins);
+
             Execute(
                 _upsertRollup,
                 key.ProjectId, key.Resolution, key.BucketStart, key.Environment, key.Model, delta.Requests,
                 delta.Errors, delta.LatencySumMicros, delta.Usage[0], delta.Usage[1], delta.Usage[2], delta.Usage[3],
-                delta.Usage[4], delta.Usage[5], delta.Usage[6], delta.Usage[7], delta.Usage[8]);
-        }
-
-        foreach (var (key, count) in deltas.Latencies)
-        {
-            if (count != 0)
-            {
-                Execute(
-                    _upsertLatency,
-                    key.Series.ProjectId, key.Series.Resolution, key.Series.BucketStart, key.Series.Environment,
-                    key.Series.Model, key.Bin, count);
-            }
+                delta.Usage[4], delta.Usage[5], delta.Usage[6], delta.Usage[7], delta.Usage[8],
+                LatencyBins.Encode(bins));
         }
 
         foreach (var (key, delta) in deltas.Actors)

@@ -44,9 +44,9 @@ internal static class RollupSql
     public const string UpsertRollup = """
         INSERT INTO "MetricRollups" ("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Requests",
             "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens",
-            "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls")
+            "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls", "LatencyHistogram")
         VALUES ($project, $resolution, $bucket, $environment, $model, $requests, $errors, $latency, $input, $output,
-            $cached, $reasoning, $total, $cost, $calls, $unpriced, $estimated)
+            $cached, $reasoning, $total, $cost, $calls, $unpriced, $estimated, $histogram)
         ON CONFLICT ("ProjectId", "Resolution", "BucketStart", "Environment", "Model") DO UPDATE SET
             "Requests" = "Requests" + excluded."Requests",
             "Errors" = "Errors" + excluded."Errors",
@@ -59,15 +59,14 @@ internal static class RollupSql
             "CostNanoUsd" = "CostNanoUsd" + excluded."CostNanoUsd",
             "ModelCalls" = "ModelCalls" + excluded."ModelCalls",
             "UnpricedCalls" = "UnpricedCalls" + excluded."UnpricedCalls",
-            "EstimatedCalls" = "EstimatedCalls" + excluded."EstimatedCalls"
+            "EstimatedCalls" = "EstimatedCalls" + excluded."EstimatedCalls",
+            "LatencyHistogram" = excluded."LatencyHistogram"
         """;
 
-    public const string UpsertLatency = """
-        INSERT INTO "LatencyRollups" ("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Bin",
-            "Count")
-        VALUES ($project, $resolution, $bucket, $environment, $model, $bin, $count)
-        ON CONFLICT ("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Bin") DO UPDATE SET
-            "Count" = "Count" + excluded."Count"
+    public const string ReadHistogram = """
+        SELECT "LatencyHistogram" FROM "MetricRollups"
+        WHERE "ProjectId" = $project AND "Resolution" = $resolution AND "BucketStart" = $bucket
+            AND "Environment" = $environment AND "Model" = $model
         """;
 
     public const string UpsertActor = """

@@ -32,16 +32,17 @@ internal sealed class SeriesBuilder(int bucketCount)
         }
     }
 
-    public void AddLatency(int bucket, string environment, string model, int bin, long count)
+    /// <summary>Adds an encoded latency histogram (<see cref="LatencyBins.Encode"/>) to its series.</summary>
+    public void AddHistogram(int bucket, string environment, string model, string encoded)
     {
-        if (bucket < 0 || bucket >= bucketCount || bin < 0 || bin >= LatencyBins.Count)
+        if (bucket < 0 || bucket >= bucketCount)
         {
             return;
         }
 
         foreach (var accumulator in Targets(environment, model))
         {
-            accumulator.Latency[bucket][bin] += count;
+            LatencyBins.AddEncoded(encoded, accumulator.Latency[bucket]);
         }
     }
 

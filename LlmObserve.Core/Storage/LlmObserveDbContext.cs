@@ -25,8 +25,6 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
     public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
 
-    public DbSet<LatencyRollup> LatencyRollups => Set<LatencyRollup>();
-
     public DbSet<ActorRollup> ActorRollups => Set<ActorRollup>();
 
     public DbSet<TraceRollupState> TraceRollupStates => Set<TraceRollupState>();
@@ -96,12 +94,6 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         {
             rollup.ToTable("MetricRollups");
             rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model });
-        });
-
-        modelBuilder.Entity<LatencyRollup>(rollup =>
-        {
-            rollup.ToTable("LatencyRollups");
-            rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model, r.Bin });
         });
 
         modelBuilder.Entity<ActorRollup>(rollup =>

@@ -81,12 +81,16 @@ public sealed class OverviewQueriesTests : IAsyncLifetime
         Assert.Equal(12, timeline.Buckets.Zip(timeline.Total.Points).Sum(p => p.Second.Requests));
     }
 
-    [Fact]
-    public async Task Leaders_ThreeHours_RankUsersSessionsAndTracesByCost()
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(-24 * 10, 24 * 20)]
+    public async Task Leaders_ShortRangeFromTracesLongFromDailyRollups_RankUsersSessionsAndTracesByCost(
+        int fromHours,
+        int hours)
     {
-        var from = UnixNanos.ToDateTimeOffset(T0);
+        var from = UnixNanos.ToDateTimeOffset(T0).AddHours(fromHours);
 
-        var leaders = await _queries.LeadersAsync(WriterTestStore.Project, from, from.AddHours(3), 2, default);
+        var leaders = await _queries.LeadersAsync(WriterTestStore.Project, from, from.AddHours(hours), 2, default);
 
         // user-2 has traces 2, 5, 8, 11: 0.03 + 0.06 + 0.09 + 0.12.
         Assert.Equal([("user-2", 0.30m), ("user-1", 0.26m)], leaders.Users.Select(u => (u.Key, u.CostUsd)));

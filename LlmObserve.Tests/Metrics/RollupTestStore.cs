@@ -29,14 +29,6 @@ internal static class RollupReads
             .ToListAsync();
     }
 
-    public static async Task<List<LatencyRollup>> LatencyAsync(WriterTestStore store, int resolution)
-    {
-        await using var db = store.CreateDbContext();
-        return await db.LatencyRollups.AsNoTracking()
-            .Where(r => r.ProjectId == WriterTestStore.Project && r.Resolution == resolution && r.Count != 0)
-            .ToListAsync();
-    }
-
     public static async Task<List<ActorRollup>> ActorsAsync(WriterTestStore store)
     {
         await using var db = store.CreateDbContext();

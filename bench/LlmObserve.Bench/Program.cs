@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
     "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
           --phases LIST       which of raw,writer,http to run (default all three)
           --page-size N       create every fresh database with this SQLite page size (default: SQLite's)
                dotnet run -c Release --project bench/LlmObserve.Bench -- explore [--traces 1000000]
+               dotnet run -c Release --project bench/LlmObserve.Bench -- dashboard [--traces 1000000]
         """);
     return 2;
 }

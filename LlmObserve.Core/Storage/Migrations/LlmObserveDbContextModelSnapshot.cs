@@ -88,34 +88,6 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("ActorRollups", (string)null);
                 });
 
-            modelBuilder.Entity("LlmObserve.Core.Metrics.LatencyRollup", b =>
-                {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Resolution")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("BucketStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Environment")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Model")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Bin")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Bin");
-
-                    b.ToTable("LatencyRollups", (string)null);
-                });
-
             modelBuilder.Entity("LlmObserve.Core.Metrics.MetricRollup", b =>
                 {
                     b.Property<string>("ProjectId")
@@ -147,6 +119,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatencyHistogram")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("LatencySumMicros")
                         .HasColumnType("INTEGER");

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LlmObserve.Core.Storage.Migrations
 {
     [DbContext(typeof(LlmObserveDbContext))]
-    [Migration("20261204181100_MetricRollups")]
+    [Migration("20261204183248_MetricRollups")]
     partial class MetricRollups
     {
         /// <inheritdoc />
@@ -91,34 +91,6 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("ActorRollups", (string)null);
                 });
 
-            modelBuilder.Entity("LlmObserve.Core.Metrics.LatencyRollup", b =>
-                {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Resolution")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("BucketStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Environment")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Model")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Bin")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Bin");
-
-                    b.ToTable("LatencyRollups", (string)null);
-                });
-
             modelBuilder.Entity("LlmObserve.Core.Metrics.MetricRollup", b =>
                 {
                     b.Property<string>("ProjectId")
@@ -150,6 +122,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatencyHistogram")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("LatencySumMicros")
                         .HasColumnType("INTEGER");
