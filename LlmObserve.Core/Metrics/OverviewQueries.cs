@@ -111,7 +111,7 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
             await TopActorsAsync(projectId, ActorRollup.SessionKind, from, to, limit, cancellationToken),
             await TopTracesAsync(projectId, from, to, limit, cancellationToken));
 
-    /// <summary>Users or sessions (<paramref name="kind"/> of <see cref="ActorRollup"/>) of the range by cost.</summary>
+    /// <summary>Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost.</summary>
     /// <remarks>
     /// Up to <see cref="ExactLeaderRange"/> they are ranked from the traces of the exact range; beyond, from daily
     /// rollups, the range widened to whole UTC days (<see cref="LeadersAreWholeDays"/>).

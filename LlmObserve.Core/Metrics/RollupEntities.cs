@@ -52,7 +52,7 @@ public sealed class MetricRollup
     /// <summary>Sum of the traces' latencies in microseconds, for means.</summary>
     public long LatencySumMicros { get; set; }
 
-    /// <summary>How many traces fell into each <see cref="LatencyBins"/> bin, as <see cref="LatencyBins.Encode"/>.</summary>
+    /// <summary>Traces per <see cref="LatencyBins"/> bin, encoded by <see cref="LatencyBins.Encode"/>.</summary>
     public string? LatencyHistogram { get; set; }
 
     public long InputTokens { get; set; }

@@ -221,7 +221,10 @@ public sealed partial class Overview : IDisposable
             && DateTime.TryParseExact(
                 text, _viewerTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            urlValue = Iso(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone.Zone));
+            var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+            urlValue = TimeZone.Zone.IsInvalidTime(unspecified)
+                ? text
+                : Iso(TimeZoneInfo.ConvertTimeToUtc(unspecified, TimeZone.Zone));
         }
 
         Navigate(new() { [name] = urlValue, ["range"] = null });
