@@ -1,3 +1,4 @@
+using LlmObserve.Core.Costs;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
@@ -22,6 +23,10 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<Score> Scores => Set<Score>();
 
     public DbSet<FeedbackEntry> Feedback => Set<FeedbackEntry>();
+
+    public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
+
+    public DbSet<ModelPriceSeed> ModelPriceSeeds => Set<ModelPriceSeed>();
 
     public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
 
@@ -87,6 +92,23 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+        });
+
+        modelBuilder.Entity<ModelPrice>(price =>
+        {
+            price.ToTable("ModelPrices");
+            price.HasIndex(p => p.BuiltInKey).IsUnique();
+            price.HasIndex(p => new { p.ProjectId, p.Match });
+            price.HasOne<Project>().WithMany().HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            price.Property(p => p.MatchKind).HasMaxLength(16);
+            price.Property(p => p.Match).HasMaxLength(ModelPriceRules.MaxMatchLength);
+            price.Property(p => p.Tiers).HasConversion(PriceTierColumn.Converter, PriceTierColumn.Comparer);
+        });
+
+        modelBuilder.Entity<ModelPriceSeed>(seed =>
+        {
+            seed.ToTable("ModelPriceSeeds");
+            seed.HasKey(s => s.Key);
         });
 
         // Rollups are read by range of bucket within one project and resolution: the keys lead with those.

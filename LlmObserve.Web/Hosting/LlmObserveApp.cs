@@ -1,4 +1,5 @@
 using LlmObserve.Web.Components;
+using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
@@ -30,6 +31,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
@@ -46,6 +48,7 @@ public static class LlmObserveApp
         app.UseLlmObserveErrors();
         app.UseLlmObserveStore();
         app.UseLlmObserveProjects();
+        app.UseLlmObserveCosts();
         app.UseStaticFiles();
         app.UseAntiforgery();
 

@@ -103,7 +103,10 @@ public sealed class OtlpSpanMapper
         {
             var bag = new AttributeBag(span.Attributes);
             entity.Type = SpanTypeDetector.Detect(bag, span.Events);
-            ConventionMapper.Apply(entity, span, bag, resource.Attributes);
+            foreach (var problem in ConventionMapper.Apply(entity, span, bag, resource.Attributes))
+            {
+                errors.Add(() => $"{Describe(location, span)}: {problem}");
+            }
         }
         catch (Exception ex)
         {

@@ -16,6 +16,89 @@ namespace LlmObserve.Core.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuiltInKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CacheReadPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CacheWritePerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("InputPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MatchKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("OutputPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ReasoningPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tiers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltInKey")
+                        .IsUnique();
+
+                    b.HasIndex("ProjectId", "Match");
+
+                    b.ToTable("ModelPrices", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPriceSeed", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ModelPriceSeeds", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Feedback.FeedbackEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -574,6 +657,14 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasIndex("ProjectId", "UserId", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Projects.ApiKey", b =>

@@ -12,7 +12,10 @@ namespace LlmObserve.Core.Ingestion.Otlp.Conventions;
 /// </summary>
 internal static class ConventionMapper
 {
-    public static void Apply(SpanEntity entity, Span span, AttributeBag bag, AttributeBag resource)
+    /// <summary>Maps the span's conventions onto the entity.</summary>
+    /// <returns>Client errors that cost the span a field (bad token counts), each naming the attribute; the span is
+    /// kept without that field.</returns>
+    public static IReadOnlyList<string> Apply(SpanEntity entity, Span span, AttributeBag bag, AttributeBag resource)
     {
         // The opt-in details event carries the same attributes as the span would; it only fills gaps.
         var details = GenAiEvents.Details(span.Events);
@@ -54,7 +57,7 @@ internal static class ConventionMapper
             ?? TraceloopConvention.Documents(span.Events));
         entity.ToolJson = Serialize(Tool(entity.Type, bag, genAi));
 
-        ApplyUsageAndCost(entity, bag, genAi);
+        var problems = ApplyUsageAndCost(entity, bag, genAi);
         ApplyTraceFields(entity, bag, resource);
 
         entity.ResponseId = genAi.FirstString("gen_ai.response.id", "ai.response.id");
@@ -70,6 +73,8 @@ internal static class ConventionMapper
                 "gen_ai.tool.name", "traceloop.entity.name", "gen_ai.agent.name", "gen_ai.operation.name")
                 ?? entity.Name;
         }
+
+        return problems;
     }
 
     private static void ApplyStatus(SpanEntity entity, Span span, AttributeBag bag)
@@ -224,12 +229,15 @@ internal static class ConventionMapper
         };
     }
 
-    private static void ApplyUsageAndCost(SpanEntity entity, AttributeBag bag, AttributeBag genAi)
+    private static List<string> ApplyUsageAndCost(SpanEntity entity, AttributeBag bag, AttributeBag genAi)
     {
-        var usage = LangfuseConvention.Usage(bag) is { IsEmpty: false } native
+        var problems = new List<string>();
+        var usage = LangfuseConvention.Usage(bag, problems) is { IsEmpty: false } native && problems.Count == 0
             ? native
-            : TokenUsage.FromAttributes(genAi);
-        if (!usage.IsEmpty)
+            : TokenUsage.FromAttributes(genAi, problems);
+
+        // One unusable count makes the usage unusable: the others are subsets or sums of it (§6).
+        if (problems.Count == 0 && !usage.IsEmpty)
         {
             usage = usage.Normalize();
             entity.InputTokens = usage.Input;
@@ -253,6 +261,8 @@ internal static class ConventionMapper
             entity.CostReported = true;
             entity.CostDetailsJson = Serialize(reported.Details);
         }
+
+        return problems;
     }
 
     private static void ApplyTraceFields(SpanEntity entity, AttributeBag bag, AttributeBag resource)

@@ -51,8 +51,8 @@ internal static partial class LangfuseConvention
     public static void AddParameters(AttributeBag bag, Dictionary<string, JsonElement> target)
         => OpenInferenceConvention.MergeObject(bag.Json("langfuse.observation.model.parameters"), target);
 
-    public static TokenUsage? Usage(AttributeBag bag)
-        => TokenUsage.FromLangfuseDetails(bag.Json("langfuse.observation.usage_details"));
+    public static TokenUsage? Usage(AttributeBag bag, List<string> problems)
+        => TokenUsage.FromLangfuseDetails(bag.Json("langfuse.observation.usage_details"), problems);
 
     /// <summary>Reported cost: <c>total</c>, else the buckets' sum (Langfuse's rule), and the breakdown.</summary>
     public static (double Total, Dictionary<string, JsonElement> Details)? Cost(AttributeBag bag)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using LlmObserve.Core.Ingestion.Otlp.Proto;
 
 namespace LlmObserve.Core.Ingestion.Otlp.Conventions;
 
@@ -17,41 +19,58 @@ internal sealed record TokenUsage(
     public bool IsEmpty => Input is null && Output is null && CacheRead is null && CacheWrite is null
         && Reasoning is null && Total is null;
 
-    /// <summary>The usage attributes of a span, each count taken from the first name that has it (§7).</summary>
-    public static TokenUsage FromAttributes(AttributeBag bag) => new(
-        Input: bag.FirstLong(
+    /// <summary>
+    /// The usage attributes of a span, each count taken from the first name that has it (§7). A count that is not
+    /// a whole number of tokens of 0 or more (negative, fractional, not a number) is a client error: it is named in
+    /// <paramref name="problems"/> and, since the other counts of the same usage cannot be trusted beside it, the
+    /// caller drops the span's usage while keeping the span.
+    /// </summary>
+    public static TokenUsage FromAttributes(AttributeBag bag, List<string> problems) => new(
+        Input: Count(
+            bag,
+            problems,
             "gen_ai.usage.input_tokens",
             "gen_ai.usage.prompt_tokens",
             "llm.token_count.prompt",
             "ai.usage.inputTokens",
             "ai.usage.promptTokens",
             "ai.usage.tokens"),
-        Output: bag.FirstLong(
+        Output: Count(
+            bag,
+            problems,
             "gen_ai.usage.output_tokens",
             "gen_ai.usage.completion_tokens",
             "llm.token_count.completion",
             "ai.usage.outputTokens",
             "ai.usage.completionTokens"),
-        CacheRead: bag.FirstLong(
+        CacheRead: Count(
+            bag,
+            problems,
             "gen_ai.usage.cache_read.input_tokens",
             "gen_ai.usage.cache_read_input_tokens",
             "llm.token_count.prompt_details.cache_read",
             "ai.usage.inputTokenDetails.cacheReadTokens",
             "ai.usage.cachedInputTokens"),
-        CacheWrite: bag.FirstLong(
+        CacheWrite: Count(
+            bag,
+            problems,
             "gen_ai.usage.cache_write.input_tokens",
             "gen_ai.usage.cache_creation.input_tokens",
             "gen_ai.usage.cache_creation_input_tokens",
             "llm.token_count.prompt_details.cache_write",
             "ai.usage.inputTokenDetails.cacheWriteTokens"),
-        Reasoning: bag.FirstLong(
+        Reasoning: Count(
+            bag,
+            problems,
             "gen_ai.usage.reasoning.output_tokens",
             "gen_ai.usage.reasoning_tokens",
             "llm.usage.reasoning_tokens",
             "llm.token_count.completion_details.reasoning",
             "ai.usage.reasoningTokens",
             "ai.usage.outputTokenDetails.reasoningTokens"),
-        Total: bag.FirstLong(
+        Total: Count(
+            bag,
+            problems,
             "gen_ai.usage.total_tokens",
             "llm.usage.total_tokens",
             "llm.token_count.total",
@@ -61,7 +80,8 @@ internal sealed record TokenUsage(
     /// Langfuse <c>usage_details</c>: free-form keys with exclusive buckets (<c>input</c> excludes cached tokens,
     /// <c>output</c> excludes reasoning), turned inclusive by summing each side's buckets.
     /// </summary>
-    public static TokenUsage? FromLangfuseDetails(JsonElement? json)
+    /// <remarks>A negative or fractional count is reported in <paramref name="problems"/>, as for attributes.</remarks>
+    public static TokenUsage? FromLangfuseDetails(JsonElement? json, List<string> problems)
     {
         if (json is not { ValueKind: JsonValueKind.Object } details)
         {
@@ -71,10 +91,19 @@ internal sealed record TokenUsage(
         var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in details.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var number)
-                && double.IsFinite(number))
+            if (property.Value.ValueKind != JsonValueKind.Number)
             {
-                counts[property.Name] = (long)Math.Round(number);
+                continue;
+            }
+
+            if (property.Value.TryGetInt64(out var count) && count >= 0)
+            {
+                counts[property.Name] = count;
+            }
+            else
+            {
+                var key = $"langfuse.observation.usage_details.{property.Name}";
+                problems.Add(NotACount(key, property.Value.GetRawText()));
             }
         }
 
@@ -122,6 +151,67 @@ internal sealed record TokenUsage(
             First("output_reasoning_tokens", "output_reasoning", "reasoning_tokens"),
             First("total"));
     }
+
+    private static long? Count(AttributeBag bag, List<string> problems, params ReadOnlySpan<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (bag.Get(key) is not { } value)
+            {
+                continue;
+            }
+
+            if (WholeCount(value) is { } count)
+            {
+                return count;
+            }
+
+            // The first name present decides: falling through to an older name would hide the client's mistake.
+            problems.Add(NotACount(key, AnyValueJson.ToText(value) ?? value.ValueCase.ToString()));
+            return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>A whole number of 0 or more, from an int, an integral double or a decimal string; else null.</summary>
+    private static long? WholeCount(AnyValue value)
+    {
+        double real;
+        switch (value.ValueCase)
+        {
+            case AnyValue.ValueOneofCase.IntValue:
+                return value.IntValue >= 0 ? value.IntValue : null;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                real = value.DoubleValue;
+                break;
+            case AnyValue.ValueOneofCase.StringValue:
+                var text = value.StringValue.Trim();
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return parsed >= 0 ? parsed : null;
+                }
+
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out real))
+                {
+                    return null;
+                }
+
+                break;
+            default:
+                return null;
+        }
+
+        // 2^63 itself is not a long, so the bound is exclusive.
+        return double.IsFinite(real) && real >= 0 && real < 9.2233720368547758E18 && Math.Floor(real) == real
+            ? (long)real
+            : null;
+    }
+
+    private static string NotACount(string key, string value)
+        => $"{key} is {Shorten(value)}, not a whole number of tokens of 0 or more; the span's token usage was dropped";
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>
     /// Repairs counts that break the inclusive rules (P4): cache reads and writes larger than the input mean the

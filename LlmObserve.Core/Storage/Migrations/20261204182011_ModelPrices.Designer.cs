@@ -10,14 +10,97 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LlmObserve.Core.Storage.Migrations
 {
     [DbContext(typeof(LlmObserveDbContext))]
-    [Migration("20261204183248_MetricRollups")]
-    partial class MetricRollups
+    [Migration("20261204182011_ModelPrices")]
+    partial class ModelPrices
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuiltInKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CacheReadPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CacheWritePerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("InputPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MatchKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("OutputPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ReasoningPerMillion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tiers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltInKey")
+                        .IsUnique();
+
+                    b.HasIndex("ProjectId", "Match");
+
+                    b.ToTable("ModelPrices", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPriceSeed", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ModelPriceSeeds", (string)null);
+                });
 
             modelBuilder.Entity("LlmObserve.Core.Feedback.FeedbackEntry", b =>
                 {
@@ -58,115 +141,6 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasIndex("ProjectId", "TraceId");
 
                     b.ToTable("Feedback", (string)null);
-                });
-
-            modelBuilder.Entity("LlmObserve.Core.Metrics.ActorRollup", b =>
-                {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("BucketStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Key")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CostNanoUsd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Errors")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Requests")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("TotalTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ProjectId", "Kind", "BucketStart", "Key");
-
-                    b.ToTable("ActorRollups", (string)null);
-                });
-
-            modelBuilder.Entity("LlmObserve.Core.Metrics.MetricRollup", b =>
-                {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Resolution")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("BucketStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Environment")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Model")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CachedTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CostNanoUsd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Errors")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("EstimatedCalls")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("InputTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LatencyHistogram")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LatencySumMicros")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ModelCalls")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("OutputTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ReasoningTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Requests")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("TotalTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UnpricedCalls")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ProjectId", "Resolution", "BucketStart", "Environment", "Model");
-
-                    b.ToTable("MetricRollups", (string)null);
-                });
-
-            modelBuilder.Entity("LlmObserve.Core.Metrics.TraceRollupState", b =>
-                {
-                    b.Property<string>("ProjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TraceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContributionJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ProjectId", "TraceId");
-
-                    b.ToTable("TraceRollupStates", (string)null);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Projects.ApiKey", b =>
@@ -577,6 +551,14 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasIndex("ProjectId", "UserId", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Projects.ApiKey", b =>
