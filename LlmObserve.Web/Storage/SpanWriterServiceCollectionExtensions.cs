@@ -1,4 +1,5 @@
 using LlmObserve.Core;
+using LlmObserve.Core.Costs;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Live;
@@ -9,8 +10,9 @@ namespace LlmObserve.Web.Storage;
 internal static class SpanWriterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the group-commit span writer as the one <see cref="ISpanWriter"/>, the trace change notifier it
-    /// publishes to, and the hosted service that runs its loop. Needs the store (<c>AddLlmObserveStore</c>).
+    /// Registers the group-commit span writer, behind the pricing step, as the one <see cref="ISpanWriter"/>, the
+    /// trace change notifier it publishes to, and the hosted service that runs its loop. Needs the store
+    /// (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
     /// </summary>
     public static IServiceCollection AddLlmObserveIngestionWriter(this IServiceCollection services)
     {
@@ -26,7 +28,10 @@ internal static class SpanWriterServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>());
         });
-        services.AddSingleton<ISpanWriter>(sp => sp.GetRequiredService<GroupCommitSpanWriter>());
+        services.AddSingleton<ISpanWriter>(sp => new PricingSpanWriter(
+            sp.GetRequiredService<GroupCommitSpanWriter>(),
+            sp.GetRequiredService<PriceTableProvider>(),
+            sp.GetRequiredService<TokenEstimator>()));
         services.AddHostedService<SpanWriterHostedService>();
 
         return services;
