@@ -17,6 +17,7 @@ internal static class SpanWriterServiceCollectionExtensions
     public static IServiceCollection AddLlmObserveIngestionWriter(this IServiceCollection services)
     {
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
+        services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.AddSingleton(sp =>
         {
             var location = sp.GetRequiredService<StoreLocation>();
@@ -26,7 +27,8 @@ internal static class SpanWriterServiceCollectionExtensions
                 sp.GetRequiredService<LlmObserveOptions>(),
                 sp.GetRequiredService<ITraceChangeNotifier>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>());
+                sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>(),
+                sp.GetRequiredService<IRollupChangeNotifier>());
         });
         services.AddSingleton<ISpanWriter>(sp => new PricingSpanWriter(
             sp.GetRequiredService<GroupCommitSpanWriter>(),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private readonly IngestionOptions _ingestion;
     private readonly string _synchronous;
     private readonly ITraceChangeNotifier _notifier;
+    private readonly IRollupChangeNotifier? _rollupNotifier;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitSpanWriter> _logger;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
@@ -38,6 +40,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private readonly Lock _lifecycle = new();
     private SqliteConnection? _connection;
     private SpanStoreStatements? _statements;
+    private RollupMaintainer? _rollups;
     private Thread? _loop;
     private bool _stopping;
     private long _queuedItems;
@@ -55,7 +58,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         LlmObserveOptions options,
         ITraceChangeNotifier notifier,
         TimeProvider timeProvider,
-        ILogger<GroupCommitSpanWriter> logger)
+        ILogger<GroupCommitSpanWriter> logger,
+        IRollupChangeNotifier? rollupNotifier = null)
     {
         _synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (!SynchronousLevels.Contains(_synchronous))
@@ -68,6 +72,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         _connectionSettings = connection;
         _ingestion = options.Ingestion;
         _notifier = notifier;
+        _rollupNotifier = rollupNotifier;
         _time = timeProvider;
         _logger = logger;
     }
@@ -375,6 +380,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 }
             }
 
+            _rollups!.Apply(transaction, touched.SelectMany(p => p.Value.Select(traceId => (p.Key, traceId))));
+
             transaction.Commit();
             statements.Enlist(null);
         }
@@ -460,6 +467,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         foreach (var (projectId, traceIds) in touched)
         {
             _notifier.Publish(new TraceChange(projectId, [.. traceIds], at));
+            _rollupNotifier?.Publish(new RollupChange(projectId, at));
         }
     }
 
@@ -518,6 +526,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             }
 
             _statements = new SpanStoreStatements(connection);
+            _rollups = new RollupMaintainer(connection);
             _connection = connection;
         }
         catch
@@ -531,6 +540,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     {
         _statements?.Dispose();
         _statements = null;
+        _rollups?.Dispose();
+        _rollups = null;
         _connection?.Dispose();
         _connection = null;
     }
