@@ -1,5 +1,6 @@
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
@@ -26,6 +27,12 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
 
     public DbSet<ModelPriceSeed> ModelPriceSeeds => Set<ModelPriceSeed>();
+
+    public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
+
+    public DbSet<ActorRollup> ActorRollups => Set<ActorRollup>();
+
+    public DbSet<TraceRollupState> TraceRollupStates => Set<TraceRollupState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -103,6 +110,25 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         {
             seed.ToTable("ModelPriceSeeds");
             seed.HasKey(s => s.Key);
+        });
+
+        // Rollups are read by range of bucket within one project and resolution: the keys lead with those.
+        modelBuilder.Entity<MetricRollup>(rollup =>
+        {
+            rollup.ToTable("MetricRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model });
+        });
+
+        modelBuilder.Entity<ActorRollup>(rollup =>
+        {
+            rollup.ToTable("ActorRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Kind, r.BucketStart, r.Key });
+        });
+
+        modelBuilder.Entity<TraceRollupState>(state =>
+        {
+            state.ToTable("TraceRollupStates");
+            state.HasKey(s => new { s.ProjectId, s.TraceId });
         });
     }
 }

@@ -20,4 +20,22 @@ internal static partial class CostsLog
         Level = LogLevel.Warning,
         Message = "A stored model price cannot be used and prices nothing: {Problem}")]
     public static partial void UnusablePrice(ILogger logger, string problem);
+
+    [LoggerMessage(
+        EventId = 1203,
+        Level = LogLevel.Information,
+        Message = "Model price entry {Id} saved from Settings ({Mode})")]
+    public static partial void PriceSaved(ILogger logger, long id, PriceFormMode mode);
+
+    [LoggerMessage(
+        EventId = 1204,
+        Level = LogLevel.Information,
+        Message = "Model price entry {Id} deleted from Settings")]
+    public static partial void PriceDeleted(ILogger logger, long id);
+
+    [LoggerMessage(
+        EventId = 1205,
+        Level = LogLevel.Error,
+        Message = "A model price entry could not be stored (reference {Reference})")]
+    public static partial void PriceSaveFailed(ILogger logger, Exception exception, string reference);
 }

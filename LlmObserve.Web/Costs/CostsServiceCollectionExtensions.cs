@@ -4,13 +4,17 @@ namespace LlmObserve.Web.Costs;
 
 internal static class CostsServiceCollectionExtensions
 {
-    /// <summary>The price table, its shared snapshot, the default-price seeder and the token estimator.</summary>
+    /// <summary>
+    /// The price table, its shared snapshot, the default-price seeder, the token estimator and the settings page's
+    /// view model.
+    /// </summary>
     public static IServiceCollection AddLlmObserveCosts(this IServiceCollection services)
     {
         services.AddSingleton<PriceTableProvider>();
         services.AddSingleton<ModelPriceService>();
         services.AddSingleton<ModelPriceSeeder>();
         services.AddSingleton(TokenEstimator.Shared);
+        services.AddTransient<PriceSettingsViewModel>();
 
         return services;
     }

@@ -3,6 +3,7 @@ using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
+using LlmObserve.Web.Overview;
 using LlmObserve.Web.Projects;
 using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Storage;
@@ -36,6 +37,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
+        builder.Services.AddLlmObserveOverview();
         builder.Services.AddLlmObserveDemo();
         builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
@@ -55,6 +57,7 @@ public static class LlmObserveApp
         app.MapLlmObserveLive();
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();
+        app.MapLlmObserveOverview();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -33,6 +33,7 @@ internal static class LiveServiceCollectionExtensions
     public static IServiceCollection AddLlmObserveLive(this IServiceCollection services)
     {
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
+        services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.AddSignalR();
         services.AddHostedService<LiveHubBroadcaster>();
 

@@ -1,4 +1,5 @@
 using LlmObserve.Core;
+using LlmObserve.Core.Costs;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Live;
@@ -9,12 +10,14 @@ namespace LlmObserve.Web.Storage;
 internal static class SpanWriterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the group-commit span writer as the one <see cref="ISpanWriter"/>, the trace change notifier it
-    /// publishes to, and the hosted service that runs its loop. Needs the store (<c>AddLlmObserveStore</c>).
+    /// Registers the group-commit span writer, behind the pricing step, as the one <see cref="ISpanWriter"/>, the
+    /// trace change notifier it publishes to, and the hosted service that runs its loop. Needs the store
+    /// (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
     /// </summary>
     public static IServiceCollection AddLlmObserveIngestionWriter(this IServiceCollection services)
     {
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
+        services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.AddSingleton(sp =>
         {
             var location = sp.GetRequiredService<StoreLocation>();
@@ -24,9 +27,13 @@ internal static class SpanWriterServiceCollectionExtensions
                 sp.GetRequiredService<LlmObserveOptions>(),
                 sp.GetRequiredService<ITraceChangeNotifier>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>());
+                sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>(),
+                sp.GetRequiredService<IRollupChangeNotifier>());
         });
-        services.AddSingleton<ISpanWriter>(sp => sp.GetRequiredService<GroupCommitSpanWriter>());
+        services.AddSingleton<ISpanWriter>(sp => new PricingSpanWriter(
+            sp.GetRequiredService<GroupCommitSpanWriter>(),
+            sp.GetRequiredService<PriceTableProvider>(),
+            sp.GetRequiredService<TokenEstimator>()));
         services.AddHostedService<SpanWriterHostedService>();
 
         return services;

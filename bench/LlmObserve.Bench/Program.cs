@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
     "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -24,6 +25,7 @@ static int Usage()
           --store DIR         keep the filled store in DIR and reuse it next time (default: a temp folder)
           --phases LIST       which of queries,open to run (default both)
           --runs N            browser opens of the big trace after the first one (default 10)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- dashboard [--traces 1000000]
         """);
     return 2;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Traces;
+using LlmObserve.Core.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -40,6 +41,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private readonly IngestionOptions _ingestion;
     private readonly string _synchronous;
     private readonly ITraceChangeNotifier _notifier;
+    private readonly IRollupChangeNotifier? _rollupNotifier;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitSpanWriter> _logger;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
@@ -50,6 +52,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private SqliteConnection? _connection;
     private SpanStoreStatements? _statements;
     private TraceSearchIndexer? _search;
+    private RollupMaintainer? _rollups;
     private Thread? _loop;
     private bool _stopping;
     private long _queuedItems;
@@ -75,7 +78,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         LlmObserveOptions options,
         ITraceChangeNotifier notifier,
         TimeProvider timeProvider,
-        ILogger<GroupCommitSpanWriter> logger)
+        ILogger<GroupCommitSpanWriter> logger,
+        IRollupChangeNotifier? rollupNotifier = null)
     {
         _synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (!SynchronousLevels.Contains(_synchronous))
@@ -88,6 +92,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         _connectionSettings = connection;
         _ingestion = options.Ingestion;
         _notifier = notifier;
+        _rollupNotifier = rollupNotifier;
         _time = timeProvider;
         _logger = logger;
     }
@@ -431,6 +436,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 }
             }
 
+            _rollups!.Apply(transaction, touched.SelectMany(p => p.Value.Keys.Select(traceId => (p.Key, traceId))));
+
             transaction.Commit();
             statements.Enlist(null);
         }
@@ -520,6 +527,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         foreach (var (projectId, traces) in touched)
         {
             _notifier.Publish(new TraceChange(projectId, [.. traces.Keys], at));
+            _rollupNotifier?.Publish(new RollupChange(projectId, at));
         }
     }
 
@@ -651,6 +659,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
             _statements = new SpanStoreStatements(connection);
             _search = new TraceSearchIndexer(connection, _synchronous);
+            _rollups = new RollupMaintainer(connection);
             _connection = connection;
         }
         catch
@@ -666,6 +675,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         _statements = null;
         _search?.Dispose();
         _search = null;
+        _rollups?.Dispose();
+        _rollups = null;
         _connection?.Dispose();
         _connection = null;
     }

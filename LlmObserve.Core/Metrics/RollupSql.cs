@@ -1,0 +1,82 @@
+namespace LlmObserve.Core.Metrics;
+
+/// <summary>The SQL that keeps rollups; names are the EF defaults of <c>LlmObserveDbContext</c>.</summary>
+internal static class RollupSql
+{
+    public const string ReadTrace = """
+        SELECT "StartTimeUnixNano", "Environment", "UserId", "SessionId", "Status", "LatencyMs",
+            "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost"
+        FROM "Traces"
+        WHERE "ProjectId" = $project AND "TraceId" = $trace
+        """;
+
+    /// <summary>
+    /// Per model, the trace's model calls: their count, usage, cost, and how many reported usage with no cost
+    /// (unpriced) or had their tokens estimated. A model call without a model is grouped under NULL.
+    /// </summary>
+    public const string ReadModels = """
+        SELECT "Model", count(*), sum("InputTokens"), sum("OutputTokens"), sum("CacheReadTokens"),
+            sum("ReasoningTokens"),
+            sum(COALESCE("TotalTokens", COALESCE("InputTokens", 0) + COALESCE("OutputTokens", 0))),
+            sum(CAST(round(COALESCE("Cost", 0) * 1e9) AS INTEGER)),
+            sum("Cost" IS NULL
+                AND ("InputTokens" IS NOT NULL OR "OutputTokens" IS NOT NULL OR "TotalTokens" IS NOT NULL)),
+            sum("UsageEstimated")
+        FROM "Spans"
+        WHERE "ProjectId" = $project AND "TraceId" = $trace AND "Type" IN ('generation', 'embedding')
+        GROUP BY "Model"
+        ORDER BY "Model"
+        """;
+
+    public const string ReadState = """
+        SELECT "ContributionJson" FROM "TraceRollupStates" WHERE "ProjectId" = $project AND "TraceId" = $trace
+        """;
+
+    public const string WriteState = """
+        INSERT INTO "TraceRollupStates" ("ProjectId", "TraceId", "ContributionJson") VALUES ($project, $trace, $json)
+        ON CONFLICT ("ProjectId", "TraceId") DO UPDATE SET "ContributionJson" = excluded."ContributionJson"
+        """;
+
+    public const string DeleteState = """
+        DELETE FROM "TraceRollupStates" WHERE "ProjectId" = $project AND "TraceId" = $trace
+        """;
+
+    public const string UpsertRollup = """
+        INSERT INTO "MetricRollups" ("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Requests",
+            "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens",
+            "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls", "LatencyHistogram")
+        VALUES ($project, $resolution, $bucket, $environment, $model, $requests, $errors, $latency, $input, $output,
+            $cached, $reasoning, $total, $cost, $calls, $unpriced, $estimated, $histogram)
+        ON CONFLICT ("ProjectId", "Resolution", "BucketStart", "Environment", "Model") DO UPDATE SET
+            "Requests" = "Requests" + excluded."Requests",
+            "Errors" = "Errors" + excluded."Errors",
+            "LatencySumMicros" = "LatencySumMicros" + excluded."LatencySumMicros",
+            "InputTokens" = "InputTokens" + excluded."InputTokens",
+            "OutputTokens" = "OutputTokens" + excluded."OutputTokens",
+            "CachedTokens" = "CachedTokens" + excluded."CachedTokens",
+            "ReasoningTokens" = "ReasoningTokens" + excluded."ReasoningTokens",
+            "TotalTokens" = "TotalTokens" + excluded."TotalTokens",
+            "CostNanoUsd" = "CostNanoUsd" + excluded."CostNanoUsd",
+            "ModelCalls" = "ModelCalls" + excluded."ModelCalls",
+            "UnpricedCalls" = "UnpricedCalls" + excluded."UnpricedCalls",
+            "EstimatedCalls" = "EstimatedCalls" + excluded."EstimatedCalls",
+            "LatencyHistogram" = excluded."LatencyHistogram"
+        """;
+
+    public const string ReadHistogram = """
+        SELECT "LatencyHistogram" FROM "MetricRollups"
+        WHERE "ProjectId" = $project AND "Resolution" = $resolution AND "BucketStart" = $bucket
+            AND "Environment" = $environment AND "Model" = $model
+        """;
+
+    public const string UpsertActor = """
+        INSERT INTO "ActorRollups" ("ProjectId", "BucketStart", "Kind", "Key", "Requests", "Errors", "TotalTokens",
+            "CostNanoUsd")
+        VALUES ($project, $bucket, $kind, $key, $requests, $errors, $total, $cost)
+        ON CONFLICT ("ProjectId", "Kind", "BucketStart", "Key") DO UPDATE SET
+            "Requests" = "Requests" + excluded."Requests",
+            "Errors" = "Errors" + excluded."Errors",
+            "TotalTokens" = "TotalTokens" + excluded."TotalTokens",
+            "CostNanoUsd" = "CostNanoUsd" + excluded."CostNanoUsd"
+        """;
+}

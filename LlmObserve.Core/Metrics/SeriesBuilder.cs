@@ -1,0 +1,151 @@
+namespace LlmObserve.Core.Metrics;
+
+/// <summary>Gathers rollup rows into the timeline's series: total, per environment and per model.</summary>
+internal sealed class SeriesBuilder(int bucketCount)
+{
+    /// <summary>The environment label of traces that named none.</summary>
+    public const string NoEnvironment = "(none)";
+
+    // Positions in a row of sums (OverviewSql.Timeline's order).
+    private const int CostColumn = 8;
+    private const int UnpricedColumn = 10;
+
+    private readonly Accumulator _total = new(bucketCount);
+    private readonly SortedDictionary<string, Accumulator> _environments = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, Accumulator> _models = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a row of sums, in <see cref="OverviewSql.Timeline"/>'s order, to its series.</summary>
+    public void AddSums(int bucket, string environment, string model, long[] sums)
+    {
+        if (bucket < 0 || bucket >= bucketCount)
+        {
+            return;
+        }
+
+        foreach (var accumulator in Targets(environment, model))
+        {
+            var into = accumulator.Sums[bucket];
+            for (var i = 0; i < sums.Length; i++)
+            {
+                into[i] += sums[i];
+            }
+        }
+    }
+
+    /// <summary>Adds an encoded latency histogram (<see cref="LatencyBins.Encode"/>) to its series.</summary>
+    public void AddHistogram(int bucket, string environment, string model, string encoded)
+    {
+        if (bucket < 0 || bucket >= bucketCount)
+        {
+            return;
+        }
+
+        foreach (var accumulator in Targets(environment, model))
+        {
+            LatencyBins.AddEncoded(encoded, accumulator.Latency[bucket]);
+        }
+    }
+
+    public OverviewTimeline Build(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step,
+        IReadOnlyList<DateTimeOffset> buckets)
+    {
+        var unpriced = _models
+            .Where(m => m.Value.Sums.Any(s => s[UnpricedColumn] > 0))
+            .Select(m => m.Key)
+            .ToArray();
+        return new OverviewTimeline(
+            from,
+            to,
+            step,
+            buckets,
+            _total.ToSeries("all"),
+            [.. _environments.Select(e => e.Value.ToSeries(e.Key))],
+            [
+                .. _models.OrderByDescending(m => m.Value.TotalCost)
+                    .ThenBy(m => m.Key)
+                    .Select(m => m.Value.ToSeries(m.Key)),
+            ],
+            unpriced);
+    }
+
+    private IEnumerable<Accumulator> Targets(string environment, string model)
+    {
+        if (model == MetricRollup.AllModels)
+        {
+            yield return _total;
+            yield return Get(_environments, environment.Length == 0 ? NoEnvironment : environment);
+        }
+        else
+        {
+            yield return Get(_models, model);
+        }
+    }
+
+    private Accumulator Get(SortedDictionary<string, Accumulator> map, string key)
+    {
+        if (!map.TryGetValue(key, out var accumulator))
+        {
+            map[key] = accumulator = new Accumulator(bucketCount);
+        }
+
+        return accumulator;
+    }
+
+    private sealed class Accumulator(int bucketCount)
+    {
+        public long[][] Sums { get; } = Rows(bucketCount, OverviewSql.SumColumns);
+
+        public long[][] Latency { get; } = Rows(bucketCount, LatencyBins.Count);
+
+        public long TotalCost => Sums.Sum(s => s[CostColumn]);
+
+        public OverviewSeries ToSeries(string key)
+        {
+            var points = new OverviewPoint[bucketCount];
+            var allSums = new long[OverviewSql.SumColumns];
+            var allLatency = new long[LatencyBins.Count];
+            for (var b = 0; b < bucketCount; b++)
+            {
+                points[b] = ToPoint(Sums[b], Latency[b]);
+                for (var i = 0; i < allSums.Length; i++)
+                {
+                    allSums[i] += Sums[b][i];
+                }
+
+                for (var i = 0; i < allLatency.Length; i++)
+                {
+                    allLatency[i] += Latency[b][i];
+                }
+            }
+
+            return new OverviewSeries(key, points, ToPoint(allSums, allLatency));
+        }
+
+        private static long[][] Rows(int count, int width)
+            => [.. Enumerable.Range(0, count).Select(_ => new long[width])];
+
+        private static OverviewPoint ToPoint(long[] sums, long[] latency)
+        {
+            var requests = sums[0];
+            return new OverviewPoint(
+                Requests: requests,
+                Errors: sums[1],
+                P50Ms: LatencyBins.Quantile(latency, 0.50),
+                P95Ms: LatencyBins.Quantile(latency, 0.95),
+                P99Ms: LatencyBins.Quantile(latency, 0.99),
+                MeanLatencyMs: requests > 0 ? sums[2] / 1000.0 / requests : null,
+                InputTokens: sums[3],
+                OutputTokens: sums[4],
+                CachedTokens: sums[5],
+                ReasoningTokens: sums[6],
+                TotalTokens: sums[7],
+                CostUsd: OverviewQueries.ToUsd(sums[8]),
+                ModelCalls: sums[9],
+                UnpricedCalls: sums[10],
+                EstimatedCalls: sums[11]);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using LlmObserve.Core.Live;
+using LlmObserve.Core.Metrics;
+using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Overview;
+using LlmObserve.Web.Traces;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace LlmObserve.Web.Components.Pages.Overview;
+
+/// <summary>
+/// The overview dashboard: volume, errors, latency, tokens and cost over a range, split by environment or model, and
+/// who and what cost most. The range and split live in the URL. New data redraws the charts in place, at most once a
+/// second, through the page's own circuit.
+/// </summary>
+public sealed partial class Overview : IDisposable
+{
+    private const string CustomRange = "custom";
+
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly string[] _viewerTimeFormats =
+        ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"];
+
+    private readonly CancellationTokenSource _disposed = new();
+    private Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private OverviewRange? _range;
+    private string? _projectId;
+    private bool _hasProject = true;
+    private IDisposable? _watch;
+    private CallbackThrottler? _throttler;
+
+    [SupplyParameterFromQuery(Name = "range")]
+    public string? Range { get; set; }
+
+    [SupplyParameterFromQuery(Name = "from")]
+    public string? From { get; set; }
+
+    [SupplyParameterFromQuery(Name = "to")]
+    public string? To { get; set; }
+
+    [SupplyParameterFromQuery(Name = "split")]
+    public string? Split { get; set; }
+
+    [Inject]
+    private OverviewViewModel Model { get; set; } = default!;
+
+    [Inject]
+    private TraceQueries Traces { get; set; } = default!;
+
+    [Inject]
+    private IRollupChangeNotifier Rollups { get; set; } = default!;
+
+    [Inject]
+    private ViewerTimeZone TimeZone { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    private OverviewSplit SplitValue
+        => string.Equals(Split, "model", StringComparison.OrdinalIgnoreCase)
+            ? OverviewSplit.Model
+            : OverviewSplit.Environment;
+
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _throttler?.Dispose();
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _projectId ??= await Traces.FirstProjectIdAsync(_disposed.Token);
+        _hasProject = _projectId is not null;
+        await LoadAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        // Only the interactive render gets here: a prerendered copy never subscribes.
+        _throttler = new CallbackThrottler(RefreshInterval, Time, () => InvokeAsync(RefreshAsync));
+        _watch = Rollups.Subscribe(change =>
+        {
+            if (_projectId is null || change.ProjectId == _projectId)
+            {
+                _throttler.Signal();
+            }
+
+            return Task.CompletedTask;
+        });
+
+        if (await TimeZone.ResolveAsync(JS))
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
+    }
+
+    private static string StepText(TimeSpan step) => step switch
+    {
+        { TotalDays: >= 1 } => step.TotalDays == 1 ? "1 day" : $"{step.TotalDays:0} days",
+        { TotalHours: >= 1 } => step.TotalHours == 1 ? "1 hour" : $"{step.TotalHours:0} hours",
+        _ => step.TotalMinutes == 1 ? "1 minute" : $"{step.TotalMinutes:0} minutes",
+    };
+
+    private static string Usd(decimal value)
+        => value switch
+        {
+            0m => "$0",
+            < 0.01m => "$" + value.ToString("0.######", CultureInfo.InvariantCulture),
+            _ => "$" + value.ToString("N2", CultureInfo.InvariantCulture),
+        };
+
+    private static string Percent(double? rate)
+        => rate is { } value ? value.ToString("P1", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The cost, marked when part of it is missing because some calls have no price.</summary>
+    private static string CostText(OverviewPoint point)
+        => Usd(point.CostUsd) + (point.UnpricedCalls > 0 ? " + unpriced" : string.Empty);
+
+    private static string Milliseconds(double? value) => value switch
+    {
+        null => "–",
+        >= 10_000 => (value.Value / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " s",
+        _ => value.Value.ToString("0", CultureInfo.InvariantCulture) + " ms",
+    };
+
+    private async Task LoadAsync()
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["range"] = Range,
+            ["from"] = From,
+            ["to"] = To,
+        };
+        var (range, errors) = OverviewRangeParser.Parse(query, Time.GetUtcNow());
+        _errors = errors;
+        _range = range;
+        if (range is null || _projectId is null)
+        {
+            return;
+        }
+
+        await Model.LoadAsync(_projectId, range, SplitValue, TimeZone.Zone, _disposed.Token);
+    }
+
+    private async Task RefreshAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // A preset is a window back from now: it slides as time goes on.
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    private string RangeText(OverviewTimeline timeline)
+    {
+        var preset = OverviewRangeParser.Presets.FirstOrDefault(p => p.Name == _range?.Preset);
+        return preset.Name is not null
+            ? preset.Label
+            : $"{TimeZone.Format(timeline.From)[..16]} to {TimeZone.Format(timeline.To)[..16]}";
+    }
+
+    private bool HasError(string name) => _errors.ContainsKey(name);
+
+    private string? ErrorOf(string name) => _errors.TryGetValue(name, out var messages) ? messages[0] : null;
+
+    private string? DisplayTime(string? text)
+        => text is not null
+            && !_errors.ContainsKey("from") && !_errors.ContainsKey("to")
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : text;
+
+    private Task ApplyRangeAsync(string value)
+    {
+        if (value == CustomRange)
+        {
+            // Custom starts from the range on screen, so the fields have something to edit.
+            var range = _range;
+            Navigate(new()
+            {
+                ["range"] = null,
+                ["from"] = range is null ? null : Iso(range.From),
+                ["to"] = range is null ? null : Iso(range.To),
+            });
+        }
+        else
+        {
+            Navigate(new() { ["range"] = value, ["from"] = null, ["to"] = null });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task ApplyFromAsync(string? value) => ApplyTimeAsync("from", value);
+
+    private Task ApplyToAsync(string? value) => ApplyTimeAsync("to", value);
+
+    private Task ApplyTimeAsync(string name, string? value)
+    {
+        object? urlValue = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        if (urlValue is string text
+            && DateTime.TryParseExact(
+                text, _viewerTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+            urlValue = TimeZone.Zone.IsInvalidTime(unspecified)
+                ? text
+                : Iso(TimeZoneInfo.ConvertTimeToUtc(unspecified, TimeZone.Zone));
+        }
+
+        Navigate(new() { [name] = urlValue, ["range"] = null });
+        return Task.CompletedTask;
+    }
+
+    private Task ApplySplitAsync(OverviewSplit split)
+    {
+        Navigate(new() { ["split"] = split == OverviewSplit.Model ? "model" : null });
+        return Task.CompletedTask;
+    }
+
+    private void Navigate(Dictionary<string, object?> parameters)
+        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));
+
+    private static string Iso(DateTimeOffset time)
+        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
