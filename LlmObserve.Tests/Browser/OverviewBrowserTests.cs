@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -69,17 +68,11 @@ public sealed class OverviewBrowserTests : IAsyncLifetime
 
     private static async Task<double> WaitForPlottedAsync(IPage page, double expected)
     {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var plotted = await page.EvaluateAsync<double>(PlottedRequests);
-            if (plotted == expected || watch.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                return plotted;
-            }
-
-            await Task.Delay(100);
-        }
+        var plotted = -1.0;
+        await Poll.UntilAsync(
+            async () => (plotted = await page.EvaluateAsync<double>(PlottedRequests)) == expected,
+            $"the requests chart to plot {expected}");
+        return plotted;
     }
 
     private async Task IngestAsync(int traces, string environment)

@@ -170,19 +170,16 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
 
     private async Task<JsonElement> WaitForOverviewAsync(int requests)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var overview = await _client.GetFromJsonAsync<JsonElement>("api/metrics/overview?range=1h");
-            var seen = overview.GetProperty("timeline").GetProperty("total").GetProperty("total")
-                .GetProperty("requests").GetInt32();
-            if (seen >= requests || deadline.Elapsed > TimeSpan.FromSeconds(15))
+        var overview = default(JsonElement);
+        await Poll.UntilAsync(
+            async () =>
             {
-                return overview;
-            }
-
-            await Task.Delay(100);
-        }
+                overview = await _client.GetFromJsonAsync<JsonElement>("api/metrics/overview?range=1h");
+                return overview.GetProperty("timeline").GetProperty("total").GetProperty("total")
+                    .GetProperty("requests").GetInt32() >= requests;
+            },
+            $"the overview to count {requests} requests");
+        return overview;
     }
 
     private async Task<List<JsonElement>> ListTracesAsync()
