@@ -10,6 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LlmObserve.Tests.Traces;
 
 /// <summary>CSV and JSONL export of the filtered list: escaping, formula neutralising, size and streaming.</summary>
+/// <remarks>
+/// Alone because one test reads the process-wide heap, which tests running beside it would grow (CI once saw 41 MB).
+/// </remarks>
+[Collection(AloneCollection.Name)]
 public sealed class TraceExportTests : IAsyncLifetime
 {
     private const int BulkTraces = 50_000;
