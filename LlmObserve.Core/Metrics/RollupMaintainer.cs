@@ -49,11 +49,26 @@ public sealed class RollupMaintainer : IDisposable
     }
 
     /// <summary>
-    /// Brings the rollups in line with the current aggregates of <paramref name="traces"/>; a trace that no longer
-    /// exists has its share taken back.
+    /// Brings the rollups in line with the current aggregates of <paramref name="traces"/>, read from the store; a
+    /// trace that no longer exists has its share taken back.
     /// </summary>
     /// <returns>How many traces changed what they contribute.</returns>
     public int Apply(SqliteTransaction transaction, IEnumerable<(string ProjectId, string TraceId)> traces)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        return Apply(
+            transaction,
+            traces.Select(t => (t.ProjectId, t.TraceId, Read(transaction, t.ProjectId, t.TraceId))));
+    }
+
+    /// <summary>
+    /// Brings the rollups in line with what each trace contributes now, as its writer derived it (null: the trace
+    /// no longer exists). Only the share each trace last contributed is read.
+    /// </summary>
+    /// <returns>How many traces changed what they contribute.</returns>
+    public int Apply(
+        SqliteTransaction transaction,
+        IEnumerable<(string ProjectId, string TraceId, TraceContribution? Current)> traces)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(traces);
@@ -64,10 +79,9 @@ public sealed class RollupMaintainer : IDisposable
 
         var deltas = new RollupDeltas();
         var changed = 0;
-        foreach (var (projectId, traceId) in traces)
+        foreach (var (projectId, traceId, current) in traces)
         {
             var oldJson = ReadState(projectId, traceId);
-            var current = ReadContribution(projectId, traceId);
             var newJson = current?.ToJson();
             if (string.Equals(oldJson, newJson, StringComparison.Ordinal))
             {
@@ -96,48 +110,14 @@ public sealed class RollupMaintainer : IDisposable
         return changed;
     }
 
-    public void Dispose()
+    /// <summary>What the trace contributes by its stored row and spans, in SQL; null when it does not exist.</summary>
+    /// <param name="transaction">The connection's open transaction, if any.</param>
+    /// <param name="projectId">The trace's project.</param>
+    /// <param name="traceId">The trace.</param>
+    public TraceContribution? Read(SqliteTransaction? transaction, string projectId, string traceId)
     {
-        foreach (var command in _all)
-        {
-            command.Dispose();
-        }
-    }
-
-    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
-    private static void Execute(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    private static long Long(SqliteDataReader reader, int ordinal)
-        => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
-
-    private string? ReadState(string projectId, string traceId)
-    {
-        _readState.Parameters[0].Value = projectId;
-        _readState.Parameters[1].Value = traceId;
-        return _readState.ExecuteScalar() as string;
-    }
-
-    private TraceContribution? ReadContribution(string projectId, string traceId)
-    {
+        _readTrace.Transaction = transaction;
+        _readModels.Transaction = transaction;
         _readTrace.Parameters[0].Value = projectId;
         _readTrace.Parameters[1].Value = traceId;
         long startNanos;
@@ -206,6 +186,46 @@ public sealed class RollupMaintainer : IDisposable
             (long)Math.Round(latencyMs * 1000),
             totals,
             models);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Execute(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static long Long(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
+
+    private string? ReadState(string projectId, string traceId)
+    {
+        _readState.Parameters[0].Value = projectId;
+        _readState.Parameters[1].Value = traceId;
+        return _readState.ExecuteScalar() as string;
     }
 
     private void Write(RollupDeltas deltas)

@@ -427,16 +427,18 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 }
             }
 
+            var contributions = new List<(string, string, TraceContribution?)>();
             foreach (var (projectId, traces) in touched)
             {
                 foreach (var (traceId, written) in traces)
                 {
-                    statements.UpsertTrace(projectId, traceId, written, storedBefore, nowNanos);
+                    var contribution = statements.UpsertTrace(projectId, traceId, written, storedBefore, nowNanos);
+                    contributions.Add((projectId, traceId, contribution));
                     traceCount++;
                 }
             }
 
-            _rollups!.Apply(transaction, touched.SelectMany(p => p.Value.Keys.Select(traceId => (p.Key, traceId))));
+            _rollups!.Apply(transaction, contributions);
 
             transaction.Commit();
             statements.Enlist(null);

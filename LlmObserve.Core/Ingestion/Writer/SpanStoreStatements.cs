@@ -1,4 +1,5 @@
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
@@ -59,7 +60,7 @@ internal sealed class SpanStoreStatements : IDisposable
     public long LastSpanRowId() => (long)_lastSpanRowId.ExecuteScalar()!;
 
     /// <inheritdoc cref="TraceRowCommands.Write"/>
-    public void UpsertTrace(
+    public TraceContribution? UpsertTrace(
         string projectId,
         string traceId,
         IReadOnlyList<SpanEntity> written,

@@ -47,6 +47,9 @@ internal sealed class SpanFacts
 
     public double? Cost { get; init; }
 
+    /// <summary>The span's tokens were estimated from its text, not reported.</summary>
+    public bool UsageEstimated { get; init; }
+
     public string? SessionId { get; init; }
 
     public string? UserId { get; init; }
@@ -93,6 +96,7 @@ internal sealed class SpanFacts
 
         // SQLite stores a NaN as NULL.
         Cost = span.Cost is { } cost && !double.IsNaN(cost) ? cost : null,
+        UsageEstimated = span.UsageEstimated,
         SessionId = span.SessionId,
         UserId = span.UserId,
         Environment = span.Environment,

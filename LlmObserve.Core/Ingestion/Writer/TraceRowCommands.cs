@@ -1,3 +1,4 @@
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
 
@@ -61,8 +62,9 @@ internal sealed class TraceRowCommands : IDisposable
     /// <param name="written">The trace's spans inserted by the running transaction, in insertion order.</param>
     /// <param name="storedBefore">The highest span row id before the running transaction's inserts.</param>
     /// <param name="nowUnixNano">When the trace is updated.</param>
+    /// <returns>What the trace now contributes to the rollups, derived from the same spans.</returns>
     /// <exception cref="OverflowException">A token sum of the trace does not fit in 64 bits.</exception>
-    public void Write(
+    public TraceContribution? Write(
         string projectId,
         string traceId,
         IReadOnlyList<SpanEntity> written,
@@ -87,7 +89,7 @@ internal sealed class TraceRowCommands : IDisposable
 
         if (_facts.Count == 0)
         {
-            return;
+            return null;
         }
 
         var trace = TraceAggregate.Compute(_facts);
@@ -99,6 +101,8 @@ internal sealed class TraceRowCommands : IDisposable
             Bind(_upsert, WriterSql.TraceColumns.Length, i => i);
             _upsert.ExecuteNonQuery();
         }
+
+        return TraceContributions.Of(trace, _facts);
     }
 
     public void Dispose()
@@ -242,6 +246,7 @@ internal sealed class TraceRowCommands : IDisposable
                 HasTraceOutput = reader.GetBoolean(23),
                 HasInput = reader.GetBoolean(24),
                 HasOutput = reader.GetBoolean(25),
+                UsageEstimated = reader.GetBoolean(26),
             });
         }
     }

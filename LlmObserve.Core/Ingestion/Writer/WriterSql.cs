@@ -26,7 +26,7 @@ internal static class WriterSql
             "EndTimeUnixNano", "Status", "Model", "InputTokens", "OutputTokens", "CacheReadTokens", "ReasoningTokens",
             "TotalTokens", "Cost", "SessionId", "UserId", "Environment", "Release", "Version", "TagsJson", "TraceName",
             "MetadataJson" IS NOT NULL, "TraceInputText" IS NOT NULL, "TraceOutputText" IS NOT NULL,
-            "InputText" IS NOT NULL, "OutputText" IS NOT NULL
+            "InputText" IS NOT NULL, "OutputText" IS NOT NULL, "UsageEstimated"
         FROM "Spans"
         WHERE "ProjectId" = $project AND "TraceId" = $trace AND "Id" <= $storedBefore
         """;

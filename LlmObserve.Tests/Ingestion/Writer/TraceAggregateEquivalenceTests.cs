@@ -1,4 +1,5 @@
 using LlmObserve.Core.Ingestion;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
 using static LlmObserve.Tests.Ingestion.Writer.TestSpans;
@@ -10,7 +11,8 @@ namespace LlmObserve.Tests.Ingestion.Writer;
 /// the oracle: for many random traces, sent in random batches and orders, every derived column must equal what that
 /// SQL derives from the same stored spans. Left out on purpose, where the two differ by design: tags that are numbers
 /// or booleans (no ingestion path makes them; the SQL kept them, the writer drops them) and times before 1970, which
-/// the SQL's zero-padded text keys ordered wrongly.
+/// the SQL's zero-padded text keys ordered wrongly. The rollup contribution the writer derives in memory is held to
+/// <see cref="RollupMaintainer.Read"/>'s SQL the same way.
 /// </summary>
 public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
 {
@@ -131,9 +133,15 @@ public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
 
         await using var connection = new SqliteConnection(_store.ConnectionString);
         await connection.OpenAsync();
+        using var rollups = new RollupMaintainer(connection);
         foreach (var trace in traces)
         {
             Assert.Equal(await ExpectedAsync(connection, trace), await StoredAsync(connection, trace));
+
+            // What the trace adds to the rollups, derived in memory by the writer, equals what SQL reads back.
+            var expected = rollups.Read(null, WriterTestStore.Project, trace);
+            Assert.NotNull(expected);
+            Assert.Equal(expected.ToJson(), await StoredContributionAsync(connection, trace));
         }
     }
 
@@ -160,6 +168,7 @@ public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
             span.ReasoningTokens = RandomTokens(random);
             span.TotalTokens = random.Next(4) == 0 ? RandomTokens(random) : null;
             span.Cost = random.Next(3) == 0 ? null : random.Next(1, 1000) * 0.000123;
+            span.UsageEstimated = random.Next(4) == 0;
             span.SessionId = Pick(random, Words);
             span.UserId = Pick(random, Words);
             span.Environment = Pick(random, Words);
@@ -204,6 +213,17 @@ public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
         command.Parameters.AddWithValue("$project", WriterTestStore.Project);
         command.Parameters.AddWithValue("$trace", traceId);
         return await SingleRowAsync(command);
+    }
+
+    private static async Task<string?> StoredContributionAsync(SqliteConnection connection, string traceId)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "ContributionJson" FROM "TraceRollupStates" WHERE "ProjectId" = $project AND "TraceId" = $trace
+            """;
+        command.Parameters.AddWithValue("$project", WriterTestStore.Project);
+        command.Parameters.AddWithValue("$trace", traceId);
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     private static async Task<List<object?>> SingleRowAsync(SqliteCommand command)
