@@ -12,9 +12,26 @@ internal static class RollupSql
 
     /// <summary>
     /// Per model, the trace's model calls: their count, usage, cost, and how many reported usage with no cost
-    /// (unpriced) or had their tokens estimated. A model call without a model is grouped under NULL.
+    /// (unpriced) or had their tokens estimated. A model call without a model is grouped under NULL. A call whose
+    /// descendants report usage or cost too only repeats them and is left out (CONVENTIONS.md P12); which spans
+    /// count is the trace aggregate's rule: model calls when any reports tokens, else every span.
     /// </summary>
     public const string ReadModels = """
+        WITH RECURSIVE
+        mu(v) AS (
+            SELECT EXISTS (SELECT 1 FROM "Spans"
+                WHERE "ProjectId" = $project AND "TraceId" = $trace AND "Type" IN ('generation', 'embedding')
+                    AND ("InputTokens" IS NOT NULL OR "OutputTokens" IS NOT NULL OR "TotalTokens" IS NOT NULL))),
+        anc(id) AS (
+            SELECT "ParentSpanId" FROM "Spans"
+            WHERE "ProjectId" = $project AND "TraceId" = $trace AND "ParentSpanId" IS NOT NULL
+                AND ("Type" IN ('generation', 'embedding') OR NOT (SELECT v FROM mu))
+                AND ("InputTokens" IS NOT NULL OR "OutputTokens" IS NOT NULL OR "TotalTokens" IS NOT NULL
+                    OR "Cost" IS NOT NULL)
+            UNION
+            SELECT s."ParentSpanId" FROM anc
+            JOIN "Spans" s ON s."ProjectId" = $project AND s."TraceId" = $trace AND s."SpanId" = anc.id
+            WHERE s."ParentSpanId" IS NOT NULL)
         SELECT "Model", count(*), sum("InputTokens"), sum("OutputTokens"), sum("CacheReadTokens"),
             sum("ReasoningTokens"),
             sum(COALESCE("TotalTokens", COALESCE("InputTokens", 0) + COALESCE("OutputTokens", 0))),
@@ -24,6 +41,9 @@ internal static class RollupSql
             sum("UsageEstimated")
         FROM "Spans"
         WHERE "ProjectId" = $project AND "TraceId" = $trace AND "Type" IN ('generation', 'embedding')
+            AND NOT ("SpanId" IN (SELECT id FROM anc)
+                AND ("InputTokens" IS NOT NULL OR "OutputTokens" IS NOT NULL OR "TotalTokens" IS NOT NULL
+                    OR "Cost" IS NOT NULL))
         GROUP BY "Model"
         ORDER BY "Model"
         """;

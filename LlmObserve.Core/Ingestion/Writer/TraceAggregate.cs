@@ -20,7 +20,11 @@ internal sealed class SpanFacts
     /// <summary>The span as written by the running transaction; null when it was read from the store.</summary>
     public SpanEntity? Written { get; init; }
 
-    public bool IsParentless { get; init; }
+    public required string SpanId { get; init; }
+
+    public string? ParentSpanId { get; init; }
+
+    public bool IsParentless => ParentSpanId is null;
 
     public required string Name { get; init; }
 
@@ -76,12 +80,19 @@ internal sealed class SpanFacts
 
     public bool HasUsage => InputTokens is not null || OutputTokens is not null || TotalTokens is not null;
 
+    /// <summary>
+    /// Set by <see cref="TraceAggregate.Compute"/>: the span's usage and cost repeat what spans below it report (an
+    /// agent or an outer generateText summing its model calls), so they are left out of every total.
+    /// </summary>
+    public bool Superseded { get; set; }
+
     /// <summary>The facts of a span the running transaction wrote, as the store now holds them.</summary>
     public static SpanFacts Of(SpanEntity span, long rowId) => new()
     {
         RowId = rowId,
         Written = span,
-        IsParentless = span.ParentSpanId is null,
+        SpanId = span.SpanId,
+        ParentSpanId = span.ParentSpanId,
         Name = span.Name,
         IsModelCall = span.Type is SpanType.Generation or SpanType.Embedding,
         Start = span.StartTimeUnixNano,
@@ -141,7 +152,9 @@ internal readonly record struct TextSource(SpanFacts Span, bool FromTraceColumn)
 /// <item>Start is the earliest span start, end the latest end; the status is error when any span failed, else ok
 /// when any succeeded, else unset.</item>
 /// <item>Usage and cost are summed over generations and embeddings when any of them reports usage, else over every
-/// span, so that a framework span repeating its children's usage is not counted twice.</item>
+/// span, so that a framework span repeating its children's usage is not counted twice. Of those, a span whose
+/// descendants (at any depth) report usage or cost too is left out (CONVENTIONS.md P12): a generation wrapping
+/// generations, as the Vercel AI SDK's outer generateText does, sums what its children report.</item>
 /// <item>Tags are the sorted union of the strings in the spans' tag arrays (a value that is not JSON is ignored);
 /// models are the distinct models in the order of their first use.</item>
 /// </list>
@@ -250,6 +263,7 @@ internal sealed class TraceAggregate
             output = span.HasOutput ? last.Better(output, span) : output;
         }
 
+        MarkSuperseded(spans, modelCallsOnly: modelUsage);
         var usage = Usage.Sum(spans, modelCallsOnly: modelUsage);
         return new TraceAggregate
         {
@@ -281,6 +295,64 @@ internal sealed class TraceAggregate
                 : output is not null ? new TextSource(output, false) : null,
         };
     }
+
+    /// <summary>
+    /// Sets <see cref="SpanFacts.Superseded"/> on every span that counts (a model call, or any span when
+    /// <paramref name="modelCallsOnly"/> is false) and reports usage or cost while a descendant that counts does too.
+    /// The walk up from each such span ends at a span already marked, a parent that has not arrived, or after as
+    /// many steps as there are spans (ids that form a cycle).
+    /// </summary>
+    internal static void MarkSuperseded(IReadOnlyList<SpanFacts> spans, bool modelCallsOnly)
+    {
+        var reporting = 0;
+        foreach (var span in spans)
+        {
+            span.Superseded = false;
+            reporting += Reports(span, modelCallsOnly) ? 1 : 0;
+        }
+
+        // Even one reporting span needs the walk: on a cycle of parent ids it is its own descendant and is left out,
+        // as the SQL rule (a recursive union of ancestors) leaves it out. Such ids are invalid; the rule only has to
+        // be one rule.
+        if (reporting == 0)
+        {
+            return;
+        }
+
+        var byId = new Dictionary<string, SpanFacts>(spans.Count, StringComparer.Ordinal);
+        foreach (var span in spans)
+        {
+            byId.TryAdd(span.SpanId, span);
+        }
+
+        var hasReportingBelow = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var span in spans)
+        {
+            if (!Reports(span, modelCallsOnly))
+            {
+                continue;
+            }
+
+            var parentId = span.ParentSpanId;
+            for (var steps = 0; parentId is not null && steps < byId.Count; steps++)
+            {
+                if (!byId.TryGetValue(parentId, out var parent) || !hasReportingBelow.Add(parentId))
+                {
+                    break;
+                }
+
+                parentId = parent.ParentSpanId;
+            }
+        }
+
+        foreach (var span in spans)
+        {
+            span.Superseded = Reports(span, modelCallsOnly) && hasReportingBelow.Contains(span.SpanId);
+        }
+    }
+
+    private static bool Reports(SpanFacts span, bool modelCallsOnly)
+        => (span.IsModelCall || !modelCallsOnly) && (span.HasUsage || span.Cost is not null);
 
     /// <summary>
     /// A JSON array, sorted and without duplicates, of the strings in the spans' tag arrays; null when there are none.
@@ -426,7 +498,7 @@ internal sealed class TraceAggregate
             var cost = new RealSum();
             foreach (var span in spans)
             {
-                if (modelCallsOnly && !span.IsModelCall)
+                if ((modelCallsOnly && !span.IsModelCall) || span.Superseded)
                 {
                     continue;
                 }

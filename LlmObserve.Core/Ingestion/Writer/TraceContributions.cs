@@ -11,7 +11,9 @@ namespace LlmObserve.Core.Ingestion.Writer;
 internal static class TraceContributions
 {
     /// <param name="trace">The trace's aggregate as just written.</param>
-    /// <param name="spans">All spans of the trace, the ones the aggregate was computed from.</param>
+    /// <param name="spans">
+    /// All spans of the trace, the ones the aggregate was computed from (which marked the superseded ones).
+    /// </param>
     /// <exception cref="OverflowException">A per-model token sum does not fit in 64 bits.</exception>
     public static TraceContribution Of(TraceAggregate trace, IReadOnlyList<SpanFacts> spans)
     {
@@ -20,7 +22,8 @@ internal static class TraceContributions
         ModelSums? unnamed = null;
         foreach (var span in spans)
         {
-            if (!span.IsModelCall)
+            // A model call whose usage its children repeat in detail is not a call of its own (P12).
+            if (!span.IsModelCall || span.Superseded)
             {
                 continue;
             }

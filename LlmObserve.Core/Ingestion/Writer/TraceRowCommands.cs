@@ -221,7 +221,8 @@ internal sealed class TraceRowCommands : IDisposable
             _facts.Add(new SpanFacts
             {
                 RowId = reader.GetInt64(0),
-                IsParentless = reader.GetBoolean(1),
+                SpanId = reader.GetString(27),
+                ParentSpanId = NullableString(reader, 1),
                 Name = reader.GetString(2),
                 IsModelCall = reader.GetBoolean(3),
                 Start = reader.GetInt64(4),

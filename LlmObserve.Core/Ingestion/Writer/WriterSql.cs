@@ -22,11 +22,11 @@ internal static class WriterSql
     /// afterwards from the one span that wins (<see cref="SelectTraceTexts"/>).
     /// </summary>
     public const string SelectSpanFacts = """
-        SELECT "Id", "ParentSpanId" IS NULL, "Name", "Type" IN ('generation', 'embedding'), "StartTimeUnixNano",
+        SELECT "Id", "ParentSpanId", "Name", "Type" IN ('generation', 'embedding'), "StartTimeUnixNano",
             "EndTimeUnixNano", "Status", "Model", "InputTokens", "OutputTokens", "CacheReadTokens", "ReasoningTokens",
             "TotalTokens", "Cost", "SessionId", "UserId", "Environment", "Release", "Version", "TagsJson", "TraceName",
             "MetadataJson" IS NOT NULL, "TraceInputText" IS NOT NULL, "TraceOutputText" IS NOT NULL,
-            "InputText" IS NOT NULL, "OutputText" IS NOT NULL, "UsageEstimated"
+            "InputText" IS NOT NULL, "OutputText" IS NOT NULL, "UsageEstimated", "SpanId"
         FROM "Spans"
         WHERE "ProjectId" = $project AND "TraceId" = $trace AND "Id" <= $storedBefore
         """;

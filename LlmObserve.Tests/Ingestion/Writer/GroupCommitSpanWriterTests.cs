@@ -57,7 +57,7 @@ public sealed class GroupCommitSpanWriterTests : IAsyncLifetime
         var poisoned = TraceId(99);
         var overflow = Batch(
             Span(poisoned, 1),
-            Span(poisoned, 2, parent: 1));
+            Span(poisoned, 2));
         foreach (var span in overflow.Spans)
         {
             span.Type = SpanType.Generation;

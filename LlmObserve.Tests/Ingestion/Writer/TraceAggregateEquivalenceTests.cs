@@ -16,9 +16,12 @@ namespace LlmObserve.Tests.Ingestion.Writer;
 /// </summary>
 public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
 {
-    /// <summary>The aggregate as SQL computed it up to commit f596eee (WriterSql.UpsertTrace), no upsert.</summary>
+    /// <summary>
+    /// The aggregate as SQL computed it up to commit f596eee (WriterSql.UpsertTrace), no upsert; since then with the
+    /// rule that a span whose descendants report usage or cost is left out of the sums (CONVENTIONS.md P12).
+    /// </summary>
     private const string PreviousSqlAggregate = """
-        WITH
+        WITH RECURSIVE
         root AS (
             SELECT "Id" AS row_id FROM "Spans"
             WHERE "ProjectId" = $project AND "TraceId" = $trace AND "ParentSpanId" IS NULL
@@ -34,7 +37,7 @@ public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
                 "Release" AS release, "Version" AS version, "TagsJson" AS tags, "MetadataJson" AS metadata,
                 "TraceName" AS trace_name, "TraceInputText" AS trace_input, "TraceOutputText" AS trace_output,
                 "InputText" IS NOT NULL AS has_input, "OutputText" IS NOT NULL AS has_output,
-                "Id" IS (SELECT row_id FROM root) AS is_root,
+                "SpanId" AS span_id, "Id" IS (SELECT row_id FROM root) AS is_root,
                 printf('%d%019d%019d', "Id" IS NOT (SELECT row_id FROM root), "StartTimeUnixNano", "Id") AS pick,
                 printf(
                     '%d%019d%019d',
@@ -60,12 +63,23 @@ public sealed class TraceAggregateEquivalenceTests : IAsyncLifetime
                 CAST(substr(min(CASE WHEN has_output THEN pick_late END), 21) AS INTEGER) AS output_row,
                 EXISTS (SELECT 1 FROM o WHERE model_call AND has_usage) AS model_usage
             FROM o),
+        anc(id) AS (
+            SELECT "ParentSpanId" FROM "Spans"
+            WHERE "ProjectId" = $project AND "TraceId" = $trace AND "ParentSpanId" IS NOT NULL
+                AND ("Type" IN ('generation', 'embedding') OR NOT (SELECT model_usage FROM a))
+                AND ("InputTokens" IS NOT NULL OR "OutputTokens" IS NOT NULL OR "TotalTokens" IS NOT NULL
+                    OR "Cost" IS NOT NULL)
+            UNION
+            SELECT s."ParentSpanId" FROM anc
+            JOIN "Spans" s ON s."ProjectId" = $project AND s."TraceId" = $trace AND s."SpanId" = anc.id
+            WHERE s."ParentSpanId" IS NOT NULL),
         u AS (
             SELECT sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
                 sum(cached_tokens) AS cached_tokens, sum(reasoning_tokens) AS reasoning_tokens,
                 sum(total_tokens) AS total_tokens, sum(cost) AS cost
             FROM o
-            WHERE model_call OR NOT (SELECT model_usage FROM a))
+            WHERE (model_call OR NOT (SELECT model_usage FROM a))
+                AND NOT (span_id IN (SELECT id FROM anc) AND (has_usage OR cost IS NOT NULL)))
         SELECT COALESCE(a.trace_name, a.name), a.session_id, a.user_id, a.environment, a.release,
             a.version,
             (SELECT CASE WHEN count(*) > 0 THEN json_group_array(tag ORDER BY tag) END

@@ -1,5 +1,7 @@
 using LlmObserve.Core.Ingestion.Writer;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Traces;
+using LlmObserve.Tests.Metrics;
 using static LlmObserve.Tests.Ingestion.Writer.TestSpans;
 
 namespace LlmObserve.Tests.Ingestion.Writer;
@@ -243,33 +245,67 @@ public sealed class TraceAggregateTests : IAsyncLifetime
     public async Task Aggregate_UsageOnlyOnOtherSpans_SummedOverAllSpans()
     {
         var trace = TraceId(1);
-        var chain = Span(trace, 1, type: SpanType.Chain);
+        var root = Span(trace, 1, type: SpanType.Chain);
+        var chain = Span(trace, 2, parent: 1, type: SpanType.Chain);
         SetUsage(chain, input: 10, output: 5, cached: null, reasoning: null, cost: null);
-        var generationWithoutUsage = Span(trace, 2, parent: 1, type: SpanType.Generation);
-        var agent = Span(trace, 3, parent: 1, type: SpanType.Agent);
+        var generationWithoutUsage = Span(trace, 3, parent: 1, type: SpanType.Generation);
+        var agent = Span(trace, 4, parent: 1, type: SpanType.Agent);
         SetUsage(agent, input: 7, output: 3, cached: 2, reasoning: null, cost: null);
 
-        await _writer.WriteAsync(Batch(chain, generationWithoutUsage, agent), default);
+        await _writer.WriteAsync(Batch(root, chain, generationWithoutUsage, agent), default);
 
         var aggregate = await _store.TraceAsync(trace);
         Assert.Equal(17, aggregate.InputTokens);
         Assert.Equal(8, aggregate.OutputTokens);
         Assert.Equal(2, aggregate.CachedTokens);
         Assert.Equal(25, aggregate.TotalTokens);
-        Assert.Null(aggregate.Cost);
     }
 
     [Fact]
-    public async Task Aggregate_ResentSpanOnly_TraceNotRecomputed()
+    public async Task Aggregate_GenerationWrappingGenerations_CountsOnlyTheInnerCallsWhateverTheArrivalOrder()
+    {
+        // The Vercel AI SDK's outer generateText reports the sum of its steps, each a generation of its own (P12).
+        var trace = TraceId(1);
+        var outer = Span(trace, 1, type: SpanType.Generation);
+        SetUsage(outer, input: 30, output: 12, cached: null, reasoning: null, cost: 0.3);
+        var step1 = Span(trace, 2, parent: 1, type: SpanType.Generation);
+        SetUsage(step1, input: 10, output: 4, cached: null, reasoning: null, cost: 0.1);
+        var tool = Span(trace, 3, parent: 1, type: SpanType.Tool);
+        var step2 = Span(trace, 4, parent: 3, type: SpanType.Generation);
+        SetUsage(step2, input: 20, output: 8, cached: null, reasoning: null, cost: 0.2);
+
+        await _writer.WriteAsync(Batch(outer, tool), default);
+        var before = await _store.TraceAsync(trace);
+        await _writer.WriteAsync(Batch(step1), default);
+        await _writer.WriteAsync(Batch(step2), default);
+        var after = await _store.TraceAsync(trace);
+
+        Assert.Equal((30, 12), (before.InputTokens, before.OutputTokens));
+        Assert.Equal(0.3, before.Cost!.Value, precision: 9);
+        Assert.Equal((30, 12, 42), (after.InputTokens, after.OutputTokens, after.TotalTokens));
+        Assert.Equal(0.3, after.Cost!.Value, precision: 9);
+
+        // The dashboard's rollups count the two steps as the calls, not the wrapper as a third.
+        var rows = await RollupReads.RowsAsync(_store, RollupResolution.AllTime);
+        var model = Assert.Single(rows, r => r.Model == RollupMaintainer.UnknownModel);
+        Assert.Equal((2, 30, 12, 300_000_000), (model.ModelCalls, model.InputTokens, model.OutputTokens,
+            model.CostNanoUsd));
+    }
+
+    [Fact]
+    public async Task Aggregate_ChainRepeatingItsChildsUsage_CountsTheChild()
     {
         var trace = TraceId(1);
-        await _writer.WriteAsync(Batch(Span(trace, 1)), default);
-        var first = await _store.TraceAsync(trace);
-        _store.Time.Now = _store.Time.Now.AddMinutes(5);
+        var chain = Span(trace, 1, type: SpanType.Chain);
+        SetUsage(chain, input: 10, output: 5, cached: null, reasoning: null, cost: null);
+        var agent = Span(trace, 2, parent: 1, type: SpanType.Agent);
+        SetUsage(agent, input: 10, output: 5, cached: 2, reasoning: null, cost: null);
 
-        await _writer.WriteAsync(Batch(Span(trace, 1)), default);
+        await _writer.WriteAsync(Batch(chain, agent), default);
 
-        Assert.Equal(first.UpdatedAtUnixNano, (await _store.TraceAsync(trace)).UpdatedAtUnixNano);
+        var aggregate = await _store.TraceAsync(trace);
+        Assert.Equal((10, 5, 2, 15), (aggregate.InputTokens, aggregate.OutputTokens, aggregate.CachedTokens,
+            aggregate.TotalTokens));
     }
 
     private static void SetUsage(
