@@ -85,7 +85,14 @@ public sealed class PriceTable
                 _lookups.Clear();
             }
 
-            candidates = _lookups.GetOrAdd(key, k => [.. _timelines.Where(t => t.Matches(k))]);
+            // A pattern that timed out (a machine under heavy load) answered "no" without knowing: that answer prices
+            // this span as nothing but is not kept, so the next span with the model asks again.
+            var timedOut = false;
+            candidates = [.. _timelines.Where(t => t.Matches(key, ref timedOut))];
+            if (!timedOut)
+            {
+                candidates = _lookups.GetOrAdd(key, candidates);
+            }
         }
 
         foreach (var timeline in candidates)
@@ -163,7 +170,9 @@ public sealed class PriceTable
             }
         }
 
-        public bool Matches(LookupKey key)
+        /// <param name="key">The span's project, model and provider.</param>
+        /// <param name="timedOut">Set when the pattern ran out of time, so the answer is not known.</param>
+        public bool Matches(LookupKey key, ref bool timedOut)
         {
             if ((ProjectId is not null && ProjectId != key.ProjectId)
                 || (Provider is not null && Provider != key.Provider))
@@ -175,7 +184,7 @@ public sealed class PriceTable
             {
                 ModelMatchKind.Exact => key.Model == _match,
                 ModelMatchKind.Prefix => key.Model.StartsWith(_match, StringComparison.Ordinal),
-                _ => PatternMatches(key.Model),
+                _ => PatternMatches(key.Model, ref timedOut),
             };
         }
 
@@ -202,7 +211,7 @@ public sealed class PriceTable
             _ => 2,
         };
 
-        private bool PatternMatches(string model)
+        private bool PatternMatches(string model, ref bool timedOut)
         {
             if (_pattern is null || model.Length > MaxPatternInputLength)
             {
@@ -216,6 +225,7 @@ public sealed class PriceTable
             catch (RegexMatchTimeoutException)
             {
                 // A pattern too slow to answer prices nothing rather than holding up the writer.
+                timedOut = true;
                 return false;
             }
         }
