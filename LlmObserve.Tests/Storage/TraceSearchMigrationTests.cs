@@ -59,7 +59,10 @@ public sealed class TraceSearchMigrationTests
             .SingleAsync();
 
         Assert.Equal(
-            ["Traces_SearchPending_AfterInsert", "Traces_SearchPending_AfterUpdate", "Traces_Search_AfterDelete"],
+            [
+                "Traces_Facets_AfterDelete", "Traces_Facets_AfterInsert", "Traces_Facets_AfterUpdate",
+                "Traces_SearchPending_AfterInsert", "Traces_SearchPending_AfterUpdate", "Traces_Search_AfterDelete",
+            ],
             triggers);
         Assert.Contains("content=''", search, StringComparison.Ordinal);
         Assert.Contains("contentless_delete=1", search, StringComparison.Ordinal);

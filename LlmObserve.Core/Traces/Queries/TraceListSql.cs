@@ -24,12 +24,12 @@ internal sealed class TraceListSql
 
     /// <param name="projectId">The project every row belongs to.</param>
     /// <param name="filter">What to list.</param>
-    /// <param name="searchIsRare">
-    /// True when the search matches few traces (<see cref="TraceQueries.RareSearchMatches"/>): the query then starts
-    /// from the full-text matches and sorts them. Otherwise it walks the sort index and checks each trace against
-    /// the full-text index, which finds a page of a common word long before reading all its matches.
+    /// <param name="plan">
+    /// Which of the search, model and tag match few traces (<see cref="TraceQueries.RareSearchMatches"/>). The query
+    /// starts from the matches of the first rare one and sorts them; a common one is checked on each trace while
+    /// walking the sort index, which finds a page long before reading all its matches.
     /// </param>
-    public TraceListSql(string projectId, TraceFilter filter, bool searchIsRare = false)
+    public TraceListSql(string projectId, TraceFilter filter, TraceListPlan plan = default)
     {
         Add("t.\"ProjectId\" = {0}", projectId);
 
@@ -56,14 +56,22 @@ internal sealed class TraceListSql
         AddEquals("Environment", filter.Environment);
         AddEquals("Release", filter.Release);
 
-        if (!string.IsNullOrEmpty(filter.Model))
+        if (!string.IsNullOrEmpty(filter.Model) && plan.RareModel)
+        {
+            Facet(projectId, TraceFacetKind.Model, filter.Model, drive: !plan.RareSearch);
+        }
+        else if (!string.IsNullOrEmpty(filter.Model))
         {
             // The column is a comma list; fencing both sides with commas matches whole entries only, and instr
             // rather than LIKE keeps % and _ in a model name literal.
             Add("instr(',' || replace(t.\"Models\", ', ', ',') || ',', ',' || {0} || ',') > 0", filter.Model);
         }
 
-        if (filter.Tag is { Length: > 0 } tag)
+        if (filter.Tag is { Length: > 0 } rareTag && plan.RareTag)
+        {
+            Facet(projectId, TraceFacetKind.Tag, rareTag, drive: !plan.RareSearch && !plan.RareModel);
+        }
+        else if (filter.Tag is { Length: > 0 } tag)
         {
             // The span writer builds the tag array with SQLite's json_group_array, which escapes other characters
             // than .NET does (it keeps emoji and U+2028 as they are), so tags are compared decoded. A plain-text
@@ -100,7 +108,7 @@ internal sealed class TraceListSql
 
         if (TraceSearchText.ToMatchQuery(filter.Search) is { } match)
         {
-            if (searchIsRare)
+            if (plan.RareSearch)
             {
                 // CROSS JOIN makes SQLite loop over the matches first and look each trace up by rowid.
                 From = $"""
@@ -120,10 +128,31 @@ internal sealed class TraceListSql
     public IReadOnlyList<SqliteParameter> Parameters => _parameters;
 
     /// <summary>The FROM clause, naming the trace table <c>t</c>.</summary>
-    public string From { get; } = "\"Traces\" AS t";
+    public string From { get; private set; } = "\"Traces\" AS t";
 
     /// <summary>The WHERE clause (without the keyword) over the alias <c>t</c>.</summary>
     public string Where => _where.ToString();
+
+    /// <summary>
+    /// Restricts the list to the traces with a facet value (<c>TraceFacets</c>). Driving, the query starts from those
+    /// traces (CROSS JOIN keeps SQLite from walking the sort index instead); otherwise they are a set each row is
+    /// looked up in.
+    /// </summary>
+    private void Facet(string projectId, string kind, string value, bool drive)
+    {
+        var facets = $"""
+            SELECT "TraceRowId" FROM "TraceFacets"
+            WHERE "ProjectId" = {Bind(projectId)} AND "Kind" = {Bind(kind)} AND "Value" = {Bind(value)}
+            """;
+        if (drive)
+        {
+            From = $"""({facets}) AS f CROSS JOIN "Traces" AS t ON t.rowid = f."TraceRowId" """;
+        }
+        else
+        {
+            _where.Append(CultureInfo.InvariantCulture, $" AND t.rowid IN ({facets})");
+        }
+    }
 
     /// <summary>The column the list is ordered by for <paramref name="key"/>.</summary>
     public static string KeyColumn(TraceSortKey key) => key switch

@@ -63,7 +63,7 @@ public sealed class TraceQueries(
 
         limit = Math.Clamp(limit, 1, MaxLimit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
         if (after is not null)
         {
             sql.After(after);
@@ -106,7 +106,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap + 1})
@@ -129,7 +129,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
         if (newestStart is { } start && newestTraceId is not null)
         {
             sql.StartedAfter(start, newestTraceId);
@@ -153,7 +153,7 @@ public sealed class TraceQueries(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await IsRareSearchAsync(db, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
@@ -272,24 +272,62 @@ public sealed class TraceQueries(
         return command;
     }
 
-    /// <summary>Whether the search matches fewer than the threshold of traces, of any project.</summary>
-    private async Task<bool> IsRareSearchAsync(
+    /// <summary>
+    /// Which of the search, model and tag filters match fewer than the threshold of traces (the search counted over
+    /// every project, the facets over the list's).
+    /// </summary>
+    private async Task<TraceListPlan> PlanAsync(
         LlmObserveDbContext db,
+        string projectId,
         TraceFilter filter,
         CancellationToken cancellationToken)
     {
-        if (TraceSearchText.ToMatchQuery(filter.Search) is not { } match)
+        var search = TraceSearchText.ToMatchQuery(filter.Search);
+        var model = filter.Model is { Length: > 0 } m && TraceFacetKind.Answers(TraceFacetKind.Model, m) ? m : null;
+        var tag = filter.Tag is { Length: > 0 } g && TraceFacetKind.Answers(TraceFacetKind.Tag, g) ? g : null;
+        if (search is null && model is null && tag is null)
         {
-            return false;
+            return default;
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
-        command.CommandText = $"""
-            SELECT count(*) FROM (
-                SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $match LIMIT {rareSearchMatches})
-            """;
-        command.Parameters.AddWithValue("$match", match);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var rareSearch = search is not null && await IsRareAsync(
+            connection,
+            """SELECT 1 FROM "TracesSearch" WHERE "TracesSearch" MATCH $value""",
+            null,
+            null,
+            search,
+            cancellationToken);
+        var rareModel = model is not null && await IsRareAsync(
+            connection, FacetRows, projectId, TraceFacetKind.Model, model, cancellationToken);
+        var rareTag = tag is not null && await IsRareAsync(
+            connection, FacetRows, projectId, TraceFacetKind.Tag, tag, cancellationToken);
+        return new TraceListPlan(rareSearch, rareModel, rareTag);
+    }
+
+    private const string FacetRows = """
+        SELECT 1 FROM "TraceFacets" WHERE "ProjectId" = $project AND "Kind" = $kind AND "Value" = $value
+        """;
+
+    /// <summary>Whether <paramref name="rows"/> has fewer rows than the threshold, counted no further.</summary>
+    private async Task<bool> IsRareAsync(
+        SqliteConnection connection,
+        string rows,
+        string? projectId,
+        string? kind,
+        string value,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM ({rows} LIMIT {rareSearchMatches})";
+        command.Parameters.AddWithValue("$value", value);
+        if (projectId is not null)
+        {
+            command.Parameters.AddWithValue("$project", projectId);
+            command.Parameters.AddWithValue("$kind", kind);
+        }
+
         var matches = await command.ExecuteScalarAsync(cancellationToken);
         return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
     }
