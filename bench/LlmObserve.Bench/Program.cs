@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
     "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
     "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
