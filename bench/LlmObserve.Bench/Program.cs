@@ -27,6 +27,9 @@ static int Usage()
           --phases LIST       which of queries,open to run (default both)
           --runs N            browser opens of the big trace after the first one (default 10)
                dotnet run -c Release --project bench/LlmObserve.Bench -- dashboard [--traces 1000000]
+               dotnet run -c Release --project bench/LlmObserve.Bench -- groundedness [options]
+          --seconds N         length of the throughput phase (default 10)
+          --data PATH         HaluEval QA lines (default: shared/data/halueval-qa-dev.jsonl above the bench)
         """);
     return 2;
 }
