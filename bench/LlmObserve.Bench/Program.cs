@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(BenchArguments.Parse(args.Skip(1).ToArray())),
     "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
     "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -26,6 +27,9 @@ static int Usage()
           --phases LIST       which of queries,open to run (default both)
           --runs N            browser opens of the big trace after the first one (default 10)
                dotnet run -c Release --project bench/LlmObserve.Bench -- dashboard [--traces 1000000]
+               dotnet run -c Release --project bench/LlmObserve.Bench -- groundedness [options]
+          --seconds N         length of the throughput phase (default 10)
+          --data PATH         HaluEval QA lines (default: shared/data/halueval-qa-dev.jsonl above the bench)
         """);
     return 2;
 }

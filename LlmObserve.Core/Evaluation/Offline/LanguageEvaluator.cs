@@ -1,0 +1,70 @@
+using System.Globalization;
+using Lingua;
+
+namespace LlmObserve.Core.Evaluation.Offline;
+
+/// <summary>
+/// The language of the output, by Lingua's n-gram models (shipped in the SearchPioneer.Lingua package).
+/// The score is Lingua's confidence in the language it names; a text too short to tell, or where no language
+/// reaches <see cref="MinimumConfidence"/>, is labelled "unknown". The label is the ISO 639-1 code.
+/// </summary>
+public sealed class LanguageEvaluator : IOfflineEvaluator
+{
+    public const double MinimumConfidence = 0.5;
+    private const int MinimumLetters = 10;
+
+    // The languages LLM applications answer in most; fewer models load faster and confuse less on short text.
+    private static readonly Language[] Candidates =
+    [
+        Language.English, Language.French, Language.German, Language.Spanish, Language.Italian,
+        Language.Portuguese, Language.Dutch, Language.Polish, Language.Swedish, Language.Danish, Language.Bokmal,
+        Language.Finnish, Language.Czech, Language.Romanian, Language.Hungarian, Language.Greek, Language.Turkish,
+        Language.Russian, Language.Ukrainian, Language.Arabic, Language.Hebrew, Language.Hindi, Language.Chinese,
+        Language.Japanese, Language.Korean, Language.Vietnamese, Language.Indonesian, Language.Thai,
+    ];
+
+    private readonly LanguageDetector _detector =
+        LanguageDetectorBuilder.FromLanguages(Candidates).WithPreloadedLanguageModels().Build();
+
+    public string Name => "language";
+
+    public string Version => "offline-1";
+
+    public OfflineEvaluationResult Evaluate(OfflineEvaluationInput input, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(input.Output))
+        {
+            return OfflineEvaluationResult.Skipped(Name, "no output");
+        }
+
+        if (input.Output.Count(char.IsLetter) < MinimumLetters)
+        {
+            return OfflineEvaluationResult.Scored(
+                Name,
+                0,
+                OfflineLabels.UnknownLanguage,
+                $"fewer than {MinimumLetters} letters: too short to tell.");
+        }
+
+        var (language, confidence) = _detector.ComputeLanguageConfidenceValues(input.Output)
+            .OrderByDescending(pair => pair.Value)
+            .Select(pair => (pair.Key, pair.Value))
+            .FirstOrDefault();
+        if (language == Language.Unknown || confidence < MinimumConfidence)
+        {
+            return OfflineEvaluationResult.Scored(
+                Name,
+                Math.Clamp(confidence, 0, 1),
+                OfflineLabels.UnknownLanguage,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"no language reaches confidence {MinimumConfidence:0.0}."));
+        }
+
+        return OfflineEvaluationResult.Scored(
+            Name,
+            Math.Clamp(confidence, 0, 1),
+            LanguageInfo.IsoCode6391(language).ToString().ToLowerInvariant(),
+            string.Create(CultureInfo.InvariantCulture, $"{language} with confidence {confidence:0.00}."));
+    }
+}
