@@ -12,7 +12,7 @@ public static class MetricLabels
     /// <summary>The label of a stored environment (empty when the trace named none).</summary>
     public static string Environment(string stored) => stored.Length == 0 ? None : stored;
 
-    /// <summary>The label of a stored model (<see cref="RollupMaintainer.NoModel"/> when the call named none).</summary>
+    /// <summary>The label of a stored model (<see cref="RollupMaintainer.NoModel"/>: the call named none).</summary>
     public static string Model(string stored) => stored == RollupMaintainer.NoModel ? None : stored;
 
     /// <summary>

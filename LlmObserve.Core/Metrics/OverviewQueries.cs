@@ -57,7 +57,7 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         return new DateTimeOffset(past == 0 ? ticks : ticks - past + TimeSpan.TicksPerMinute, TimeSpan.Zero);
     }
 
-    /// <inheritdoc cref="TimelineAsync(string, DateTimeOffset, DateTimeOffset, TimeSpan, OverviewFilter, CancellationToken)"/>
+    /// <summary>Series of the whole traffic; see the overload with an <see cref="OverviewFilter"/>.</summary>
     public Task<OverviewTimeline> TimelineAsync(
         string projectId,
         DateTimeOffset from,
@@ -179,7 +179,7 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
             await TopTracesAsync(projectId, from, to, limit, filter, cancellationToken));
     }
 
-    /// <inheritdoc cref="TopActorsAsync(string, string, DateTimeOffset, DateTimeOffset, int, OverviewFilter, CancellationToken)"/>
+    /// <summary>Users or sessions by cost over all traffic; see the overload with a filter.</summary>
     public Task<IReadOnlyList<CostLeader>> TopActorsAsync(
         string projectId,
         string kind,
@@ -246,7 +246,7 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         return leaders;
     }
 
-    /// <inheritdoc cref="TopTracesAsync(string, DateTimeOffset, DateTimeOffset, int, OverviewFilter, CancellationToken)"/>
+    /// <summary>The costliest traces of the range over all traffic; see the overload with a filter.</summary>
     public Task<IReadOnlyList<TraceCostLeader>> TopTracesAsync(
         string projectId,
         DateTimeOffset from,

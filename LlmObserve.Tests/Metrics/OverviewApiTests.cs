@@ -284,6 +284,10 @@ public sealed partial class OverviewApiTests : IAsyncLifetime
     [GeneratedRegex("^# TYPE ([a-z_]+) ([a-z]+)$")]
     private static partial Regex TypeLine();
 
-    [GeneratedRegex("""^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\} (\S+)$""")]
+    // A sample line: name, {label="value",…} with value escapes \\, \" and \n only, then a number.
+    private const string SamplePattern =
+        """^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\} (\S+)$""";
+
+    [GeneratedRegex(SamplePattern)]
     private static partial Regex StrictSample();
 }

@@ -3,7 +3,7 @@ using LlmObserve.Core.Metrics;
 
 namespace LlmObserve.Web.Overview;
 
-/// <summary>A validated overview range, resolved to whole minutes (<see cref="OverviewQueries.ToWholeMinute"/>).</summary>
+/// <summary>A validated overview range, in whole minutes (<see cref="OverviewQueries.ToWholeMinute"/>).</summary>
 public sealed record OverviewRange(DateTimeOffset From, DateTimeOffset To, string? Preset);
 
 /// <summary>A validated overview query: its range, the split asked for (null: none named) and the filter.</summary>
@@ -33,9 +33,10 @@ internal static class OverviewRangeParser
         ("90d", "Last 90 days", TimeSpan.FromDays(90)),
     ];
 
-    public static IReadOnlyList<string> Parameters { get; } = ["range", "from", "to", "split", "environment", "model"];
+    public static IReadOnlyList<string> Parameters { get; } =
+        ["range", "from", "to", "split", "environment", "model"];
 
-    /// <summary>Reads the whole query; a parameter not in <see cref="Parameters"/> is an error named after it.</summary>
+    /// <summary>Reads the whole query; a parameter not in <see cref="Parameters"/> is an error named for it.</summary>
     public static (OverviewQuery? Query, Dictionary<string, string[]> Errors) ParseQuery(
         IReadOnlyList<KeyValuePair<string, string?>> query,
         DateTimeOffset now)
@@ -48,15 +49,19 @@ internal static class OverviewRangeParser
                 [$"'{unknown}' is not a parameter of the overview; use {string.Join(", ", Parameters)}."]);
         }
 
-        var values = query.Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToLookup(p => p.Key, p => p.Value!.Trim());
+        var values = query
+            .Where(p => !string.IsNullOrWhiteSpace(p.Value))
+            .ToLookup(p => p.Key, p => p.Value!.Trim());
         var split = Split(values["split"].FirstOrDefault(), errors);
         var filter = new OverviewFilter(
             Stored(values["environment"].FirstOrDefault()),
             Stored(values["model"].FirstOrDefault()));
-        return range is null || errors.Count > 0 ? (null, errors) : (new OverviewQuery(range, split, filter), errors);
+        return range is null || errors.Count > 0
+            ? (null, errors)
+            : (new OverviewQuery(range, split, filter), errors);
     }
 
-    /// <summary>Reads <c>split</c>: null when absent, an error named <c>split</c> when it is not a known split.</summary>
+    /// <summary>Reads <c>split</c>: null when absent, an error named <c>split</c> when not a known split.</summary>
     public static OverviewSplit? Split(string? text, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
