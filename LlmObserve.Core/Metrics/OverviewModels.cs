@@ -1,10 +1,26 @@
 namespace LlmObserve.Core.Metrics;
 
+/// <summary>
+/// Which traffic the overview shows: one environment, one model, or both; null keeps all. A stored value, so an
+/// environment or model that was not named is the empty string (<see cref="MetricLabels"/> shows it as "(none)").
+/// </summary>
+/// <remarks>
+/// With a model, the totals are the traces that called it, with that model's own tokens and cost, as in
+/// <see cref="OverviewTimeline.ByModel"/>; the top lists rank those traces by their whole cost.
+/// </remarks>
+public sealed record OverviewFilter(string? Environment, string? Model)
+{
+    public static OverviewFilter None { get; } = new(null, null);
+
+    public bool IsEmpty => Environment is null && Model is null;
+}
+
 /// <summary>Traffic, reliability, latency, tokens and cost of one bucket (or a whole range) of one series.</summary>
 /// <remarks>
 /// Requests are the traces that started in the bucket and errors those of them with a failed span. Latency
 /// percentiles are read from the latency histogram (<see cref="LatencyBins"/>) and are null without requests.
-/// The cost is what was reported or priced; unpriced calls (usage but no cost) are a gap in it, never $0.
+/// The cost is what was reported or priced; unpriced calls (usage but no cost) are a gap in it, never $0, and
+/// when every model call counted was unpriced the cost is null: unknown, not zero.
 /// </remarks>
 public sealed record OverviewPoint(
     long Requests,
@@ -18,7 +34,7 @@ public sealed record OverviewPoint(
     long CachedTokens,
     long ReasoningTokens,
     long TotalTokens,
-    decimal CostUsd,
+    decimal? CostUsd,
     long ModelCalls,
     long UnpricedCalls,
     long EstimatedCalls)
@@ -40,7 +56,8 @@ public sealed record OverviewSeries(string Key, IReadOnlyList<OverviewPoint> Poi
 /// <see cref="Buckets"/> holds the start of each bucket (UTC); every series has one point per bucket, and the
 /// <see cref="Step"/> is chosen from the range so charts stay readable. A trace that called two models counts under
 /// both in <see cref="ByModel"/>, so those series do not add up to <see cref="Total"/>; tokens and cost are each
-/// model's own. <see cref="UnpricedModels"/> lists the models whose calls had usage but no price.
+/// model's own. <see cref="UnpricedModels"/> lists the named models whose calls had usage but no price;
+/// <see cref="UnnamedUnpricedCalls"/> counts such calls that named no model, which no price can match.
 /// </remarks>
 public sealed record OverviewTimeline(
     DateTimeOffset From,
@@ -50,7 +67,8 @@ public sealed record OverviewTimeline(
     OverviewSeries Total,
     IReadOnlyList<OverviewSeries> ByEnvironment,
     IReadOnlyList<OverviewSeries> ByModel,
-    IReadOnlyList<string> UnpricedModels);
+    IReadOnlyList<string> UnpricedModels,
+    long UnnamedUnpricedCalls);
 
 /// <summary>A user or session ranked by cost over a range.</summary>
 public sealed record CostLeader(string Key, long Requests, long Errors, long TotalTokens, decimal CostUsd);

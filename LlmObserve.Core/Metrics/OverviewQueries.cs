@@ -46,18 +46,49 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
     }
 
     /// <summary>
-    /// Series of <paramref name="projectId"/> from <paramref name="from"/> to <paramref name="to"/>, in buckets of
-    /// <see cref="StepFor"/> aligned to whole steps in the viewer's <paramref name="zoneOffset"/> (days start at
-    /// the viewer's midnight).
+    /// A moment moved up to the next whole minute (UTC), which is how finely a range resolves: minute rollups are the
+    /// finest kept, so <c>from</c> and <c>to</c> both round up and a range's totals count exactly the traces that
+    /// start in it.
     /// </summary>
+    public static DateTimeOffset ToWholeMinute(DateTimeOffset moment)
+    {
+        var ticks = moment.UtcTicks;
+        var past = ticks % TimeSpan.TicksPerMinute;
+        return new DateTimeOffset(past == 0 ? ticks : ticks - past + TimeSpan.TicksPerMinute, TimeSpan.Zero);
+    }
+
+    /// <summary>Series of the whole traffic; see the overload with an <see cref="OverviewFilter"/>.</summary>
+    public Task<OverviewTimeline> TimelineAsync(
+        string projectId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan zoneOffset,
+        CancellationToken cancellationToken)
+        => TimelineAsync(projectId, from, to, zoneOffset, OverviewFilter.None, cancellationToken);
+
+    /// <summary>
+    /// Series of <paramref name="projectId"/> from <paramref name="from"/> to <paramref name="to"/> (each rounded up
+    /// to a whole minute, <see cref="ToWholeMinute"/>), in buckets of <see cref="StepFor"/> aligned to whole steps in
+    /// the viewer's <paramref name="zoneOffset"/> (days start at the viewer's midnight), of the traffic
+    /// <paramref name="filter"/> keeps.
+    /// </summary>
+    /// <remarks>
+    /// Totals are exact to the minute: whole hours inside the range are read from hourly rollups, the ragged minutes
+    /// at either end from minute rollups. A chart bucket may start before the range or end after it; it holds only
+    /// what lies inside.
+    /// </remarks>
     /// <exception cref="ArgumentException">The range is empty or reversed.</exception>
     public async Task<OverviewTimeline> TimelineAsync(
         string projectId,
         DateTimeOffset from,
         DateTimeOffset to,
         TimeSpan zoneOffset,
+        OverviewFilter filter,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        from = ToWholeMinute(from);
+        to = ToWholeMinute(to);
         if (to <= from)
         {
             throw new ArgumentException("The range must end after it starts.", nameof(to));
@@ -66,18 +97,37 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         var step = StepFor(from, to);
         var stepSeconds = (long)step.TotalSeconds;
         var offset = (long)zoneOffset.TotalSeconds;
-        var first = AlignDown(from.ToUnixTimeSeconds(), stepSeconds, offset);
-        var end = AlignDown(to.ToUnixTimeSeconds() - 1, stepSeconds, offset) + stepSeconds;
+        var fromSeconds = from.ToUnixTimeSeconds();
+        var toSeconds = to.ToUnixTimeSeconds();
+        var first = AlignDown(fromSeconds, stepSeconds, offset);
+        var end = AlignDown(toSeconds - 1, stepSeconds, offset) + stepSeconds;
         var bucketCount = (int)((end - first) / stepSeconds);
-        var resolution = stepSeconds >= RollupResolution.Hour ? RollupResolution.Hour : RollupResolution.Minute;
 
-        var series = new SeriesBuilder(bucketCount);
+        // Hourly rows fill the whole hours inside the range, when the chart's step is an hour or more; minute rows
+        // the rest.
+        var hourFrom = RollupResolution.BucketOf(fromSeconds + RollupResolution.Hour - 1, RollupResolution.Hour);
+        var hourTo = RollupResolution.BucketOf(toSeconds, RollupResolution.Hour);
+        if (stepSeconds < RollupResolution.Hour || hourFrom >= hourTo)
+        {
+            hourFrom = hourTo = toSeconds;
+        }
+
+        var series = new SeriesBuilder(bucketCount, filter.Model is not null);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using (var command = CreateRangeCommand(
-            connection, OverviewSql.Timeline, projectId, resolution, first, end, stepSeconds, offset))
+        await using (var command = connection.CreateCommand())
         {
+            command.CommandText = OverviewSql.Timeline(filter.Environment is not null, filter.Model is not null);
+            command.Parameters.AddWithValue("$project", projectId);
+            command.Parameters.AddWithValue("$from", fromSeconds);
+            command.Parameters.AddWithValue("$hourFrom", hourFrom);
+            command.Parameters.AddWithValue("$hourTo", hourTo);
+            command.Parameters.AddWithValue("$to", toSeconds);
+            command.Parameters.AddWithValue("$step", stepSeconds);
+            command.Parameters.AddWithValue("$offset", offset);
+            command.Parameters.AddWithValue("$environment", filter.Environment ?? string.Empty);
+            command.Parameters.AddWithValue("$model", filter.Model ?? string.Empty);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -100,21 +150,50 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
     }
 
     /// <summary>Users, sessions and traces of the range ranked by cost, <paramref name="limit"/> of each.</summary>
-    public async Task<OverviewLeaders> LeadersAsync(
+    public Task<OverviewLeaders> LeadersAsync(
         string projectId,
         DateTimeOffset from,
         DateTimeOffset to,
         int limit,
         CancellationToken cancellationToken)
-        => new(
-            await TopActorsAsync(projectId, ActorRollup.UserKind, from, to, limit, cancellationToken),
-            await TopActorsAsync(projectId, ActorRollup.SessionKind, from, to, limit, cancellationToken),
-            await TopTracesAsync(projectId, from, to, limit, cancellationToken));
+        => LeadersAsync(projectId, from, to, limit, OverviewFilter.None, cancellationToken);
+
+    /// <summary>
+    /// Users, sessions and traces of the range (rounded up to whole minutes, <see cref="ToWholeMinute"/>) ranked by
+    /// cost, <paramref name="limit"/> of each, among the traces <paramref name="filter"/> keeps.
+    /// </summary>
+    public async Task<OverviewLeaders> LeadersAsync(
+        string projectId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int limit,
+        OverviewFilter filter,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        from = ToWholeMinute(from);
+        to = ToWholeMinute(to);
+        return new(
+            await TopActorsAsync(projectId, ActorRollup.UserKind, from, to, limit, filter, cancellationToken),
+            await TopActorsAsync(projectId, ActorRollup.SessionKind, from, to, limit, filter, cancellationToken),
+            await TopTracesAsync(projectId, from, to, limit, filter, cancellationToken));
+    }
+
+    /// <summary>Users or sessions by cost over all traffic; see the overload with a filter.</summary>
+    public Task<IReadOnlyList<CostLeader>> TopActorsAsync(
+        string projectId,
+        string kind,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int limit,
+        CancellationToken cancellationToken)
+        => TopActorsAsync(projectId, kind, from, to, limit, OverviewFilter.None, cancellationToken);
 
     /// <summary>Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost.</summary>
     /// <remarks>
-    /// Up to <see cref="ExactLeaderRange"/> they are ranked from the traces of the exact range; beyond, from daily
-    /// rollups, the range widened to whole UTC days (<see cref="LeadersAreWholeDays"/>).
+    /// Up to <see cref="ExactLeaderRange"/>, or with a filter (daily rollups are not kept per environment or model),
+    /// they are ranked from the traces of the range; beyond, whole UTC days inside the range are read from daily
+    /// rollups and the ragged ends from the traces, so the range is exact either way.
     /// </remarks>
     public async Task<IReadOnlyList<CostLeader>> TopActorsAsync(
         string projectId,
@@ -122,28 +201,34 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         DateTimeOffset from,
         DateTimeOffset to,
         int limit,
+        OverviewFilter filter,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        var column = kind == ActorRollup.UserKind ? "UserId" : "SessionId";
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 100));
-        if (LeadersAreWholeDays(from, to))
+        command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
+        command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
+        AddFilter(command, filter);
+        var fromSeconds = from.ToUnixTimeSeconds();
+        var dayFrom = RollupResolution.BucketOf(fromSeconds + RollupResolution.Day - 1, RollupResolution.Day);
+        var dayTo = RollupResolution.BucketOf(to.ToUnixTimeSeconds(), RollupResolution.Day);
+        if (LeadersAreWholeDays(from, to) && filter.IsEmpty && dayFrom < dayTo)
         {
-            command.CommandText = OverviewSql.TopActors;
+            command.CommandText = OverviewSql.TopActorsFromDaysAndEdges(column);
             command.Parameters.AddWithValue("$kind", kind);
-            command.Parameters.AddWithValue(
-                "$from",
-                RollupResolution.BucketOf(from.ToUnixTimeSeconds(), RollupResolution.Day));
-            command.Parameters.AddWithValue("$to", to.ToUnixTimeSeconds());
+            command.Parameters.AddWithValue("$dayFrom", dayFrom);
+            command.Parameters.AddWithValue("$dayTo", dayTo);
+            command.Parameters.AddWithValue("$dayFromNanos", dayFrom * 1_000_000_000);
+            command.Parameters.AddWithValue("$dayToNanos", dayTo * 1_000_000_000);
         }
         else
         {
-            command.CommandText = OverviewSql.TopActorsFromTraces(
-                kind == ActorRollup.UserKind ? "UserId" : "SessionId");
-            command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
-            command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
+            command.CommandText = OverviewSql.TopActorsFromTraces(column, filter);
         }
 
         var leaders = new List<CostLeader>();
@@ -161,14 +246,25 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         return leaders;
     }
 
-    /// <summary>The traces of the range with the highest cost.</summary>
-    public async Task<IReadOnlyList<TraceCostLeader>> TopTracesAsync(
+    /// <summary>The costliest traces of the range over all traffic; see the overload with a filter.</summary>
+    public Task<IReadOnlyList<TraceCostLeader>> TopTracesAsync(
         string projectId,
         DateTimeOffset from,
         DateTimeOffset to,
         int limit,
         CancellationToken cancellationToken)
+        => TopTracesAsync(projectId, from, to, limit, OverviewFilter.None, cancellationToken);
+
+    /// <summary>The traces of the range with the highest cost, among those <paramref name="filter"/> keeps.</summary>
+    public async Task<IReadOnlyList<TraceCostLeader>> TopTracesAsync(
+        string projectId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int limit,
+        OverviewFilter filter,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -191,11 +287,12 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = OverviewSql.TopTraces(byCost);
+        command.CommandText = OverviewSql.TopTraces(byCost, filter);
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$from", Traces.UnixNanos.FromDateTimeOffset(from));
         command.Parameters.AddWithValue("$to", Traces.UnixNanos.FromDateTimeOffset(to));
         command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 100));
+        AddFilter(command, filter);
         var traces = new List<TraceCostLeader>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -214,7 +311,7 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         return traces;
     }
 
-    /// <summary>Whether <see cref="LeadersAsync"/> ranks users and sessions over whole UTC days.</summary>
+    /// <summary>Whether users and sessions of a range are ranked from daily rollups and edge traces.</summary>
     public static bool LeadersAreWholeDays(DateTimeOffset from, DateTimeOffset to) => to - from > ExactLeaderRange;
 
     internal static decimal ToUsd(long nanoUsd) => nanoUsd / 1_000_000_000m;
@@ -223,6 +320,12 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
     {
         var local = unixSeconds + offset;
         return local - (((local % step) + step) % step) - offset;
+    }
+
+    private static void AddFilter(SqliteCommand command, OverviewFilter filter)
+    {
+        command.Parameters.AddWithValue("$environment", filter.Environment ?? string.Empty);
+        command.Parameters.AddWithValue("$model", filter.Model ?? string.Empty);
     }
 
     private static long[] ReadSums(SqliteDataReader reader, int first)
@@ -234,26 +337,5 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         }
 
         return sums;
-    }
-
-    private static SqliteCommand CreateRangeCommand(
-        SqliteConnection connection,
-        string sql,
-        string projectId,
-        int resolution,
-        long from,
-        long to,
-        long step,
-        long offset)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$project", projectId);
-        command.Parameters.AddWithValue("$resolution", resolution);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$step", step);
-        command.Parameters.AddWithValue("$offset", offset);
-        return command;
     }
 }

@@ -7,21 +7,26 @@ using Microsoft.EntityFrameworkCore;
 namespace LlmObserve.Core.Metrics;
 
 /// <summary>
-/// Writes a project's all-time rollups in the Prometheus text exposition format (version 0.0.4): counters of
-/// traces, errors, model calls, tokens and cost, and latency histograms, labelled by project, environment and model.
+/// Writes a project's all-time rollups in the Prometheus text exposition format (version 0.0.4): gauges of traces,
+/// errors, model calls, tokens and cost, and cumulative latency buckets, labelled by project, environment and model.
 /// </summary>
 /// <remarks>
-/// Series are cumulative since the store began, as Prometheus counters must be; <c>rate()</c> and <c>increase()</c>
-/// give them over time. Families named <c>llmobserve_traces_*</c> count each trace once; <c>llmobserve_requests_*</c>
-/// count it once per model it called (label <c>model</c>), so a two-model trace shows under both models.
-/// A span that arrives late can move a trace to a higher latency bin, so a lower bin's count may, rarely, go down.
+/// Every family is a gauge holding the current, corrected total since the store began, not a counter: when more
+/// spans of a trace arrive, its earlier share is taken back (it may move to another latency bucket, environment or
+/// status), so a total can go down, which a counter must never do. Query them with <c>delta()</c> or
+/// <c>idelta()</c>, never <c>rate()</c> or <c>increase()</c>, which would read a decrease as a counter reset.
+/// Latency is exported the same way: gauges with an <c>le</c> label, cumulative like a histogram's buckets, which
+/// <c>histogram_quantile</c> reads once their deltas are taken. A series whose total fell to zero stays, at 0, so
+/// the fall is seen. Families named <c>llmobserve_traces…</c> count each trace once; <c>llmobserve_requests…</c>
+/// count it once per model it called (label <c>model</c>), so a two-model trace shows under both models. A trace
+/// that named no environment, or a call that named no model, is labelled <see cref="MetricLabels.None"/>.
 /// </remarks>
 public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> dbFactory)
 {
     /// <summary>The content type of the text format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    // Bucket bounds in seconds for the exported histograms; each is an edge of LatencyBins.
+    // Bucket bounds in seconds for the exported latency buckets; each is an edge of LatencyBins.
     private static readonly double[] BoundsSeconds =
         [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250];
 
@@ -38,35 +43,41 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         var models = rows.Where(r => r.Model != MetricRollup.AllModels).ToList();
 
         var text = new StringBuilder();
-        Counter(text, "llmobserve_traces_total", "Traces received.", traces, r => r.Requests, withModel: false);
-        Counter(text, "llmobserve_trace_errors_total", "Traces with a failed span.", traces, r => r.Errors, false);
-        Histogram(
-            text, "llmobserve_trace_duration_seconds", "Trace latency, first span start to last span end.",
-            traces, withModel: false);
-        Counter(
-            text, "llmobserve_requests_total", "Traces that called the model.", models, r => r.Requests, true);
-        Counter(
-            text, "llmobserve_request_errors_total", "Traces that called the model and failed.", models,
+        Gauge(text, "llmobserve_traces", "Traces received.", traces, r => r.Requests, withModel: false);
+        Gauge(text, "llmobserve_trace_errors", "Traces with a failed span.", traces, r => r.Errors, false);
+        Latency(
+            text,
+            "llmobserve_traces_within_seconds",
+            "llmobserve_trace_seconds",
+            "traces",
+            traces,
+            withModel: false);
+        Gauge(text, "llmobserve_requests", "Traces that called the model.", models, r => r.Requests, true);
+        Gauge(
+            text, "llmobserve_request_errors", "Traces that called the model and failed.", models,
             r => r.Errors, true);
-        Histogram(
-            text, "llmobserve_request_duration_seconds", "Latency of the traces that called the model.",
-            models, withModel: true);
-        Counter(
-            text, "llmobserve_model_calls_total", "Generation and embedding spans.", models, r => r.ModelCalls, true);
-        Counter(
-            text, "llmobserve_unpriced_calls_total", "Model calls with usage but no reported cost and no price.",
+        Latency(
+            text,
+            "llmobserve_requests_within_seconds",
+            "llmobserve_request_seconds",
+            "traces that called the model",
+            models,
+            withModel: true);
+        Gauge(text, "llmobserve_model_calls", "Generation and embedding spans.", models, r => r.ModelCalls, true);
+        Gauge(
+            text, "llmobserve_unpriced_calls", "Model calls with usage but no reported cost and no price.",
             models, r => r.UnpricedCalls, true);
         Tokens(text, models);
-        CostCounter(text, models);
+        Cost(text, models);
 
         await writer.WriteAsync(text, cancellationToken);
     }
 
-    private static void Header(StringBuilder text, string name, string help, string type)
+    private static void Header(StringBuilder text, string name, string help)
         => text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
-            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+            .Append("# TYPE ").Append(name).Append(" gauge\n");
 
-    private static void Counter(
+    private static void Gauge(
         StringBuilder text,
         string name,
         string help,
@@ -74,7 +85,7 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         Func<Row, long> value,
         bool withModel)
     {
-        Header(text, name, help, "counter");
+        Header(text, name, help + " Current total since the store began; it drops when a trace is corrected.");
         foreach (var row in rows)
         {
             Sample(text, name, Labels(row, withModel), value(row).ToString(CultureInfo.InvariantCulture));
@@ -83,9 +94,11 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
 
     private static void Tokens(StringBuilder text, IEnumerable<Row> rows)
     {
-        const string name = "llmobserve_tokens_total";
-        const string help = "Tokens of model calls, inclusive: cached is part of input, reasoning of output.";
-        Header(text, name, help, "counter");
+        const string name = "llmobserve_tokens";
+        Header(
+            text,
+            name,
+            "Tokens of model calls, inclusive: cached is part of input, reasoning of output. Current total.");
         foreach (var row in rows)
         {
             var labels = Labels(row, withModel: true);
@@ -100,12 +113,16 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         }
     }
 
-    private static void CostCounter(StringBuilder text, IEnumerable<Row> rows)
+    private static void Cost(StringBuilder text, IEnumerable<Row> rows)
     {
-        const string name = "llmobserve_cost_usd_total";
-        const string help = "Cost of model calls in US dollars, reported or priced; unpriced calls add nothing.";
-        Header(text, name, help, "counter");
-        foreach (var row in rows)
+        const string name = "llmobserve_cost_usd";
+        Header(
+            text,
+            name,
+            "Cost of model calls in US dollars, reported or priced. Current total. Absent for a model none of whose "
+                + "calls had a price: unpriced is never $0.");
+        // Only rows with a priced call or some cost: a model never priced has no cost to show, not $0.
+        foreach (var row in rows.Where(r => r.CostNanoUsd != 0 || r.ModelCalls > r.UnpricedCalls))
         {
             Sample(
                 text,
@@ -115,14 +132,18 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         }
     }
 
-    private static void Histogram(
+    private static void Latency(
         StringBuilder text,
-        string name,
-        string help,
-        IEnumerable<Row> rows,
+        string bucketName,
+        string sumName,
+        string what,
+        IReadOnlyList<Row> rows,
         bool withModel)
     {
-        Header(text, name, help, "histogram");
+        Header(
+            text,
+            bucketName,
+            $"Current number of {what} that took at most le seconds, first span start to last span end.");
         foreach (var row in rows)
         {
             var labels = Labels(row, withModel);
@@ -139,19 +160,22 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
 
                 Sample(
                     text,
-                    name + "_bucket",
+                    bucketName,
                     labels + ",le=\"" + bound.ToString(CultureInfo.InvariantCulture) + "\"",
                     cumulative.ToString(CultureInfo.InvariantCulture));
             }
 
-            var count = row.Requests.ToString(CultureInfo.InvariantCulture);
-            Sample(text, name + "_bucket", labels + ",le=\"+Inf\"", count);
+            Sample(text, bucketName, labels + ",le=\"+Inf\"", row.Requests.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Header(text, sumName, $"Sum of the latencies of the {what}, in seconds. Current total.");
+        foreach (var row in rows)
+        {
             Sample(
                 text,
-                name + "_sum",
-                labels,
+                sumName,
+                Labels(row, withModel),
                 (row.LatencySumMicros / 1e6).ToString("R", CultureInfo.InvariantCulture));
-            Sample(text, name + "_count", labels, count);
         }
     }
 
@@ -160,8 +184,9 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
 
     private static string Labels(Row row, bool withModel)
     {
-        var labels = "project=\"" + Escape(row.ProjectId) + "\",environment=\"" + Escape(row.Environment) + "\"";
-        return withModel ? labels + ",model=\"" + Escape(row.Model) + "\"" : labels;
+        var labels = "project=\"" + Escape(row.ProjectId) + "\",environment=\""
+            + Escape(MetricLabels.Environment(row.Environment)) + "\"";
+        return withModel ? labels + ",model=\"" + Escape(MetricLabels.Model(row.Model)) + "\"" : labels;
     }
 
     /// <summary>Label values escape backslash, double quote and line feed, as the text format requires.</summary>
@@ -181,7 +206,7 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
                 "OutputTokens", "CachedTokens", "ReasoningTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls",
                 "LatencyHistogram"
             FROM "MetricRollups"
-            WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Requests" > 0
+            WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0
             ORDER BY "Environment", "Model"
             """;
         command.Parameters.AddWithValue("$project", projectId);

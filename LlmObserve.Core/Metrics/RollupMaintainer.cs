@@ -10,8 +10,11 @@ namespace LlmObserve.Core.Metrics;
 /// <remarks>Runs inside the caller's transaction on the caller's connection (the span writer's).</remarks>
 public sealed class RollupMaintainer : IDisposable
 {
-    /// <summary>The model name rollups use for model calls that named no model.</summary>
-    public const string UnknownModel = "unknown";
+    /// <summary>
+    /// The model rollups store for model calls that named no model: empty, like an environment that was not named,
+    /// so no real model id can be mistaken for it; shown as <see cref="MetricLabels.None"/>.
+    /// </summary>
+    public const string NoModel = "";
 
     private readonly SqliteCommand _readTrace;
     private readonly SqliteCommand _readModels;
@@ -167,7 +170,7 @@ public sealed class RollupMaintainer : IDisposable
                     CostNanoUsd: Long(reader, 7),
                     UnpricedCalls: Long(reader, 8),
                     EstimatedCalls: Long(reader, 9));
-                var model = reader.IsDBNull(0) ? UnknownModel : reader.GetString(0);
+                var model = reader.IsDBNull(0) ? NoModel : reader.GetString(0);
                 models.Add(new ModelShare(model, share));
                 calls += share.Calls;
                 unpriced += share.UnpricedCalls;

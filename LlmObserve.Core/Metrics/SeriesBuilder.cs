@@ -1,13 +1,15 @@
 namespace LlmObserve.Core.Metrics;
 
 /// <summary>Gathers rollup rows into the timeline's series: total, per environment and per model.</summary>
-internal sealed class SeriesBuilder(int bucketCount)
+/// <remarks>
+/// With <paramref name="modelFiltered"/> the rows are one model's, and they make the total and environment series
+/// too. Environments and models that were not named are keyed <see cref="MetricLabels.None"/>.
+/// </remarks>
+internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
 {
-    /// <summary>The environment label of traces that named none.</summary>
-    public const string NoEnvironment = "(none)";
-
     // Positions in a row of sums (OverviewSql.Timeline's order).
     private const int CostColumn = 8;
+    private const int CallsColumn = 9;
     private const int UnpricedColumn = 10;
 
     private readonly Accumulator _total = new(bucketCount);
@@ -53,9 +55,12 @@ internal sealed class SeriesBuilder(int bucketCount)
         IReadOnlyList<DateTimeOffset> buckets)
     {
         var unpriced = _models
-            .Where(m => m.Value.Sums.Any(s => s[UnpricedColumn] > 0))
+            .Where(m => m.Key != MetricLabels.None && m.Value.Sums.Any(s => s[UnpricedColumn] > 0))
             .Select(m => m.Key)
             .ToArray();
+        var unnamedUnpriced = _models.TryGetValue(MetricLabels.None, out var unnamed)
+            ? unnamed.Sums.Sum(s => s[UnpricedColumn])
+            : 0;
         return new OverviewTimeline(
             from,
             to,
@@ -68,19 +73,21 @@ internal sealed class SeriesBuilder(int bucketCount)
                     .ThenBy(m => m.Key)
                     .Select(m => m.Value.ToSeries(m.Key)),
             ],
-            unpriced);
+            unpriced,
+            unnamedUnpriced);
     }
 
     private IEnumerable<Accumulator> Targets(string environment, string model)
     {
-        if (model == MetricRollup.AllModels)
+        if (model == MetricRollup.AllModels || modelFiltered)
         {
             yield return _total;
-            yield return Get(_environments, environment.Length == 0 ? NoEnvironment : environment);
+            yield return Get(_environments, MetricLabels.Environment(environment));
         }
-        else
+
+        if (model != MetricRollup.AllModels)
         {
-            yield return Get(_models, model);
+            yield return Get(_models, MetricLabels.Model(model));
         }
     }
 
@@ -142,7 +149,9 @@ internal sealed class SeriesBuilder(int bucketCount)
                 CachedTokens: sums[5],
                 ReasoningTokens: sums[6],
                 TotalTokens: sums[7],
-                CostUsd: OverviewQueries.ToUsd(sums[8]),
+                CostUsd: MetricLabels.EveryCallUnpriced(sums[CallsColumn], sums[UnpricedColumn])
+                    ? null
+                    : OverviewQueries.ToUsd(sums[CostColumn]),
                 ModelCalls: sums[9],
                 UnpricedCalls: sums[10],
                 EstimatedCalls: sums[11]);

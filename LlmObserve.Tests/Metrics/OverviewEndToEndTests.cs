@@ -15,7 +15,7 @@ namespace LlmObserve.Tests.Metrics;
 /// </summary>
 public sealed partial class OverviewEndToEndTests : IAsyncLifetime
 {
-    private const int Traces = 12;
+    internal const int Traces = 12;
 
     private RunningApp _app = null!;
     private HttpClient _client = null!;
@@ -35,10 +35,10 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Overview_TrafficOverOtlp_SameTotalsFromApiDashboardAndMetrics()
     {
-        SendTraffic();
+        SendTraffic(_app);
 
         // Rollups follow the commit within about a second; wait for them, bounded.
-        var overview = await WaitForOverviewAsync(Traces);
+        var overview = await WaitForOverviewAsync(_client, Traces);
         var traces = await ListTracesAsync();
         var projectId = await _app.GetRequiredService<TraceQueries>().FirstProjectIdAsync(default);
         var model = _app.GetRequiredService<OverviewViewModel>();
@@ -65,24 +65,32 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
         Assert.Equal((Traces, apiErrors, apiCost),
             (total.GetProperty("requests").GetInt32(), total.GetProperty("errors").GetInt32(),
                 total.GetProperty("costUsd").GetDecimal()));
-        Assert.Equal(Traces, Sum(metrics, "llmobserve_traces_total"));
-        Assert.Equal(apiErrors, Sum(metrics, "llmobserve_trace_errors_total"));
-        Assert.Equal(Traces, Sum(metrics, "llmobserve_trace_duration_seconds_count"));
-        Assert.Equal((double)apiCost, Sum(metrics, "llmobserve_cost_usd_total"), precision: 9);
-        Assert.Equal(Traces * 150, Sum(metrics, "llmobserve_tokens_total", "kind=\"input\""));
+        Assert.Equal(Traces, Sum(metrics, "llmobserve_traces"));
+        Assert.Equal(apiErrors, Sum(metrics, "llmobserve_trace_errors"));
+        Assert.Equal(Traces, Sum(metrics, "llmobserve_traces_within_seconds", "le=\"+Inf\""));
+        Assert.Equal((double)apiCost, Sum(metrics, "llmobserve_cost_usd"), precision: 9);
+        Assert.Equal(Traces * 150, Sum(metrics, "llmobserve_tokens", "kind=\"input\""));
 
-        // The unknown model's calls are unpriced, not $0, everywhere.
+        // The unknown model's calls are unpriced, not $0, everywhere: no cost sample, no cost line, null in the API.
         Assert.Equal(["new-model-x"], model.Timeline.UnpricedModels);
-        Assert.Equal(4, Sum(metrics, "llmobserve_unpriced_calls_total", "model=\"new-model-x\""));
-        Assert.Equal(0, Sum(metrics, "llmobserve_cost_usd_total", "model=\"new-model-x\""));
+        Assert.Equal(4, Sum(metrics, "llmobserve_unpriced_calls", "model=\"new-model-x\""));
+        Assert.DoesNotContain(metrics, s => s.Name == "llmobserve_cost_usd" && s.Labels.Contains("new-model-x"));
+        Assert.Contains(metrics, s => s.Name == "llmobserve_cost_usd" && s.Labels.Contains("gpt-4o"));
+        Assert.Equal(["gpt-4o"], model.Charts.Single(c => c.Id == "cost").Lines.Select(l => l.Name));
+        var apiUnpriced = overview.GetProperty("timeline").GetProperty("byModel").EnumerateArray()
+            .Single(m => m.GetProperty("key").GetString() == "new-model-x");
+        Assert.Equal(JsonValueKind.Null, apiUnpriced.GetProperty("total").GetProperty("costUsd").ValueKind);
+        Assert.All(
+            apiUnpriced.GetProperty("points").EnumerateArray().Where(p => p.GetProperty("modelCalls").GetInt32() > 0),
+            p => Assert.Equal(JsonValueKind.Null, p.GetProperty("costUsd").ValueKind));
         Assert.Equal(4, dashboard.UnpricedCalls);
     }
 
     [Fact]
     public async Task Metrics_GrafanaDashboard_QueriesOnlySeriesTheEndpointServes()
     {
-        SendTraffic();
-        await WaitForOverviewAsync(Traces);
+        SendTraffic(_app);
+        await WaitForOverviewAsync(_client, Traces);
 
         var served = Samples(await _client.GetStringAsync("metrics"))
             .Select(s => s.Name)
@@ -124,10 +132,10 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
     /// gpt-4o calls report $0.01 each (8 of them), the others call a model with no price and report none;
     /// every fourth trace fails.
     /// </summary>
-    private void SendTraffic()
+    internal static DateTimeOffset SendTraffic(RunningApp app)
     {
         using var otel = new DotNetOtelClient(
-            _app.BaseAddress,
+            app.BaseAddress,
             RunningApp.SecretKey,
             [new("service.name", "overview-test")]);
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
@@ -166,15 +174,16 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
         }
 
         Assert.True(otel.Flush());
+        return t0;
     }
 
-    private async Task<JsonElement> WaitForOverviewAsync(int requests)
+    internal static async Task<JsonElement> WaitForOverviewAsync(HttpClient client, int requests)
     {
         var overview = default(JsonElement);
         await Poll.UntilAsync(
             async () =>
             {
-                overview = await _client.GetFromJsonAsync<JsonElement>("api/metrics/overview?range=1h");
+                overview = await client.GetFromJsonAsync<JsonElement>("api/metrics/overview?range=1h");
                 return overview.GetProperty("timeline").GetProperty("total").GetProperty("total")
                     .GetProperty("requests").GetInt32() >= requests;
             },
@@ -188,7 +197,7 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
         return [.. page.GetProperty("data").EnumerateArray()];
     }
 
-    private static List<(string Name, string Labels, double Value)> Samples(string text)
+    internal static List<(string Name, string Labels, double Value)> Samples(string text)
         => [
             .. text.Split('\n')
                 .Where(line => line.Length > 0 && line[0] != '#')
@@ -198,7 +207,7 @@ public sealed partial class OverviewEndToEndTests : IAsyncLifetime
                     double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))),
         ];
 
-    private static double Sum(IEnumerable<(string Name, string Labels, double Value)> samples, string name,
+    internal static double Sum(IEnumerable<(string Name, string Labels, double Value)> samples, string name,
         string? labelFilter = null)
         => samples.Where(s => s.Name == name && (labelFilter is null || s.Labels.Contains(labelFilter,
             StringComparison.Ordinal))).Sum(s => s.Value);

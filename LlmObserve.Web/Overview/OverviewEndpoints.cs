@@ -32,17 +32,29 @@ internal static class OverviewEndpoints
         TimeProvider time,
         CancellationToken cancel)
     {
-        var query = http.Request.Query.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()));
-        var (range, errors) = OverviewRangeParser.Parse(query, time.GetUtcNow());
-        if (range is null)
+        var parameters = http.Request.Query
+            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
+            .ToList();
+        var (query, errors) = OverviewRangeParser.ParseQuery(parameters, time.GetUtcNow());
+        if (query is null)
         {
             return Results.ValidationProblem(errors, title: "The overview query is not valid.");
         }
 
         var projectId = http.GetApiKeyIdentity().ProjectId;
-        var timeline = await queries.TimelineAsync(projectId, range.From, range.To, TimeSpan.Zero, cancel);
+        var range = query.Range;
+        var timeline = await queries.TimelineAsync(
+            projectId, range.From, range.To, TimeSpan.Zero, query.Filter, cancel);
         var leaders = await queries.LeadersAsync(
-            projectId, range.From, range.To, OverviewQueries.DefaultLeaders, cancel);
+            projectId, range.From, range.To, OverviewQueries.DefaultLeaders, query.Filter, cancel);
+
+        // A split keeps the one breakdown asked for; without one, both come back.
+        timeline = query.Split switch
+        {
+            OverviewSplit.Environment => timeline with { ByModel = [] },
+            OverviewSplit.Model => timeline with { ByEnvironment = [] },
+            _ => timeline,
+        };
         return Results.Ok(new OverviewResponse(timeline, leaders));
     }
 }

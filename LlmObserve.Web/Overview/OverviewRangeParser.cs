@@ -1,14 +1,20 @@
 using System.Globalization;
+using LlmObserve.Core.Metrics;
 
 namespace LlmObserve.Web.Overview;
 
-/// <summary>A validated overview range.</summary>
+/// <summary>A validated overview range, in whole minutes (<see cref="OverviewQueries.ToWholeMinute"/>).</summary>
 public sealed record OverviewRange(DateTimeOffset From, DateTimeOffset To, string? Preset);
+
+/// <summary>A validated overview query: its range, the split asked for (null: none named) and the filter.</summary>
+public sealed record OverviewQuery(OverviewRange Range, OverviewSplit? Split, OverviewFilter Filter);
 
 /// <summary>
 /// Reads the overview's range from a query string, shared by the page's URL and <c>GET /api/metrics/overview</c>:
 /// a preset back from now (<c>range=24h</c>) or <c>from</c>/<c>to</c> as ISO 8601 times (UTC unless they carry an
-/// offset). Every fault is reported, named after its parameter.
+/// offset), both rounded up to a whole minute; <c>split</c> (<c>environment</c> or <c>model</c>); and the filters
+/// <c>environment</c> and <c>model</c> (<see cref="MetricLabels.None"/> picks traffic that named none). Every fault
+/// is reported, named after its parameter, and so is a parameter it does not know.
 /// </summary>
 internal static class OverviewRangeParser
 {
@@ -26,6 +32,56 @@ internal static class OverviewRangeParser
         ("30d", "Last 30 days", TimeSpan.FromDays(30)),
         ("90d", "Last 90 days", TimeSpan.FromDays(90)),
     ];
+
+    public static IReadOnlyList<string> Parameters { get; } =
+        ["range", "from", "to", "split", "environment", "model"];
+
+    /// <summary>Reads the whole query; a parameter not in <see cref="Parameters"/> is an error named for it.</summary>
+    public static (OverviewQuery? Query, Dictionary<string, string[]> Errors) ParseQuery(
+        IReadOnlyList<KeyValuePair<string, string?>> query,
+        DateTimeOffset now)
+    {
+        var (range, errors) = Parse(query, now);
+        foreach (var unknown in query.Select(p => p.Key).Where(k => !Parameters.Contains(k, StringComparer.Ordinal)))
+        {
+            errors.TryAdd(
+                unknown,
+                [$"'{unknown}' is not a parameter of the overview; use {string.Join(", ", Parameters)}."]);
+        }
+
+        var values = query
+            .Where(p => !string.IsNullOrWhiteSpace(p.Value))
+            .ToLookup(p => p.Key, p => p.Value!.Trim());
+        var split = Split(values["split"].FirstOrDefault(), errors);
+        var filter = new OverviewFilter(
+            Stored(values["environment"].FirstOrDefault()),
+            Stored(values["model"].FirstOrDefault()));
+        return range is null || errors.Count > 0
+            ? (null, errors)
+            : (new OverviewQuery(range, split, filter), errors);
+    }
+
+    /// <summary>Reads <c>split</c>: null when absent, an error named <c>split</c> when not a known split.</summary>
+    public static OverviewSplit? Split(string? text, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                return null;
+            case "environment":
+                return OverviewSplit.Environment;
+            case "model":
+                return OverviewSplit.Model;
+            default:
+                errors.TryAdd("split", ["'split' must be environment or model."]);
+                return null;
+        }
+    }
+
+    /// <summary>The stored value of an environment or model filter: "(none)" is what was not named.</summary>
+    public static string? Stored(string? label)
+        => string.IsNullOrWhiteSpace(label) ? null : label.Trim() == MetricLabels.None ? string.Empty : label.Trim();
 
     public static (OverviewRange? Range, Dictionary<string, string[]> Errors) Parse(
         IEnumerable<KeyValuePair<string, string?>> query,
@@ -60,11 +116,12 @@ internal static class OverviewRangeParser
                 return (null, errors);
             }
 
-            return (new OverviewRange(now - match.Span, now, preset), errors);
+            var until = OverviewQueries.ToWholeMinute(now);
+            return (new OverviewRange(until - match.Span, until, preset), errors);
         }
 
-        var end = to ?? now;
-        var start = from ?? end - TimeSpan.FromDays(1);
+        var end = OverviewQueries.ToWholeMinute(to ?? now);
+        var start = OverviewQueries.ToWholeMinute(from ?? end - TimeSpan.FromDays(1));
         if (end <= start)
         {
             errors.TryAdd("to", ["'to' must be after 'from'."]);

@@ -18,7 +18,7 @@ public enum OverviewSplit
 
 /// <summary>
 /// The overview dashboard as the page shows it: totals, charts and top lists for one range, read from the rollups
-/// and shaped for display. The page owns a view model per circuit and calls <see cref="LoadAsync"/> again when
+/// and shaped for display. The page owns a view model per circuit and calls LoadAsync again when
 /// new data arrives.
 /// </summary>
 public sealed class OverviewViewModel(OverviewQueries queries)
@@ -29,6 +29,11 @@ public sealed class OverviewViewModel(OverviewQueries queries)
 
     public IReadOnlyList<ChartSpec> Charts { get; private set; } = [];
 
+    /// <summary>The environments and models of the range, for the filters; kept from the unfiltered load.</summary>
+    public IReadOnlyList<string> Environments { get; private set; } = [];
+
+    public IReadOnlyList<string> Models { get; private set; } = [];
+
     /// <summary>Bumped on every load, so charts know to redraw.</summary>
     public int Version { get; private set; }
 
@@ -38,11 +43,27 @@ public sealed class OverviewViewModel(OverviewQueries queries)
         OverviewSplit split,
         TimeZoneInfo zone,
         CancellationToken cancellationToken)
+        => await LoadAsync(projectId, range, split, OverviewFilter.None, zone, cancellationToken);
+
+    public async Task LoadAsync(
+        string projectId,
+        OverviewRange range,
+        OverviewSplit split,
+        OverviewFilter filter,
+        TimeZoneInfo zone,
+        CancellationToken cancellationToken)
     {
         var offset = zone.GetUtcOffset(range.To);
-        var timeline = await queries.TimelineAsync(projectId, range.From, range.To, offset, cancellationToken);
+        var timeline = await queries.TimelineAsync(
+            projectId, range.From, range.To, offset, filter, cancellationToken);
         var leaders = await queries.LeadersAsync(
-            projectId, range.From, range.To, OverviewQueries.DefaultLeaders, cancellationToken);
+            projectId, range.From, range.To, OverviewQueries.DefaultLeaders, filter, cancellationToken);
+
+        if (filter.IsEmpty)
+        {
+            Environments = [.. timeline.ByEnvironment.Select(e => e.Key)];
+            Models = [.. timeline.ByModel.Select(m => m.Key).Order(StringComparer.Ordinal)];
+        }
 
         Timeline = timeline;
         Leaders = leaders;
@@ -50,7 +71,10 @@ public sealed class OverviewViewModel(OverviewQueries queries)
         Version++;
     }
 
-    /// <summary>The chart specs for a timeline, each split as asked (latency shows the total's percentiles).</summary>
+    /// <summary>
+    /// The chart specs for a timeline, each split as asked (latency shows the total's percentiles). Cost has no
+    /// value, a gap, where every call was unpriced, and no line for a series none of whose calls had a price.
+    /// </summary>
     public static IReadOnlyList<ChartSpec> BuildCharts(
         OverviewTimeline timeline,
         OverviewSplit split,
@@ -84,7 +108,16 @@ public sealed class OverviewViewModel(OverviewQueries queries)
                     Line("p99", timeline.Total.Points, p => p.P99Ms),
                 ]),
             new ChartSpec("tokens", "Tokens", "tokens", Split(p => p.TotalTokens)),
-            new ChartSpec("cost", "Cost", "USD", Split(p => (double)p.CostUsd)),
+            new ChartSpec(
+                "cost",
+                "Cost",
+                "USD",
+                parts.Count > 0
+                    ? [
+                        .. parts.Where(p => p.Total.CostUsd is not null)
+                            .Select(p => Line(p.Key, p.Points, p => (double?)p.CostUsd)),
+                    ]
+                    : [Line("all", timeline.Total.Points, p => (double?)p.CostUsd)]),
         ];
     }
 }

@@ -80,7 +80,7 @@ internal static class TraceContributions
     {
         if (unnamed is not null)
         {
-            yield return (RollupMaintainer.UnknownModel, unnamed);
+            yield return (RollupMaintainer.NoModel, unnamed);
         }
 
         foreach (var (model, sums) in byModel)

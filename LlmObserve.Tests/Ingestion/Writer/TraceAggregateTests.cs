@@ -287,7 +287,7 @@ public sealed class TraceAggregateTests : IAsyncLifetime
 
         // The dashboard's rollups count the two steps as the calls, not the wrapper as a third.
         var rows = await RollupReads.RowsAsync(_store, RollupResolution.AllTime);
-        var model = Assert.Single(rows, r => r.Model == RollupMaintainer.UnknownModel);
+        var model = Assert.Single(rows, r => r.Model == RollupMaintainer.NoModel);
         Assert.Equal((2, 30, 12, 300_000_000), (model.ModelCalls, model.InputTokens, model.OutputTokens,
             model.CostNanoUsd));
     }

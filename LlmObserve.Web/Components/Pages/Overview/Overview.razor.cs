@@ -43,6 +43,12 @@ public sealed partial class Overview : IDisposable
     [SupplyParameterFromQuery(Name = "split")]
     public string? Split { get; set; }
 
+    [SupplyParameterFromQuery(Name = "environment")]
+    public string? Environment { get; set; }
+
+    [SupplyParameterFromQuery(Name = "model")]
+    public string? ModelFilter { get; set; }
+
     [Inject]
     private OverviewViewModel Model { get; set; } = default!;
 
@@ -65,9 +71,7 @@ public sealed partial class Overview : IDisposable
     private IJSRuntime JS { get; set; } = default!;
 
     private OverviewSplit SplitValue
-        => string.Equals(Split, "model", StringComparison.OrdinalIgnoreCase)
-            ? OverviewSplit.Model
-            : OverviewSplit.Environment;
+        => OverviewRangeParser.Split(Split, new(StringComparer.Ordinal)) ?? OverviewSplit.Environment;
 
     public void Dispose()
     {
@@ -128,9 +132,11 @@ public sealed partial class Overview : IDisposable
     private static string Percent(double? rate)
         => rate is { } value ? value.ToString("P1", CultureInfo.InvariantCulture) : "–";
 
-    /// <summary>The cost, marked when part of it is missing because some calls have no price.</summary>
+    /// <summary>The cost, marked when part or all of it is missing because calls have no price.</summary>
     private static string CostText(OverviewPoint point)
-        => Usd(point.CostUsd) + (point.UnpricedCalls > 0 ? " + unpriced" : string.Empty);
+        => point.CostUsd is { } cost
+            ? Usd(cost) + (point.UnpricedCalls > 0 ? " + unpriced" : string.Empty)
+            : "unpriced";
 
     private static string Milliseconds(double? value) => value switch
     {
@@ -141,21 +147,24 @@ public sealed partial class Overview : IDisposable
 
     private async Task LoadAsync()
     {
-        var query = new Dictionary<string, string?>
-        {
-            ["range"] = Range,
-            ["from"] = From,
-            ["to"] = To,
-        };
-        var (range, errors) = OverviewRangeParser.Parse(query, Time.GetUtcNow());
+        List<KeyValuePair<string, string?>> parameters =
+        [
+            new("range", Range),
+            new("from", From),
+            new("to", To),
+            new("split", Split),
+            new("environment", Environment),
+            new("model", ModelFilter),
+        ];
+        var (query, errors) = OverviewRangeParser.ParseQuery(parameters, Time.GetUtcNow());
         _errors = errors;
-        _range = range;
-        if (range is null || _projectId is null)
+        _range = query?.Range;
+        if (query is null || _projectId is null)
         {
             return;
         }
 
-        await Model.LoadAsync(_projectId, range, SplitValue, TimeZone.Zone, _disposed.Token);
+        await Model.LoadAsync(_projectId, query.Range, SplitValue, query.Filter, TimeZone.Zone, _disposed.Token);
     }
 
     private async Task RefreshAsync()
@@ -236,6 +245,22 @@ public sealed partial class Overview : IDisposable
         Navigate(new() { ["split"] = split == OverviewSplit.Model ? "model" : null });
         return Task.CompletedTask;
     }
+
+    private Task ApplyEnvironmentAsync(string? environment)
+    {
+        Navigate(new() { ["environment"] = string.IsNullOrEmpty(environment) ? null : environment });
+        return Task.CompletedTask;
+    }
+
+    private Task ApplyModelAsync(string? model)
+    {
+        Navigate(new() { ["model"] = string.IsNullOrEmpty(model) ? null : model });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The choices of a filter: what the range holds, and the current value even when it holds none.</summary>
+    private static IEnumerable<string> Choices(IReadOnlyList<string> known, string? current)
+        => string.IsNullOrWhiteSpace(current) || known.Contains(current) ? known : [.. known, current];
 
     private void Navigate(Dictionary<string, object?> parameters)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));
