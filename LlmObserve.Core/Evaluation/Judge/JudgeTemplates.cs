@@ -6,7 +6,7 @@ namespace LlmObserve.Core.Evaluation.Judge;
 /// </summary>
 public static class JudgeTemplates
 {
-    /// <summary>Is every claim of the answer supported by the retrieved context? Low scores are hallucination.</summary>
+    /// <summary>Is every claim of the answer supported by the retrieved context? Low means hallucinated.</summary>
     public static readonly JudgeTemplate Groundedness = new()
     {
         Name = "groundedness",
