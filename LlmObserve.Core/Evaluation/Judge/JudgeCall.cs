@@ -1,0 +1,18 @@
+namespace LlmObserve.Core.Evaluation.Judge;
+
+/// <summary>How one judge call ended, over all its attempts.</summary>
+public enum JudgeCallStatus
+{
+    Completed,
+    RateLimited,
+    TimedOut,
+    Failed,
+}
+
+/// <summary>The reply of a judge call, or why there is none.</summary>
+/// <param name="Status">How the call ended.</param>
+/// <param name="Reply">The judge's text when completed; otherwise null.</param>
+/// <param name="Reason">Why the call did not complete, fit to show a user; never holds the key.</param>
+/// <param name="Usage">Tokens and cost the judge reported.</param>
+/// <param name="Attempts">HTTP attempts made.</param>
+public sealed record JudgeCall(JudgeCallStatus Status, string? Reply, string? Reason, JudgeUsage Usage, int Attempts);
