@@ -150,6 +150,38 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
             + $"span selected {warm.Selected} ms.");
     }
 
+    [Fact]
+    public async Task TraceDetail_HundredDeepChain_TheDeepestNameIsReadableBesideItsDepth()
+    {
+        var trace = TraceStore.Trace(_projectId, 78, 0);
+        trace.SpanCount = 100;
+        var spans = Enumerable.Range(1, 100)
+            .Select(n =>
+            {
+                var span = TraceStore.Span(_projectId, trace.TraceId, n, n == 1 ? null : TraceStore.SpanId(n - 1), n);
+                span.Name = "step " + n;
+                return span;
+            })
+            .ToList();
+        await _store.AddAsync([trace], spans);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, $"traces/{trace.TraceId}?span={TraceStore.SpanId(100)}")
+            .ToString());
+
+        // The link scrolls the tree to the span; the window may still need to scroll to the tree's last rows.
+        var deepest = page.Locator($"[data-span-id='{TraceStore.SpanId(100)}']");
+        await deepest.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(deepest).ToBeInViewportAsync();
+        var name = await deepest.GetByTestId("span-name").BoundingBoxAsync();
+        var cell = await deepest.Locator(".span-cell").BoundingBoxAsync();
+        Assert.NotNull(name);
+        Assert.True(
+            name.X >= cell!.X && name.X + name.Width <= cell.X + cell.Width && name.Width >= 40,
+            $"The name sits at {name.X:F0}+{name.Width:F0} px in a cell at {cell.X:F0}+{cell.Width:F0} px.");
+        await Assertions.Expect(deepest.GetByTestId("span-depth")).ToHaveTextAsync("99");
+    }
+
     private static async Task<(long FirstRows, long Selected)> OpenAndSelectAsync(
         IPage page,
         string url,
