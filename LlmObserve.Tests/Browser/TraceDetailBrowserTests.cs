@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using LlmObserve.Core.Traces;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Tests.Traces;
@@ -77,6 +78,68 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(0, await page.EvaluateAsync<int>("window.__injected"));
         Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
         Assert.Equal(0, await page.Locator("a[href^='javascript']").CountAsync());
+    }
+
+    [Fact]
+    public async Task TraceDetail_NativeMultimodalMessages_ShowTextAndBoundedThumbnailsNeverBase64Text()
+    {
+        // A 3 MB "image": more than the field limit, so it is cut at ingestion and must not come back as text.
+        var huge = "data:image/png;base64," + new string('A', 3 * 1024 * 1024);
+        using var client = _app.CreateClient();
+        var body = JsonSerializer.Serialize(new
+        {
+            traces = new[]
+            {
+                new
+                {
+                    id = TraceStore.TraceId(79),
+                    name = "vision",
+                    spans = new[]
+                    {
+                        new
+                        {
+                            id = TraceStore.SpanId(79),
+                            name = "describe image",
+                            type = "generation",
+                            input = new object[]
+                            {
+                                new
+                                {
+                                    role = "user",
+                                    content = new object[]
+                                    {
+                                        new { type = "text", text = "What is in this picture?" },
+                                        new { type = "image_url", image_url = new { url = PngDataUrl } },
+                                        new { type = "image_url", image_url = new { url = huge } },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        });
+        var ingest = await client.PostAsync(
+            new Uri("api/ingest", UriKind.Relative),
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ingest.StatusCode);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(
+            _app.BaseAddress,
+            $"traces/{TraceStore.TraceId(79)}?span={TraceStore.SpanId(79)}").ToString());
+        await WaitUntilInteractiveAsync(page);
+
+        var details = page.GetByTestId("span-details");
+        await Assertions.Expect(details.GetByTestId("message-content")).ToHaveTextAsync("What is in this picture?");
+        var thumbnail = details.GetByTestId("message-image");
+        await Assertions.Expect(thumbnail).ToHaveCountAsync(1);
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync();
+        var box = await thumbnail.BoundingBoxAsync();
+        Assert.True(box!.Width <= 160 && box.Height <= 160, $"Thumbnail is {box.Width}×{box.Height}.");
+        await Assertions.Expect(details).Not.ToContainTextAsync("iVBORw0KGgo");
+        var shownText = (await details.InnerTextAsync()).Length;
+        Assert.True(shownText < 20_000, $"The span details show {shownText:N0} characters of text.");
     }
 
     [Fact]
@@ -168,6 +231,7 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
 
         await page.GotoAsync(new Uri(_app.BaseAddress, $"traces/{trace.TraceId}?span={TraceStore.SpanId(100)}")
             .ToString());
+        await WaitUntilInteractiveAsync(page);
 
         // The link scrolls the tree to the span; the window may still need to scroll to the tree's last rows.
         var deepest = page.Locator($"[data-span-id='{TraceStore.SpanId(100)}']");
@@ -181,6 +245,11 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
             $"The name sits at {name.X:F0}+{name.Width:F0} px in a cell at {cell.X:F0}+{cell.Width:F0} px.");
         await Assertions.Expect(deepest.GetByTestId("span-depth")).ToHaveTextAsync("99");
     }
+
+    // The prerendered page is replaced once the circuit runs; its zone label then names the browser's zone, and
+    // only elements measured after that stay in the page.
+    private static Task WaitUntilInteractiveAsync(IPage page)
+        => Assertions.Expect(page.GetByText("Times in Europe/Berlin")).ToBeVisibleAsync();
 
     private static async Task<(long FirstRows, long Selected)> OpenAndSelectAsync(
         IPage page,
