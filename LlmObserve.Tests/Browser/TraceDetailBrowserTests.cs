@@ -164,6 +164,9 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
         await page.GotoAsync(new Uri(_app.BaseAddress, "sessions/sess-1").ToString());
         await page.GetByTestId("session-page").WaitForAsync();
 
+        // A link clicked while the prerendered page turns interactive can be lost, so the click waits for the circuit.
+        await WaitUntilInteractiveAsync(page);
+
         var inputs = await page.GetByTestId("session-turn-input").AllInnerTextsAsync();
         Assert.Equal(["question 3", "question 2", "question 1"], inputs);
         await page.GetByTestId("session-turn-link").First.ClickAsync();
