@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using LlmObserve.Core.Traces;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Tests.Traces;
@@ -80,6 +81,68 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task TraceDetail_NativeMultimodalMessages_ShowTextAndBoundedThumbnailsNeverBase64Text()
+    {
+        // A 3 MB "image": more than the field limit, so it is cut at ingestion and must not come back as text.
+        var huge = "data:image/png;base64," + new string('A', 3 * 1024 * 1024);
+        using var client = _app.CreateClient();
+        var body = JsonSerializer.Serialize(new
+        {
+            traces = new[]
+            {
+                new
+                {
+                    id = TraceStore.TraceId(79),
+                    name = "vision",
+                    spans = new[]
+                    {
+                        new
+                        {
+                            id = TraceStore.SpanId(79),
+                            name = "describe image",
+                            type = "generation",
+                            input = new object[]
+                            {
+                                new
+                                {
+                                    role = "user",
+                                    content = new object[]
+                                    {
+                                        new { type = "text", text = "What is in this picture?" },
+                                        new { type = "image_url", image_url = new { url = PngDataUrl } },
+                                        new { type = "image_url", image_url = new { url = huge } },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        });
+        var ingest = await client.PostAsync(
+            new Uri("api/ingest", UriKind.Relative),
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ingest.StatusCode);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(
+            _app.BaseAddress,
+            $"traces/{TraceStore.TraceId(79)}?span={TraceStore.SpanId(79)}").ToString());
+        await WaitUntilInteractiveAsync(page);
+
+        var details = page.GetByTestId("span-details");
+        await Assertions.Expect(details.GetByTestId("message-content")).ToHaveTextAsync("What is in this picture?");
+        var thumbnail = details.GetByTestId("message-image");
+        await Assertions.Expect(thumbnail).ToHaveCountAsync(1);
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync();
+        var box = await thumbnail.BoundingBoxAsync();
+        Assert.True(box!.Width <= 160 && box.Height <= 160, $"Thumbnail is {box.Width}×{box.Height}.");
+        await Assertions.Expect(details).Not.ToContainTextAsync("iVBORw0KGgo");
+        var shownText = (await details.InnerTextAsync()).Length;
+        Assert.True(shownText < 20_000, $"The span details show {shownText:N0} characters of text.");
+    }
+
+    [Fact]
     public async Task SessionPage_ThreeTurns_ReadsAsAConversationInOrderAndLinksToTraces()
     {
         var traces = Enumerable.Range(1, 3)
@@ -100,6 +163,9 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
 
         await page.GotoAsync(new Uri(_app.BaseAddress, "sessions/sess-1").ToString());
         await page.GetByTestId("session-page").WaitForAsync();
+
+        // A link clicked while the prerendered page turns interactive can be lost, so the click waits for the circuit.
+        await WaitUntilInteractiveAsync(page);
 
         var inputs = await page.GetByTestId("session-turn-input").AllInnerTextsAsync();
         Assert.Equal(["question 3", "question 2", "question 1"], inputs);
@@ -149,6 +215,44 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
             + $"span selected {cold.Selected} ms. Warm: first rows {warm.FirstRows} ms, "
             + $"span selected {warm.Selected} ms.");
     }
+
+    [Fact]
+    public async Task TraceDetail_HundredDeepChain_TheDeepestNameIsReadableBesideItsDepth()
+    {
+        var trace = TraceStore.Trace(_projectId, 78, 0);
+        trace.SpanCount = 100;
+        var spans = Enumerable.Range(1, 100)
+            .Select(n =>
+            {
+                var span = TraceStore.Span(_projectId, trace.TraceId, n, n == 1 ? null : TraceStore.SpanId(n - 1), n);
+                span.Name = "step " + n;
+                return span;
+            })
+            .ToList();
+        await _store.AddAsync([trace], spans);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, $"traces/{trace.TraceId}?span={TraceStore.SpanId(100)}")
+            .ToString());
+        await WaitUntilInteractiveAsync(page);
+
+        // The link scrolls the tree to the span; the window may still need to scroll to the tree's last rows.
+        var deepest = page.Locator($"[data-span-id='{TraceStore.SpanId(100)}']");
+        await deepest.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(deepest).ToBeInViewportAsync();
+        var name = await deepest.GetByTestId("span-name").BoundingBoxAsync();
+        var cell = await deepest.Locator(".span-cell").BoundingBoxAsync();
+        Assert.NotNull(name);
+        Assert.True(
+            name.X >= cell!.X && name.X + name.Width <= cell.X + cell.Width && name.Width >= 40,
+            $"The name sits at {name.X:F0}+{name.Width:F0} px in a cell at {cell.X:F0}+{cell.Width:F0} px.");
+        await Assertions.Expect(deepest.GetByTestId("span-depth")).ToHaveTextAsync("99");
+    }
+
+    // The prerendered page is replaced once the circuit runs; its zone label then names the browser's zone, and
+    // only elements measured after that stay in the page.
+    private static Task WaitUntilInteractiveAsync(IPage page)
+        => Assertions.Expect(page.GetByText("Times in Europe/Berlin")).ToBeVisibleAsync();
 
     private static async Task<(long FirstRows, long Selected)> OpenAndSelectAsync(
         IPage page,

@@ -235,6 +235,42 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
         await Assertions.Expect(freshTrace.GetByTestId("span-detail-name")).ToHaveTextAsync("lookup order");
     }
 
+    [Fact]
+    public async Task TraceList_SortedByLatency_NewBarCountsArrivalsAndShowPlacesThemByLatency()
+    {
+        var page = _browser.Page;
+        await OpenAsync(page, "traces?sort=latency&order=desc");
+        await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(3);
+        using var client = _app.CreateClient();
+
+        // The slowest trace of all, and a fast one whose client clock runs an hour behind.
+        var slowStart = DateTimeOffset.UtcNow;
+        var lateStart = TraceStore.BaseTime.AddHours(-1);
+        var ingest = await client.PostAsync(
+            new Uri("api/ingest", UriKind.Relative),
+            new StringContent(
+                $$"""
+                {"traces":[
+                  {"id":"{{TraceStore.TraceId(20)}}","name":"slow arrival",
+                   "startTime":"{{slowStart:O}}","endTime":"{{slowStart.AddSeconds(9):O}}"},
+                  {"id":"{{TraceStore.TraceId(21)}}","name":"skewed arrival",
+                   "startTime":"{{lateStart:O}}","endTime":"{{lateStart.AddMilliseconds(3):O}}"}]}
+                """,
+                System.Text.Encoding.UTF8,
+                "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ingest.StatusCode);
+
+        await Assertions.Expect(page.GetByTestId("new-traces-count")).ToHaveTextAsync("2 new traces");
+        Assert.Equal(3, await page.GetByTestId("trace-row").CountAsync());
+        await page.GetByTestId("show-new-traces").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.GetByTestId("new-traces-bar")).ToHaveCountAsync(0);
+        var ids = await RowIdsAsync(page);
+        Assert.Equal(TraceStore.TraceId(20), ids[0]);
+        Assert.Equal(TraceStore.TraceId(21), ids[^1]);
+    }
+
     private static ILocator MessageBeside(IPage page, string field)
         => page.Locator(".mud-input-control")
             .Filter(new() { Has = page.Locator($"input[data-testid=trace-filter-{field}]") })

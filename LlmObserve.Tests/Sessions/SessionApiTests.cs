@@ -4,6 +4,7 @@ using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Tests.Traces;
+using LlmObserve.Web.Traces;
 
 namespace LlmObserve.Tests.Sessions;
 
@@ -80,9 +81,36 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
 
         Assert.Matches("data-testid=\"user-trace-count\">4<", html);
         Assert.Matches("data-testid=\"user-error-count\">1<", html);
-        Assert.Contains("$0.0400", html, StringComparison.Ordinal);
+        Assert.Matches("data-testid=\"user-cost\">\\$0.04<", html);
         Assert.Contains("href=\"sessions/chat-7\"", html, StringComparison.Ordinal);
         Assert.Contains("(no session)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserPage_NoPricedTrace_ShowsCostAsUnknownAsTheTraceListDoes()
+    {
+        using var client = fixture.App.CreateClient(authenticated: false);
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("users/grace", UriKind.Relative)));
+
+        var unknown = TraceFormat.Cost(null);
+        Assert.Matches("data-testid=\"user-trace-count\">2<", html);
+        Assert.Contains($"data-testid=\"user-cost\">{unknown}<", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>{unknown}</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("$0", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetUser_NoPricedTrace_AnswersNullCostNotZero()
+    {
+        var queries = fixture.App.GetRequiredService<SessionQueries>();
+        var projectId = await new TraceStore(fixture.App).ProjectIdAsync();
+
+        var user = await queries.GetUserAsync(projectId, "grace", CancellationToken.None);
+
+        Assert.NotNull(user);
+        Assert.Null(user.Cost);
+        Assert.Null(Assert.Single(user.Sessions).Cost);
     }
 
     [Fact]
@@ -115,8 +143,18 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
             lone.SessionId = null;
             var foreign = Turn(otherProject, 5, 1, "foreign", "foreign");
             foreign.SessionId = "foreign-session";
+            var unpriced = Enumerable.Range(6, 2)
+                .Select(n =>
+                {
+                    var trace = Turn(projectId, n, 3, "unpriced", "unpriced");
+                    trace.UserId = "grace";
+                    trace.SessionId = "grace-chat";
+                    trace.Cost = null;
+                    return trace;
+                });
             await store.AddAsync(
             [
+                .. unpriced,
                 third,
                 Turn(projectId, 2, 1, "second question", "second answer"),
                 Turn(projectId, 1, 0, "first question", "first answer"),

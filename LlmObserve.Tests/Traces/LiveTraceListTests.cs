@@ -1,4 +1,5 @@
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Traces;
@@ -91,5 +92,54 @@ public sealed class LiveTraceListTests
         Assert.Equal(
             [TraceStore.TraceId(3), TraceStore.TraceId(2), TraceStore.TraceId(1)],
             model.Rows.Select(r => r.TraceId));
+    }
+
+    [Theory]
+    [InlineData(TraceSortKey.StartTime, true)]
+    [InlineData(TraceSortKey.StartTime, false)]
+    [InlineData(TraceSortKey.Latency, true)]
+    [InlineData(TraceSortKey.Latency, false)]
+    [InlineData(TraceSortKey.Cost, true)]
+    [InlineData(TraceSortKey.Cost, false)]
+    [InlineData(TraceSortKey.Tokens, true)]
+    [InlineData(TraceSortKey.Tokens, false)]
+    public async Task TraceListViewModel_AnySort_CountsOnlyArrivalsAndShowPutsThemWhereTheSortPlacesThem(
+        TraceSortKey key,
+        bool descending)
+    {
+        await using var app = await RunningApp.StartAsync();
+        var store = new TraceStore(app);
+        var projectId = await store.ProjectIdAsync();
+
+        // More than a page, the older the slower and dearer: under most sorts the loaded page is not the newest.
+        await store.AddAsync(Enumerable.Range(1, TraceListViewModel.PageSize + 10)
+            .Select(n => Ranked(TraceStore.Trace(projectId, n, n), 1000 - n)));
+        var model = app.GetRequiredService<TraceListViewModel>();
+        await model.LoadAsync(TraceFilter.None, new TraceSort(key, descending), CancellationToken.None);
+        await model.RefreshNewTraceCountAsync(CancellationToken.None);
+        var countedBeforeArrivals = model.NewTraceCount;
+
+        // One arrival tops every key; the other has the lowest of each and an early start (a skewed client clock).
+        await store.AddAsync(
+        [
+            Ranked(TraceStore.Trace(projectId, 100, 200), 5000),
+            Ranked(TraceStore.Trace(projectId, 101, -30), 1),
+        ]);
+        await model.RefreshNewTraceCountAsync(CancellationToken.None);
+        var countedAfterArrivals = model.NewTraceCount;
+        await model.ShowNewTracesAsync(CancellationToken.None);
+
+        Assert.Equal(0, countedBeforeArrivals);
+        Assert.Equal(2, countedAfterArrivals);
+        Assert.Equal(0, model.NewTraceCount);
+        Assert.Equal(TraceStore.TraceId(descending ? 100 : 101), model.Rows[0].TraceId);
+    }
+
+    private static TraceEntity Ranked(TraceEntity trace, int rank)
+    {
+        trace.LatencyMs = rank;
+        trace.Cost = rank / 1000.0;
+        trace.TotalTokens = rank;
+        return trace;
     }
 }

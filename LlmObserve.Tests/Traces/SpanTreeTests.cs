@@ -127,6 +127,25 @@ public sealed class SpanTreeTests : BunitContext
         Assert.Equal("99", tree.Find("[data-span-id=s99]").GetAttribute("data-depth"));
     }
 
+    [Fact]
+    public void SpanTree_HundredDeepChain_IndentStopsAtTheCapAndDeepRowsShowTheirDepth()
+    {
+        var spans = Enumerable.Range(0, 100)
+            .Select(i => Span($"s{i}", i == 0 ? null : $"s{i - 1}", i))
+            .ToList();
+
+        var tree = Render<SpanTree>(p => p.Add(t => t.Spans, spans));
+
+        var indents = tree.FindAll("[data-testid=span-row]")
+            .ToDictionary(r => r.GetAttribute("data-span-id")!, r => Indent(r.QuerySelector(".span-cell")!));
+        Assert.True(indents["s1"] > indents["s0"], "A child is indented under its parent.");
+        Assert.Equal(SpanTree.MaxIndentPixels, indents["s99"]);
+        Assert.Equal(SpanTree.MaxIndentPixels, indents.Values.Max());
+        Assert.Empty(tree.Find("[data-span-id=s1]").QuerySelectorAll("[data-testid=span-depth]"));
+        Assert.Equal("99", tree.Find("[data-span-id=s99] [data-testid=span-depth]").TextContent.Trim());
+        Assert.Single(tree.Find("[data-span-id=s99]").QuerySelectorAll("[data-testid=span-name]"));
+    }
+
     internal static SpanDetail Span(string id, string? parent, long startOffset = 0) => new()
     {
         SpanId = id,
@@ -142,4 +161,13 @@ public sealed class SpanTreeTests : BunitContext
         Links = [],
         Truncations = [],
     };
+
+    private static int Indent(AngleSharp.Dom.IElement cell)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(
+            cell.GetAttribute("style") ?? string.Empty,
+            @"padding-left:\s*(\d+)px");
+        Assert.True(match.Success, $"No pixel indent in '{cell.GetAttribute("style")}'.");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -25,12 +25,23 @@ public static class TraceFormat
 
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 
+    /// <summary>
+    /// A cost in US dollars: a dash when unknown (no priced call), sub-cent amounts with the digits that matter,
+    /// cents and above like money.
+    /// </summary>
     public static string Cost(double? usd) => usd switch
     {
         null => "–",
-        < 0.01 => "$" + usd.Value.ToString("0.000000", CultureInfo.InvariantCulture),
-        _ => "$" + usd.Value.ToString("0.0000", CultureInfo.InvariantCulture),
+        0 => "$0",
+        < 0 => "-" + Cost(-usd),
+        < 0.000001 => "<$0.000001",
+        < 0.01 => "$" + usd.Value.ToString("0.######", CultureInfo.InvariantCulture),
+        < 1 => "$" + usd.Value.ToString("0.00##", CultureInfo.InvariantCulture),
+        _ => "$" + usd.Value.ToString("N2", CultureInfo.InvariantCulture),
     };
+
+    /// <inheritdoc cref="Cost(double?)"/>
+    public static string Cost(decimal usd) => Cost((double)usd);
 
     public static string Score(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
 

@@ -25,6 +25,9 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     private string? _nextCursor;
     private string? _projectId;
 
+    // Traces stored after this row id arrived after the list was loaded.
+    private long _arrivalMark;
+
     // Bumped by every reload, so a count computed against rows that were replaced meanwhile is discarded.
     private int _loadVersion;
 
@@ -35,7 +38,10 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     /// <summary>False while the store has no project at all.</summary>
     public bool HasProject => _projectId is not null;
 
-    /// <summary>Traces matching the filters that started after the newest loaded row.</summary>
+    /// <summary>
+    /// Traces matching the filters that arrived after the list was loaded, whatever the sort: the first page under
+    /// that sort, loaded again, puts each where it belongs.
+    /// </summary>
     public int NewTraceCount { get; private set; }
 
     /// <summary>How many traces match the filters; null until <see cref="CountAsync"/> has answered.</summary>
@@ -59,6 +65,8 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         _loading = true;
         try
         {
+            // Marked before the read: a trace stored in between may be both shown and counted, never neither.
+            _arrivalMark = await queries.LatestArrivalAsync(cancellationToken);
             var page = await queries.ListAsync(_projectId, filter, sort, after: null, PageSize, cancellationToken);
             _rows.AddRange(page.Data);
             _nextCursor = page.NextCursor;
@@ -148,17 +156,10 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         var rowsChanged = await RefreshChangedRowsAsync(cancellationToken);
 
         var version = _loadVersion;
-
-        // Whatever the sort, "new" means started after the latest trace the reader has loaded.
-        var newest = _rows
-            .OrderByDescending(r => r.StartTimeUnixNano)
-            .ThenByDescending(r => r.TraceId, StringComparer.Ordinal)
-            .FirstOrDefault();
-        var count = await queries.CountNewerAsync(
+        var count = await queries.CountArrivedSinceAsync(
             _projectId,
             _filter,
-            newest?.StartTimeUnixNano,
-            newest?.TraceId,
+            _arrivalMark,
             MaxCountedNewTraces,
             cancellationToken);
         if (version != _loadVersion)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using LlmObserve.Core.Ingestion.Otlp.Conventions;
 using LlmObserve.Core.Traces;
 
 namespace LlmObserve.Core.Ingestion.Native;
@@ -62,20 +64,33 @@ public sealed partial class NativeBatchReader
     {
         var role = OptionalString(message, "role", path) ?? "user";
         string? content = null;
-        if (message.TryGetProperty("content", out var c))
+        IReadOnlyList<JsonElement>? parts = null;
+        var toolCalls = new List<ToolCall>();
+        string? answeredCallId = null;
+        if (message.TryGetProperty("content", out var c) && c.ValueKind != JsonValueKind.Null)
         {
-            content = c.ValueKind switch
+            if (c.ValueKind == JsonValueKind.String)
             {
-                JsonValueKind.String => SafeString(c),
-                JsonValueKind.Null => null,
-                _ => c.GetRawText(),
-            };
+                content = SafeString(c);
+            }
+            else if (IsContentParts(c))
+            {
+                // Multimodal content is read as the OTLP conventions read it: the text parts are the text, and an
+                // image stays a part the page shows as a thumbnail, never its base64 as text.
+                var read = MessageJson.ReadContent(c);
+                content = read.Text;
+                parts = read.Parts.Count == 0 ? null : read.Parts;
+                toolCalls.AddRange(read.ToolCalls);
+                answeredCallId = read.ToolCallId;
+            }
+            else
+            {
+                content = c.GetRawText();
+            }
         }
 
-        List<ToolCall>? toolCalls = null;
         if (message.TryGetProperty("toolCalls", out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
-            toolCalls = [];
             var index = 0;
             foreach (var call in calls.EnumerateArray())
             {
@@ -97,8 +112,26 @@ public sealed partial class NativeBatchReader
             Role = role,
             Name = OptionalString(message, "name", path),
             Content = content,
-            ToolCalls = toolCalls,
-            ToolCallId = OptionalString(message, "toolCallId", path),
+            Parts = parts,
+            ToolCalls = toolCalls.Count == 0 ? null : toolCalls,
+            ToolCallId = OptionalString(message, "toolCallId", path) ?? answeredCallId,
+        };
+    }
+
+    /// <summary>A part (an object with a <c>type</c>) or a list of parts and strings; other JSON stays text.</summary>
+    private static bool IsContentParts(JsonElement content)
+    {
+        static bool IsPart(JsonElement item)
+            => item.ValueKind == JsonValueKind.Object
+                && item.TryGetProperty("type", out var type)
+                && type.ValueKind == JsonValueKind.String;
+
+        return content.ValueKind switch
+        {
+            JsonValueKind.Object => IsPart(content),
+            JsonValueKind.Array => content.GetArrayLength() > 0
+                && content.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String || IsPart(item)),
+            _ => false,
         };
     }
 
@@ -124,9 +157,38 @@ public sealed partial class NativeBatchReader
             {
                 messages[i] = messages[i] with { Content = limited };
             }
+
+            if (messages[i].Parts is { } parts)
+            {
+                var path = $"{field}Messages[{i}].parts";
+                messages[i] = messages[i] with
+                {
+                    Parts = [.. parts.Select((part, j) => LimitPart(part, $"{path}[{j}]", context, truncations))],
+                };
+            }
         }
 
         return messages;
+    }
+
+    /// <summary>
+    /// A part copied with each string cut at the field limit, as OTLP content is: an image too large to store whole
+    /// becomes a short marked text rather than megabytes in the store. Broken escapes are repaired on the way.
+    /// </summary>
+    private static JsonElement LimitPart(
+        JsonElement part,
+        string path,
+        ReadContext context,
+        List<TruncationNote> truncations)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = StoreJson.Options.Encoder }))
+        {
+            WriteLimited(writer, part, path, context.Options.MaxFieldChars, truncations);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static void ApplyDocuments(SpanEntity span, JsonElement element, string path, ReadContext context)

@@ -81,7 +81,8 @@ public sealed class SessionQueries(IDbContextFactory<LlmObserveDbContext> dbFact
                 Count = g.Count(),
                 Errors = g.Count(t => t.Status == SpanStatus.Error),
                 Tokens = g.Sum(t => t.TotalTokens),
-                Cost = g.Sum(t => t.Cost),
+                // A plain SUM reads a group without a priced trace as 0: its cost is unknown, not free.
+                Cost = g.Count(t => t.Cost != null) > 0 ? g.Sum(t => t.Cost) : null,
             })
             .ToListAsync(cancellationToken);
         if (sessions.Count == 0)

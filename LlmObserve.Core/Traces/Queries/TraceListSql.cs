@@ -192,10 +192,9 @@ internal sealed class TraceListSql
             : $" AND ({key}, t.\"TraceId\") {op} ({value}, {id})");
     }
 
-    /// <summary>Adds "started after the trace at (<paramref name="start"/>, <paramref name="traceId"/>)".</summary>
-    public void StartedAfter(long start, string traceId)
-        => _where.Append(CultureInfo.InvariantCulture,
-            $" AND (t.\"StartTimeUnixNano\", t.\"TraceId\") > ({Bind(start)}, {Bind(traceId)})");
+    /// <summary>Adds "first stored after the trace row <paramref name="rowId"/>"; row ids only grow.</summary>
+    public void StoredAfter(long rowId)
+        => _where.Append(CultureInfo.InvariantCulture, $" AND t.\"Id\" > {Bind(rowId)}");
 
     public void ApplyTo(SqliteCommand command)
     {

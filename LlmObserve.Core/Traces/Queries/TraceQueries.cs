@@ -116,24 +116,31 @@ public sealed class TraceQueries(
     }
 
     /// <summary>
-    /// How many traces matching <paramref name="filter"/> start after the trace at
-    /// <paramref name="newestStart"/> and <paramref name="newestTraceId"/> (all when null), counted up to
-    /// <paramref name="cap"/>.
+    /// A mark of the traces stored so far, of any project: a trace stored later has a greater row id, whatever its
+    /// start time. Pass it to <see cref="CountArrivedSinceAsync"/>.
     /// </summary>
-    public async Task<int> CountNewerAsync(
+    public async Task<long> LatestArrivalAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Traces.MaxAsync(t => (long?)t.Id, cancellationToken) ?? 0;
+    }
+
+    /// <summary>
+    /// How many traces matching <paramref name="filter"/> were first stored after <paramref name="arrivalMark"/>
+    /// (from <see cref="LatestArrivalAsync"/>), counted up to <paramref name="cap"/>. Arrival, not start time,
+    /// makes a trace new: a list sorted by latency or cost has no "newest row" to compare with, and a trace with an
+    /// early start (a skewed clock, a late export) is new all the same.
+    /// </summary>
+    public async Task<int> CountArrivedSinceAsync(
         string projectId,
         TraceFilter filter,
-        long? newestStart,
-        string? newestTraceId,
+        long arrivalMark,
         int cap,
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
-        if (newestStart is { } start && newestTraceId is not null)
-        {
-            sql.StartedAfter(start, newestTraceId);
-        }
+        sql.StoredAfter(arrivalMark);
 
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""

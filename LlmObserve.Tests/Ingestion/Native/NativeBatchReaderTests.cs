@@ -175,4 +175,58 @@ public sealed class NativeBatchReaderTests
         Assert.Contains("\"nested\":{\"list\":[\"short\"]}", span.AttributesJson, StringComparison.Ordinal);
         Assert.Equal("""[{"field":"attributes.big","originalLength":300}]""", span.TruncationsJson);
     }
+
+    [Fact]
+    public void Read_MultimodalMessageContent_KeepsTextAsTextAndTheImageAsAPart()
+    {
+        const string image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk";
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[{"name":"vision","type":"generation",
+          "input":[{"role":"user","content":[{"type":"text","text":"What is in this picture?"},
+            {"type":"image_url","image_url":{"url":"{{{image}}}","detail":"low"}},"And be brief."]}]}]}]}
+        """;
+
+        var span = Read(json).Batch.Spans.Single(s => s.Name == "vision");
+
+        var message = Assert.Single(StoreJson.Deserialize<List<ChatMessage>>(span.InputMessagesJson)!);
+        Assert.Equal("What is in this picture?\nAnd be brief.", message.Content);
+        var part = Assert.Single(message.Parts!);
+        Assert.Equal("image_url", part.GetProperty("type").GetString());
+        Assert.Equal(image, part.GetProperty("image_url").GetProperty("url").GetString());
+        Assert.Equal("What is in this picture?\nAnd be brief.", span.InputText);
+        Assert.Null(span.TruncationsJson);
+    }
+
+    [Fact]
+    public void Read_MultimodalPartOverTheFieldLimit_IsCutWithMarkerAndNoted()
+    {
+        var payload = new string('A', 2000);
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[{"name":"vision","output":[{"role":"assistant",
+          "content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,{{{payload}}}"}}]}]}]}]}
+        """;
+
+        var span = Read(json, maxFieldChars: 500).Batch.Spans.Single(s => s.Name == "vision");
+
+        var message = Assert.Single(StoreJson.Deserialize<List<ChatMessage>>(span.OutputMessagesJson)!);
+        Assert.Null(message.Content);
+        var url = Assert.Single(message.Parts!).GetProperty("image_url").GetProperty("url").GetString()!;
+        Assert.EndsWith("…[truncated, 2022 chars]", url, StringComparison.Ordinal);
+        Assert.True(url.Length < 600, $"The stored part is {url.Length} characters.");
+        Assert.Contains("outputMessages[0].parts[0].image_url.url", span.TruncationsJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ContentThatIsOtherJson_StaysItsJsonText()
+    {
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[{"name":"s","input":[{"role":"user","content":{"order":42}}]}]}]}
+        """;
+
+        var span = Read(json).Batch.Spans.Single(s => s.Name == "s");
+
+        var message = Assert.Single(StoreJson.Deserialize<List<ChatMessage>>(span.InputMessagesJson)!);
+        Assert.Equal("""{"order":42}""", message.Content);
+        Assert.Null(message.Parts);
+    }
 }

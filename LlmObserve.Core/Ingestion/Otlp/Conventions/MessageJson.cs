@@ -4,6 +4,16 @@ using LlmObserve.Core.Traces;
 namespace LlmObserve.Core.Ingestion.Otlp.Conventions;
 
 /// <summary>
+/// What a message's content holds: the text parts joined, the other parts (images, files, unknown kinds) verbatim,
+/// tool calls sent as parts, and the call a tool-result part answers.
+/// </summary>
+internal sealed record MessageContent(
+    string? Text,
+    IReadOnlyList<JsonElement> Parts,
+    IReadOnlyList<ToolCall> ToolCalls,
+    string? ToolCallId);
+
+/// <summary>
 /// Reads chat messages from JSON in the shapes conventions use: OTel GenAI <c>{role, parts[], name?,
 /// finish_reason?}</c> and OpenAI-style <c>{role, content (text or parts), tool_calls?, tool_call_id?}</c>.
 /// Parsing is lenient (P14): unknown part kinds are kept verbatim, missing roles get a default.
@@ -86,6 +96,17 @@ internal static class MessageJson
             ToolCallId = toolCallId,
             FinishReason = Text(message, "finish_reason") ?? Text(message, "finishReason"),
         };
+    }
+
+    /// <summary>A message's content given as text, as one part or as a list of parts.</summary>
+    public static MessageContent ReadContent(JsonElement content)
+    {
+        var texts = new List<string>();
+        var parts = new List<JsonElement>();
+        var toolCalls = new List<ToolCall>();
+        string? toolCallId = null;
+        ReadContent(content, texts, parts, toolCalls, ref toolCallId);
+        return new MessageContent(texts.Count == 0 ? null : string.Join("\n", texts), parts, toolCalls, toolCallId);
     }
 
     /// <summary>OpenAI-style <c>tool_calls</c> (nested <c>function</c>) or flat <c>{id, name, arguments}</c>.</summary>

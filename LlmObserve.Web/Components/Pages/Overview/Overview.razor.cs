@@ -121,13 +121,7 @@ public sealed partial class Overview : IDisposable
         _ => step.TotalMinutes == 1 ? "1 minute" : $"{step.TotalMinutes:0} minutes",
     };
 
-    private static string Usd(decimal value)
-        => value switch
-        {
-            0m => "$0",
-            < 0.01m => "$" + value.ToString("0.######", CultureInfo.InvariantCulture),
-            _ => "$" + value.ToString("N2", CultureInfo.InvariantCulture),
-        };
+    private static string Usd(decimal value) => TraceFormat.Cost(value);
 
     private static string Percent(double? rate)
         => rate is { } value ? value.ToString("P1", CultureInfo.InvariantCulture) : "–";

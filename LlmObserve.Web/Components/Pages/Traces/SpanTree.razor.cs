@@ -17,6 +17,12 @@ public sealed partial class SpanTree
     /// <summary>Most rows rendered at once; a screen never shows more, so this only bounds a bad measurement.</summary>
     public const int MaxRenderedRows = 120;
 
+    /// <summary>
+    /// The widest indentation of a row. Deeper rows stay at it and show their depth as a number instead, so the name
+    /// keeps the room it needs however deep a trace goes.
+    /// </summary>
+    public const int MaxIndentPixels = MaxIndentedDepth * IndentPixels;
+
     // Fixed, so the virtualiser can place rows without measuring each one; the stylesheet uses the same height.
     private const float RowHeight = 28;
 
@@ -26,8 +32,8 @@ public sealed partial class SpanTree
 
     private const string ModulePath = "./Components/Pages/Traces/SpanTree.razor.js";
 
-    // Beyond this depth rows stop moving right, so very deep traces stay readable; data-depth keeps the truth.
-    private const int MaxIndentedDepth = 30;
+    // Eight levels leave the name its room even in the narrowest tree column; deeper rows show a depth badge.
+    private const int MaxIndentedDepth = 8;
 
     private readonly HashSet<string> _collapsed = new(StringComparer.Ordinal);
     private IReadOnlyList<SpanDetail>? _builtFrom;
@@ -92,6 +98,8 @@ public sealed partial class SpanTree
     }
 
     private static int Indent(int depth) => Math.Min(depth, MaxIndentedDepth) * IndentPixels;
+
+    private static bool ShowsDepth(int depth) => depth > MaxIndentedDepth;
 
     private static string Tokens(SpanUsage usage)
         => usage.Input is null && usage.Output is null
