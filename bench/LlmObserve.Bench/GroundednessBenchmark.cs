@@ -143,14 +143,14 @@ internal static class GroundednessBenchmark
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "halueval-qa-dev.jsonl");
+            var candidate = Path.Combine(dir.FullName, "reference", "halueval-qa-dev.jsonl");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("No shared/data/halueval-qa-dev.jsonl above the bench; pass --data.");
+        throw new FileNotFoundException("No reference/halueval-qa-dev.jsonl above the bench; pass --data.");
     }
 
     private static List<HaluExample> Load(string path)

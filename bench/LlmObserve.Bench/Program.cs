@@ -29,7 +29,7 @@ static int Usage()
                dotnet run -c Release --project bench/LlmObserve.Bench -- dashboard [--traces 1000000]
                dotnet run -c Release --project bench/LlmObserve.Bench -- groundedness [options]
           --seconds N         length of the throughput phase (default 10)
-          --data PATH         HaluEval QA lines (default: shared/data/halueval-qa-dev.jsonl above the bench)
+          --data PATH         HaluEval QA lines (default: reference/halueval-qa-dev.jsonl in the repository)
         """);
     return 2;
 }

@@ -5,7 +5,7 @@ using LlmObserve.Tests.Infrastructure;
 namespace LlmObserve.Tests.Evaluation.Judge;
 
 /// <summary>
-/// The cases of shared/data/groundedness-reference-cases.json about reading judge replies: label snapping (PX),
+/// The cases of reference/groundedness-reference-cases.json about reading judge replies: label snapping (PX),
 /// chain-of-thought label extraction (PX-CoT) and judge scales (TL). Agreement (KP) belongs to calibration.
 /// </summary>
 public sealed class JudgeReferenceCaseTests
@@ -76,7 +76,7 @@ public sealed class JudgeReferenceCaseTests
 
     private static Dictionary<string, JsonElement> LoadCases()
     {
-        var path = Path.Combine(RepoPaths.Root, "..", "shared", "data", "groundedness-reference-cases.json");
+        var path = Path.Combine(RepoPaths.Root, "reference", "groundedness-reference-cases.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("cases").EnumerateArray()
             .ToDictionary(entry => entry.GetProperty("id").GetString()!, entry => entry.Clone());

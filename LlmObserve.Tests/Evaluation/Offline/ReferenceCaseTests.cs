@@ -5,7 +5,7 @@ using LlmObserve.Tests.Infrastructure;
 namespace LlmObserve.Tests.Evaluation.Offline;
 
 /// <summary>
-/// The cases of shared/data/groundedness-reference-cases.json that apply to the offline evaluators: ROUGE
+/// The cases of reference/groundedness-reference-cases.json that apply to the offline evaluators: ROUGE
 /// overlap (RG) and the aggregation of per-claim verdicts (DE, RA-05). Judge label parsing (PX), agreement (KP),
 /// judge scales (TL), context precision (RA-03/04) and SelfCheckGPT (SG) belong to parts not built here.
 /// </summary>
@@ -99,7 +99,7 @@ public sealed class ReferenceCaseTests
 
     private static Dictionary<string, JsonElement> LoadCases()
     {
-        var path = Path.Combine(RepoPaths.Root, "..", "shared", "data", "groundedness-reference-cases.json");
+        var path = Path.Combine(RepoPaths.Root, "reference", "groundedness-reference-cases.json");
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         return json.RootElement.GetProperty("cases").EnumerateArray()
             .ToDictionary(testCase => testCase.GetProperty("id").GetString()!, testCase => testCase.Clone());
