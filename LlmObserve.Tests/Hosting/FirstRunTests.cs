@@ -104,7 +104,9 @@ public sealed partial class FirstRunTests
         Assert.Contains("\"from-setup-variables\"", list, StringComparison.Ordinal);
     }
 
-    /// <summary>The <c>export OTEL_EXPORTER_OTLP_…</c> lines of the README's block for pointing an SDK here.</summary>
+    /// <summary>
+    /// The <c>export OTEL_EXPORTER_OTLP_…</c> lines of the README's block for pointing an SDK here.
+    /// </summary>
     private static IEnumerable<string> ReadmeExporterLines(string readme)
         => readme.Split('\n').Where(line => line.StartsWith("export OTEL_EXPORTER_OTLP_", StringComparison.Ordinal));
 

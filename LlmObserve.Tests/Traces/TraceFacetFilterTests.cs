@@ -47,7 +47,8 @@ public sealed class TraceFacetFilterTests : IAsyncLifetime
         spans = [.. spans.OrderBy(_ => random.Next())];
         for (var sent = 0; sent < spans.Count; sent += 7)
         {
-            await writer.WriteAsync(IngestBatch.OfSpans(WriterTestStore.Project, [.. spans.Skip(sent).Take(7)]), default);
+            var batch = IngestBatch.OfSpans(WriterTestStore.Project, [.. spans.Skip(sent).Take(7)]);
+            await writer.WriteAsync(batch, default);
         }
 
         await using var db = _store.CreateDbContext();

@@ -60,7 +60,8 @@ internal static class DashboardBenchmark
             var now = DateTimeOffset.UtcNow;
             var fill = Stopwatch.StartNew();
             var ids = Fill(path, traces, now);
-            Console.WriteLine($"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s)");
+            Console.WriteLine(
+                $"fill: {fill.Elapsed.TotalSeconds:F1} s ({traces / fill.Elapsed.TotalSeconds:N0} traces/s)");
 
             var rollup = Stopwatch.StartNew();
             BuildRollups(path, ids);

@@ -12,7 +12,8 @@ namespace LlmObserve.Core.Traces.Queries;
 /// </summary>
 /// <param name="dbFactory">The store.</param>
 /// <param name="rareSearchMatches">
-/// The search plan threshold, <see cref="RareSearchMatches"/> unless a test wants to force one plan.
+/// The plan threshold of search, model and tag filters, <see cref="RareSearchMatches"/> unless a test wants to force
+/// one plan.
 /// </param>
 public sealed class TraceQueries(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
@@ -25,12 +26,17 @@ public sealed class TraceQueries(
     public const int PreviewChars = 300;
 
     /// <summary>
-    /// Below this many full-text matches a search starts from its matches; from it on, from the sort order. Walking
-    /// the order costs about (page size × store size ÷ matches) checks and starting from the matches costs one
-    /// lookup each, so they cross near the square root of 50 × store size × the relative cost of a check; twenty
-    /// thousand suits a store of a million traces (bench/README.md, explore).
+    /// Below this many matches (full-text, or facet rows of a model or tag) a list starts from its matches; from it
+    /// on, from the sort order. Walking the order costs about (page size × store size ÷ matches) checks and starting
+    /// from the matches costs one lookup each, so they cross near the square root of 50 × store size × the relative
+    /// cost of a check; twenty thousand suits a store of a million traces (bench/README.md, explore).
     /// </summary>
     public const int RareSearchMatches = 20_000;
+
+    /// <summary>The facet rows of one model or tag, counted to choose the plan.</summary>
+    private const string FacetRows = """
+        SELECT 1 FROM "TraceFacets" WHERE "ProjectId" = $project AND "Kind" = $kind AND "Value" = $value
+        """;
 
     /// <summary>The project pages show until accounts exist: the first one created.</summary>
     public async Task<string?> FirstProjectIdAsync(CancellationToken cancellationToken)
@@ -312,10 +318,6 @@ public sealed class TraceQueries(
             connection, FacetRows, projectId, TraceFacetKind.Tag, tag, cancellationToken);
         return new TraceListPlan(rareSearch, rareModel, rareTag);
     }
-
-    private const string FacetRows = """
-        SELECT 1 FROM "TraceFacets" WHERE "ProjectId" = $project AND "Kind" = $kind AND "Value" = $value
-        """;
 
     /// <summary>Whether <paramref name="rows"/> has fewer rows than the threshold, counted no further.</summary>
     private async Task<bool> IsRareAsync(

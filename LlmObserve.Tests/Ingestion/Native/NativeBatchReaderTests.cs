@@ -154,7 +154,9 @@ public sealed class NativeBatchReaderTests
 
         var result = Read(json);
 
-        Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[0]" && e.Message.Contains("input token count"));
+        Assert.Contains(
+            result.Errors,
+            e => e.Path == "$.traces[0].spans[0]" && e.Message.Contains("input token count"));
         Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[1]" && e.Message.Contains("cost"));
         Assert.Contains(result.Errors, e => e.Path == "$.traces[0].spans[2].startTime" && e.Message.Contains("2262"));
         Assert.Equal(["fine", "trace"], result.Batch.Spans.Select(s => s.Name).Order());
