@@ -48,6 +48,26 @@ public sealed class TokenCountMappingTests
         Assert.Contains("test span", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Map_CountsWhoseSumOverflows_NamedAsTooLargeNotAsANegativeTotal()
+    {
+        var span = SpanWith(
+            A("gen_ai.usage.input_tokens", long.MaxValue),
+            A("gen_ai.usage.output_tokens", long.MaxValue));
+
+        var result = Mapper().Map(Request(span), "project-1");
+
+        var entity = Assert.Single(result.Spans);
+        Assert.Null(entity.TotalTokens);
+        Assert.Contains(
+            result.Errors,
+            e => e.Contains($"input token count {long.MaxValue} is outside", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Errors,
+            e => e.Contains($"total token count {long.MaxValue} is outside", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Errors, e => e.Contains("count -", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(12.0)]
     [InlineData(0.0)]

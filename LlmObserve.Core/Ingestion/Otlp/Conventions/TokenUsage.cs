@@ -211,30 +211,34 @@ internal sealed record TokenUsage(
     private static string NotACount(string key, string value)
         => $"{key} is {Shorten(value)}, not a whole number of tokens of 0 or more; the span's token usage was dropped";
 
+    /// <summary>The sum of two counts of 0 or more, at most <see cref="long.MaxValue"/>.</summary>
+    private static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>
     /// Repairs counts that break the inclusive rules (P4): cache reads and writes larger than the input mean the
     /// input was the provider's uncached remainder (raw Anthropic counts), so the parts are summed; reasoning
     /// larger than the output means output excluded it (raw Gemini counts). Total is the provider's unless it is
-    /// missing or smaller than input + output.
+    /// missing or smaller than input + output. Sums stop at <see cref="long.MaxValue"/> rather than wrap, so a count
+    /// too large to be real stays one, and the plausibility check names it instead of a negative total.
     /// </summary>
     public TokenUsage Normalize()
     {
         var input = Input;
-        var cached = (CacheRead ?? 0) + (CacheWrite ?? 0);
+        var cached = Add(CacheRead ?? 0, CacheWrite ?? 0);
         if (input is { } uncached && cached > uncached)
         {
-            input = uncached + cached;
+            input = Add(uncached, cached);
         }
 
         var output = Output;
         if (output is { } visible && Reasoning is { } reasoning && reasoning > visible)
         {
-            output = visible + reasoning;
+            output = Add(visible, reasoning);
         }
 
-        long? computed = input is null && output is null ? null : (input ?? 0) + (output ?? 0);
+        long? computed = input is null && output is null ? null : Add(input ?? 0, output ?? 0);
         var total = Total is { } reported && (computed is null || reported >= computed) ? reported : computed;
         return this with { Input = input, Output = output, Total = total };
     }
