@@ -8,6 +8,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
+using static LlmObserve.Bench.BenchHelpers;
+
 namespace LlmObserve.Bench;
 
 /// <summary>
@@ -222,36 +224,5 @@ internal static class DashboardBenchmark
         }
 
         return times;
-    }
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
-    }
-
-    private static string RandomHex(Random random, int bytes)
-    {
-        Span<byte> buffer = stackalloc byte[bytes];
-        random.NextBytes(buffer);
-        return Convert.ToHexStringLower(buffer);
-    }
-
-    private static SqliteParameter[] Parameters(SqliteCommand command, params string[] names)
-        => [.. names.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n }))];
-
-    private static void Bind(SqliteParameter[] parameters, params object?[] values)
-    {
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

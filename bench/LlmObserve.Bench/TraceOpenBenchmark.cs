@@ -198,10 +198,7 @@ internal static class TraceOpenBenchmark
     }
 
     private static double Percentile<T>(List<T> values, Func<T, double> of, int percentile)
-    {
-        var sorted = values.Select(of).Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
-    }
+        => BenchHelpers.Percentile([.. values.Select(of)], percentile);
 
     private sealed record OpenTimes(
         [property: JsonPropertyName("html")] double Html,
