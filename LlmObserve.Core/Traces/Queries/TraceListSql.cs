@@ -21,6 +21,7 @@ internal sealed class TraceListSql
 
     private readonly StringBuilder _where = new();
     private readonly List<SqliteParameter> _parameters = [];
+    private string _storedAfterRange = string.Empty;
 
     /// <param name="projectId">The project every row belongs to.</param>
     /// <param name="filter">What to list.</param>
@@ -118,12 +119,32 @@ internal sealed class TraceListSql
             }
             else
             {
-                Add(
-                    "EXISTS (SELECT 1 FROM \"TracesSearch\" WHERE \"TracesSearch\" MATCH {0} AND rowid = t.rowid)",
-                    match);
+                // Left out of the WHERE clause: asking the index about one row at a time costs a seek in each of its
+                // segments per row, so the caller checks rows in sets (see SearchHits and MatchingRowIds).
+                CommonSearch = Bind(match);
             }
         }
     }
+
+    /// <summary>
+    /// The bound MATCH expression of a full-text search that matches many traces, which <see cref="Where"/> leaves
+    /// out; null when there is none (no search, or a rare one that <see cref="From"/> starts from).
+    /// </summary>
+    public string? CommonSearch { get; }
+
+    /// <summary>
+    /// The row ids of the traces that <see cref="CommonSearch"/> matches, as a subquery; with
+    /// <see cref="StoredAfter"/> only those stored after its mark, which the index reads as a range.
+    /// </summary>
+    public string MatchingRowIds => $"""
+        SELECT rowid AS rid FROM "TracesSearch" WHERE "TracesSearch" MATCH {CommonSearch}{_storedAfterRange}
+        """;
+
+    /// <summary>
+    /// <see cref="Where"/> with the traces restricted to those <see cref="CommonSearch"/> matches, for queries that
+    /// read every match anyway (counts).
+    /// </summary>
+    public string WhereMatching => CommonSearch is null ? Where : $"{Where} AND t.rowid IN ({MatchingRowIds})";
 
     public IReadOnlyList<SqliteParameter> Parameters => _parameters;
 
@@ -194,7 +215,11 @@ internal sealed class TraceListSql
 
     /// <summary>Adds "first stored after the trace row <paramref name="rowId"/>"; row ids only grow.</summary>
     public void StoredAfter(long rowId)
-        => _where.Append(CultureInfo.InvariantCulture, $" AND t.\"Id\" > {Bind(rowId)}");
+    {
+        var mark = Bind(rowId);
+        _where.Append(CultureInfo.InvariantCulture, $" AND t.\"Id\" > {mark}");
+        _storedAfterRange = $" AND rowid > {mark}";
+    }
 
     public void ApplyTo(SqliteCommand command)
     {

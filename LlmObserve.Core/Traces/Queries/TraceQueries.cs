@@ -25,6 +25,18 @@ public sealed class TraceQueries(
     /// <summary>Characters of input and output a list row carries; the full text is on the trace.</summary>
     public const int PreviewChars = 300;
 
+    /// <summary>The first chunk of a common search's list (see <see cref="SearchChunksAsync"/>), at least.</summary>
+    private const int MinSearchChunk = 256;
+
+    /// <summary>The first chunk of a common search's export.</summary>
+    private const int ExportSearchChunk = 2_048;
+
+    /// <summary>The largest chunk a common search reads at once.</summary>
+    private const int MaxSearchChunk = 16_384;
+
+    /// <summary>In the columns of <see cref="SearchChunksAsync"/>: whether the search matches the row.</summary>
+    private const string SearchHit = "h.rid IS NOT NULL";
+
     /// <summary>
     /// Below this many matches (full-text, or facet rows of a model or tag) a list starts from its matches; from it
     /// on, from the sort order. Walking the order costs about (page size × store size ÷ matches) checks and starting
@@ -69,26 +81,44 @@ public sealed class TraceQueries(
 
         limit = Math.Clamp(limit, 1, MaxLimit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
-        if (after is not null)
-        {
-            sql.After(after);
-        }
-
-        await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+        var plan = await PlanAsync(db, projectId, filter, cancellationToken);
+        var columns = $"""
+            {TraceListSql.SummaryColumns},
+            substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
+            """;
 
         // One row beyond the page tells whether another page exists without a second query.
-        command.CommandText = $"""
-            SELECT {TraceListSql.SummaryColumns},
-                substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
-            FROM {sql.From}
-            WHERE {sql.Where}
-            ORDER BY {TraceListSql.OrderBy(sort)}
-            LIMIT {limit + 1}
-            """;
         var rows = new List<TraceSummary>(limit + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var sql = new TraceListSql(projectId, filter, plan);
+        if (sql.CommonSearch is not null)
         {
+            var firstChunk = Math.Max(MinSearchChunk, 4 * (limit + 1));
+            await foreach (var row in SearchChunksAsync(
+                db, projectId, filter, plan, sort, after, columns, firstChunk, ReadSummary, r => r, cancellationToken))
+            {
+                rows.Add(row);
+                if (rows.Count > limit)
+                {
+                    break;
+                }
+            }
+        }
+        else
+        {
+            if (after is not null)
+            {
+                sql.After(after);
+            }
+
+            await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+            command.CommandText = $"""
+                SELECT {columns}
+                FROM {sql.From}
+                WHERE {sql.Where}
+                ORDER BY {TraceListSql.OrderBy(sort)}
+                LIMIT {limit + 1}
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(ReadSummary(reader));
@@ -115,7 +145,7 @@ public sealed class TraceQueries(
         var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
-            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap + 1})
+            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.WhereMatching} LIMIT {cap + 1})
             """;
         var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return new TraceCount(Math.Min(count, cap), count > cap);
@@ -150,7 +180,7 @@ public sealed class TraceQueries(
 
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
-            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap})
+            SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.WhereMatching} LIMIT {cap})
             """;
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
@@ -166,7 +196,25 @@ public sealed class TraceQueries(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var plan = await PlanAsync(db, projectId, filter, cancellationToken);
+        var sql = new TraceListSql(projectId, filter, plan);
+        if (sql.CommonSearch is not null)
+        {
+            // A trace the search does not match is read without its texts: the chunk only needs its sort key.
+            const string columns = $"""
+                {TraceListSql.SummaryColumns},
+                CASE WHEN {SearchHit} THEN t."InputText" END, CASE WHEN {SearchHit} THEN t."OutputText" END
+                """;
+            await foreach (var row in SearchChunksAsync(
+                db, projectId, filter, plan, sort, null, columns, ExportSearchChunk, ReadExportRow, r => r.Summary,
+                cancellationToken))
+            {
+                yield return row;
+            }
+
+            yield break;
+        }
+
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
@@ -177,12 +225,88 @@ public sealed class TraceQueries(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var row = ReadSummary(reader);
-            yield return new TraceExportRow(
-                row with { InputPreview = null, OutputPreview = null },
-                row.InputPreview,
-                row.OutputPreview);
+            yield return ReadExportRow(reader);
         }
+    }
+
+    /// <summary>
+    /// The traces of a list whose full-text search matches many of them, in the list's order, each read with
+    /// <paramref name="read"/> from <paramref name="columns"/> (over <c>t</c>; <see cref="SearchHit"/> says whether
+    /// the search matches the row). Asking the index about one row at a time costs a seek in each of its segments per
+    /// row, about a millisecond at 200,000 traces. Instead the sort order is read in chunks and each chunk asks the
+    /// index once, for the matches between its lowest and highest row id. Row ids grow with arrival, so in the usual
+    /// newest-first order a chunk is a narrow range; in another order the range is wide and costs what reading all
+    /// the matches costs. A chunk doubles, up to <see cref="MaxSearchChunk"/>, while the reader wants more.
+    /// </summary>
+    private static async IAsyncEnumerable<T> SearchChunksAsync<T>(
+        LlmObserveDbContext db,
+        string projectId,
+        TraceFilter filter,
+        TraceListPlan plan,
+        TraceSort sort,
+        TraceCursor? after,
+        string columns,
+        int firstChunk,
+        Func<SqliteDataReader, T> read,
+        Func<T, TraceSummary> summaryOf,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chunk = firstChunk;
+        var position = after;
+        var order = TraceListSql.OrderBy(sort);
+        while (true)
+        {
+            var sql = new TraceListSql(projectId, filter, plan);
+            if (position is not null)
+            {
+                sql.After(position);
+            }
+
+            await using var command = await CreateCommandAsync(db, sql, cancellationToken);
+            command.CommandText = $"""
+                WITH chunk AS MATERIALIZED (
+                    SELECT t.rowid AS rid FROM {sql.From} WHERE {sql.Where} ORDER BY {order} LIMIT {chunk}),
+                hit AS MATERIALIZED (
+                    {sql.MatchingRowIds}
+                    AND rowid BETWEEN (SELECT min(rid) FROM chunk) AND (SELECT max(rid) FROM chunk))
+                SELECT {columns}, {SearchHit}
+                FROM chunk CROSS JOIN "Traces" AS t ON t.rowid = chunk.rid LEFT JOIN hit AS h ON h.rid = chunk.rid
+                ORDER BY {order}
+                """;
+            var rows = 0;
+            TraceSummary? last = null;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                var hitColumn = reader.FieldCount - 1;
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows++;
+                    var item = read(reader);
+                    last = summaryOf(item);
+                    if (reader.GetBoolean(hitColumn))
+                    {
+                        yield return item;
+                    }
+                }
+            }
+
+            if (rows < chunk || last is null)
+            {
+                yield break;
+            }
+
+            position = CursorAfter(last, sort);
+            chunk = Math.Min(chunk * 2, MaxSearchChunk);
+        }
+    }
+
+    private static TraceExportRow ReadExportRow(SqliteDataReader reader)
+    {
+        var row = ReadSummary(reader);
+        return new TraceExportRow(
+            row with { InputPreview = null, OutputPreview = null },
+            row.InputPreview,
+            row.OutputPreview);
     }
 
     /// <summary>One trace of the project with its spans (by start), scores and feedback; null when unknown.</summary>
