@@ -271,6 +271,41 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
         Assert.Equal(TraceStore.TraceId(21), ids[^1]);
     }
 
+    [Fact]
+    public async Task TraceList_RelativeRange_ShowNewReadsTheRangeAgainFromNow()
+    {
+        var page = _browser.Page;
+        using var client = _app.CreateClient();
+
+        // A trace that is inside "last 15 minutes" when the list loads and falls out of it seconds later.
+        var edge = DateTimeOffset.UtcNow.AddMinutes(-15).AddSeconds(4);
+        await IngestAsync(client, 30, "leaving the range", edge);
+        await OpenAsync(page, "traces?range=15m");
+        await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(1);
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await IngestAsync(client, 31, "fresh arrival", DateTimeOffset.UtcNow);
+        await Assertions.Expect(page.GetByTestId("new-traces-count")).ToHaveTextAsync("1 new trace");
+        await page.GetByTestId("show-new-traces").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(1);
+        Assert.Equal([TraceStore.TraceId(31)], await RowIdsAsync(page));
+    }
+
+    private static async Task IngestAsync(HttpClient client, int trace, string name, DateTimeOffset start)
+    {
+        var response = await client.PostAsync(
+            new Uri("api/ingest", UriKind.Relative),
+            new StringContent(
+                $$"""
+                {"traces":[{"id":"{{TraceStore.TraceId(trace)}}","name":"{{name}}",
+                  "startTime":"{{start:O}}","endTime":"{{start.AddSeconds(1):O}}"}]}
+                """,
+                System.Text.Encoding.UTF8,
+                "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static ILocator MessageBeside(IPage page, string field)
         => page.Locator(".mud-input-control")
             .Filter(new() { Has = page.Locator($"input[data-testid=trace-filter-{field}]") })

@@ -212,7 +212,18 @@ public sealed partial class TraceList : IDisposable
 
     private async Task ShowNewTracesAsync()
     {
-        await Model.ShowNewTracesAsync(_disposed.Token);
+        // A relative range ("last 24 hours") is read again from now, so the reloaded list is the range the URL names
+        // today and not the one of the first load.
+        var (listQuery, _) = TraceListQueryParser.Parse(new QueryCollection(_query), Time.GetUtcNow());
+        if (listQuery is null)
+        {
+            await Model.ShowNewTracesAsync(_disposed.Token);
+        }
+        else
+        {
+            await Model.LoadAsync(listQuery.Filter, listQuery.Sort, _disposed.Token);
+        }
+
         _countPending = true;
     }
 
