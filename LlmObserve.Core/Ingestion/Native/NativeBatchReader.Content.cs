@@ -57,6 +57,23 @@ public sealed partial class NativeBatchReader
             return (chosen?.Content ?? messages.LastOrDefault()?.Content, messages);
         }
 
+        if (value.ValueKind == JsonValueKind.Array && IsContentParts(value)
+            && MessageJson.ReadContent(value) is { } content
+            && (content.Text is not null || content.Parts.Count > 0))
+        {
+            // A bare list of parts (text, images) without a role is one message of its side, read as message content
+            // is: the text parts are the text, and an image stays a part shown as a thumbnail, not base64 text.
+            var message = new ChatMessage
+            {
+                Role = preferLastUser ? "user" : "assistant",
+                Content = content.Text,
+                Parts = content.Parts.Count == 0 ? null : content.Parts,
+                ToolCalls = content.ToolCalls.Count == 0 ? null : [.. content.ToolCalls],
+                ToolCallId = content.ToolCallId,
+            };
+            return (content.Text, [message]);
+        }
+
         return (value.GetRawText(), null);
     }
 

@@ -200,6 +200,44 @@ public sealed class NativeBatchReaderTests
     }
 
     [Fact]
+    public void Read_BareListOfParts_IsOneMessageWithTheTextAsTextAndTheImageAsAPart()
+    {
+        const string image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk";
+        var json = $$$"""
+        {"traces":[{"id":"{{{TraceId}}}","spans":[{"name":"vision","type":"generation",
+          "input":[{"type":"text","text":"Describe it."},{"type":"image_url","image_url":{"url":"{{{image}}}"}}],
+          "output":[{"type":"text","text":"A red dot."}]}]}]}
+        """;
+
+        var span = Read(json).Batch.Spans.Single(s => s.Name == "vision");
+
+        var input = Assert.Single(StoreJson.Deserialize<List<ChatMessage>>(span.InputMessagesJson)!);
+        Assert.Equal("user", input.Role);
+        Assert.Equal("Describe it.", input.Content);
+        Assert.Equal(image, Assert.Single(input.Parts!).GetProperty("image_url").GetProperty("url").GetString());
+        Assert.Equal("Describe it.", span.InputText);
+        var output = Assert.Single(StoreJson.Deserialize<List<ChatMessage>>(span.OutputMessagesJson)!);
+        Assert.Equal("assistant", output.Role);
+        Assert.Equal("A red dot.", span.OutputText);
+    }
+
+    [Theory]
+    [InlineData("""[1,2,3]""")]
+    [InlineData("""[{"query":"refund"}]""")]
+    [InlineData("""{"type":"search","query":"refund"}""")]
+    public void Read_OtherJsonInput_StaysItsText(string input)
+    {
+        var json = $$"""
+        {"traces":[{"id":"{{TraceId}}","spans":[{"name":"tool","input":{{input}}}]}]}
+        """;
+
+        var span = Read(json).Batch.Spans.Single(s => s.Name == "tool");
+
+        Assert.Equal(input, span.InputText);
+        Assert.Null(span.InputMessagesJson);
+    }
+
+    [Fact]
     public void Read_MultimodalPartOverTheFieldLimit_IsCutWithMarkerAndNoted()
     {
         var payload = new string('A', 2000);
