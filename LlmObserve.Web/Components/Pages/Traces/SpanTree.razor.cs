@@ -88,7 +88,7 @@ public sealed partial class SpanTree
         try
         {
             await using var module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-            await module.InvokeVoidAsync("scrollToRow", _treeElement, index, RowHeight);
+            await module.InvokeVoidAsync("scrollToRow", _treeElement, index, RowHeight, selected);
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or InvalidOperationException
             or TaskCanceledException)
