@@ -191,7 +191,8 @@ public sealed partial class EvaluationEngine
                 break;
 
             case RunOutcome.Failed failed:
-                var retryAt = now + RetryDelay(run.Attempts);
+                var delay = RetryDelay(run.Attempts);
+                var retryAt = now + (failed.ServerWait is { } wait && wait > delay ? wait : delay);
                 rateLimitedUntil = failed.RateLimited ? retryAt : null;
                 updated = await mine.ExecuteUpdateAsync(
                     r => r.SetProperty(x => x.Status, EvaluationRunStatus.Pending)

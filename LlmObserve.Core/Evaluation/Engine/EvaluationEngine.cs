@@ -355,7 +355,11 @@ public sealed partial class EvaluationEngine(
             Limit(result.RawReply ?? string.Empty),
             result.Usage),
         JudgeOutcome.BudgetReached => new RunOutcome.BudgetReached(result.Explanation),
-        JudgeOutcome.RateLimited => new RunOutcome.Failed(result.Explanation, RateLimited: true, result.Usage),
+        JudgeOutcome.RateLimited => new RunOutcome.Failed(
+            result.Explanation,
+            RateLimited: true,
+            result.Usage,
+            result.ServerWait),
         _ => new RunOutcome.Failed(result.Explanation, RateLimited: false, result.Usage),
     };
 

@@ -45,6 +45,10 @@ internal abstract record RunOutcome(JudgeUsage Usage)
     /// <summary>The daily budget stopped the call; the evaluation waits for the next UTC day.</summary>
     public sealed record BudgetReached(string Reason) : RunOutcome(JudgeUsage.None);
 
-    /// <summary>The attempt failed in a way another attempt may cure (rate limit, timeout, an endpoint error).</summary>
-    public sealed record Failed(string Reason, bool RateLimited, JudgeUsage Cost) : RunOutcome(Cost);
+    /// <summary>
+    /// The attempt failed in a way another attempt may cure (rate limit, timeout, an endpoint error); a rate limit
+    /// may say how long the endpoint asked to wait.
+    /// </summary>
+    public sealed record Failed(string Reason, bool RateLimited, JudgeUsage Cost, TimeSpan? ServerWait = null)
+        : RunOutcome(Cost);
 }

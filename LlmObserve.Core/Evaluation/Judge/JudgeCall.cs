@@ -18,10 +18,12 @@ public enum JudgeCallStatus
 /// <param name="HttpStatus">
 /// The HTTP status of a refused call (401, 404 …); null when the endpoint answered, or could not be reached.
 /// </param>
+/// <param name="ServerWait">How long the server last asked to be left alone (Retry-After), when it did.</param>
 public sealed record JudgeCall(
     JudgeCallStatus Status,
     string? Reply,
     string? Reason,
     JudgeUsage Usage,
     int Attempts,
-    int? HttpStatus = null);
+    int? HttpStatus = null,
+    TimeSpan? ServerWait = null);

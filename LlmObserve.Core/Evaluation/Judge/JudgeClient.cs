@@ -74,7 +74,7 @@ public sealed class JudgeClient
                 var httpStatus = int.TryParse(retry.StatusText, CultureInfo.InvariantCulture, out var code)
                     ? code
                     : (int?)null;
-                return new JudgeCall(retry.Status, null, reason, usage, attempt, httpStatus);
+                return new JudgeCall(retry.Status, null, reason, usage, attempt, httpStatus, retry.ServerWait);
             }
 
             _logger.Retrying(

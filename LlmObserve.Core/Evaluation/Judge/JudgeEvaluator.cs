@@ -86,7 +86,7 @@ public sealed class JudgeEvaluator
                 JudgeCallStatus.TimedOut => JudgeOutcome.TimedOut,
                 _ => JudgeOutcome.Failed,
             };
-            return JudgeResult.NotScored(Name, outcome, call.Reason!, call.Usage, call.Attempts);
+            return JudgeResult.NotScored(Name, outcome, call.Reason!, call.Usage, call.Attempts, call.ServerWait);
         }
 
         var reply = call.Reply ?? string.Empty;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LlmObserve.Core.Evaluation.Engine;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Evaluation.Runs;
@@ -11,6 +10,7 @@ using LlmObserve.Tests.Evaluation.Judge;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmObserve.Tests.Evaluation.Engine;
 
@@ -24,20 +24,19 @@ internal sealed class EvaluationHarness : IAsyncDisposable
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// One set of offline models for every app these tests start: loading Lingua takes about ten seconds and 1.4 GB.
-    /// </summary>
-    private static readonly Lazy<OfflineEvaluatorCatalog> SharedOfflineModels = new(() => new OfflineEvaluatorCatalog());
-
     private readonly Dictionary<string, string?> _settings;
-    private readonly bool _ownsDirectory;
+    private readonly Action<ILoggingBuilder>? _configureLogging;
 
-    private EvaluationHarness(FakeJudgeServer judge, string dataDirectory, Dictionary<string, string?> settings, bool owns)
+    private EvaluationHarness(
+        FakeJudgeServer judge,
+        string dataDirectory,
+        Dictionary<string, string?> settings,
+        Action<ILoggingBuilder>? configureLogging)
     {
         Judge = judge;
         DataDirectory = dataDirectory;
         _settings = settings;
-        _ownsDirectory = owns;
+        _configureLogging = configureLogging;
     }
 
     public FakeJudgeServer Judge { get; }
@@ -51,7 +50,8 @@ internal sealed class EvaluationHarness : IAsyncDisposable
     /// <summary>Starts the judge and the app; offline defaults are off unless asked for.</summary>
     public static async Task<EvaluationHarness> StartAsync(
         bool offlineDefaults = false,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<ILoggingBuilder>? configureLogging = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -69,7 +69,7 @@ internal sealed class EvaluationHarness : IAsyncDisposable
         }
 
         var judge = await FakeJudgeServer.StartAsync();
-        var harness = new EvaluationHarness(judge, RunningApp.CreateTempDirectory(), values, owns: true);
+        var harness = new EvaluationHarness(judge, RunningApp.CreateTempDirectory(), values, configureLogging);
         await harness.StartAppAsync();
         return harness;
     }
@@ -80,7 +80,11 @@ internal sealed class EvaluationHarness : IAsyncDisposable
         App = await RunningApp.StartAsync(
             DataDirectory,
             _settings,
-            builder => builder.Services.AddSingleton(SharedOfflineModels.Value));
+            builder =>
+            {
+                builder.Services.AddSingleton(SharedOfflineModels.Catalog);
+                _configureLogging?.Invoke(builder.Logging);
+            });
         Client = App.CreateClient();
     }
 
@@ -90,6 +94,14 @@ internal sealed class EvaluationHarness : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
     }
+
+    /// <summary>The store's file opened directly, for a test to read or set up while the app is stopped.</summary>
+    public static LlmObserveDbContext OpenStore(string dataDirectory)
+        => new(new DbContextOptionsBuilder<LlmObserveDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(dataDirectory, "llmobserve.db")}")
+            .Options);
+
+    public LlmObserveDbContext OpenStoppedStore() => OpenStore(DataDirectory);
 
     public LlmObserveDbContext CreateDb()
         => App.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>().CreateDbContext();
@@ -199,17 +211,14 @@ internal sealed class EvaluationHarness : IAsyncDisposable
         Client.Dispose();
         await App.DisposeAsync();
         await Judge.DisposeAsync();
-        if (_ownsDirectory)
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A connection still closing holds the file; the temp folder is cleaned by the OS.
-            }
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A connection still closing holds the file; the temp folder is cleaned by the OS.
         }
     }
 }
