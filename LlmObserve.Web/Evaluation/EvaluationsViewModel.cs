@@ -152,11 +152,11 @@ public sealed class EvaluationsViewModel(
     }
 
     /// <summary>
-    /// Variables of the custom prompt that no trace can fill, found while the prompt is typed (the save checks the
-    /// same and more).
+    /// What is wrong with a custom prompt (an unknown variable, none at all, nothing written), checked while it is
+    /// typed by the same rules the save applies.
     /// </summary>
-    public IReadOnlyList<string> UnknownVariables(string? prompt)
-        => [.. JudgeTemplateVariables.NamesIn(prompt ?? string.Empty).Where(n => !JudgeTemplateVariables.All.Contains(n))];
+    public IReadOnlyList<string> PromptProblems(string? prompt)
+        => new JudgeTemplate { Name = EvaluatorKinds.CustomTemplate, Prompt = prompt ?? string.Empty }.Validate();
 
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
