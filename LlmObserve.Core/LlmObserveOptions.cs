@@ -135,7 +135,9 @@ public sealed class EvaluationOptions
     /// <summary>Judge evaluations at once across all evaluators (each endpoint also has its own cap).</summary>
     public int JudgeConcurrency { get; set; } = 4;
 
-    /// <summary>Attempts of one evaluation, the first included, when the judge fails, times out or rate-limits.</summary>
+    /// <summary>
+    /// Attempts of one evaluation, the first included, when the judge fails, times out or rate-limits.
+    /// </summary>
     public int MaxAttempts { get; set; } = 4;
 
     /// <summary>Seconds before the second attempt of a failed evaluation; doubles with each attempt.</summary>

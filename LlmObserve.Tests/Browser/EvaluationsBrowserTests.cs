@@ -56,7 +56,7 @@ public sealed class EvaluationsBrowserTests : IAsyncLifetime
         await page.GetByTestId("evaluator-save").ClickAsync();
         await Assertions.Expect(promptField).ToContainTextAsync("Unknown variable {{answer}}; the known ones are");
 
-        await Field(page, "evaluator-prompt").FillAsync("Is the ANSWER {{output}} supported by the CONTEXT {{context}}?");
+        await Field(page, "evaluator-prompt").FillAsync("Is the ANSWER {{output}} supported by {{context}}?");
         await Assertions.Expect(promptField).Not.ToContainTextAsync("Unknown variable");
         await page.GetByTestId("evaluator-save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("evaluation-notice")).ToContainTextAsync("page-judge");
@@ -71,7 +71,8 @@ public sealed class EvaluationsBrowserTests : IAsyncLifetime
         await row.GetByTestId("evaluator-row-name").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("evaluator=ev-"));
         await Assertions.Expect(page.GetByTestId("evaluator-status-skip")).ToContainTextAsync("no retrieved context");
-        await Assertions.Expect(page.GetByTestId("evaluator-status-budget")).ToContainTextAsync("120 tokens in 1 call,");
+        var budget = page.GetByTestId("evaluator-status-budget");
+        await Assertions.Expect(budget).ToContainTextAsync("120 tokens in 1 call,");
 
         await row.GetByTestId("evaluator-backfill").ClickAsync();
         await Field(page, "backfill-from").FillAsync("2020-01-01");

@@ -68,17 +68,26 @@ public sealed class EvaluationApiTests
             "api/evaluators",
             JudgeEvaluatorBody("wrong-model", workingEndpoint, model: "no-such-model"));
 
-        Assert.Contains("could not be reached", Messages(await ProblemAsync(unreachableEndpoint), "baseUrl"), StringComparison.Ordinal);
+        Assert.Contains(
+            "could not be reached",
+            Messages(await ProblemAsync(unreachableEndpoint), "baseUrl"),
+            StringComparison.Ordinal);
         Assert.Contains(
             "could not be reached",
             Messages(await ProblemAsync(unreachableEvaluator), "judge.endpointId"),
             StringComparison.Ordinal);
-        Assert.Contains("refused the key (401)", Messages(await ProblemAsync(wrongKeyEndpoint), "apiKey"), StringComparison.Ordinal);
+        Assert.Contains(
+            "refused the key (401)",
+            Messages(await ProblemAsync(wrongKeyEndpoint), "apiKey"),
+            StringComparison.Ordinal);
         Assert.Contains(
             "refused the key (401)",
             Messages(await ProblemAsync(wrongKeyEvaluator), "judge.endpointId"),
             StringComparison.Ordinal);
-        Assert.Contains("no-such-model", Messages(await ProblemAsync(wrongModelEvaluator), "judge.model"), StringComparison.Ordinal);
+        Assert.Contains(
+            "no-such-model",
+            Messages(await ProblemAsync(wrongModelEvaluator), "judge.model"),
+            StringComparison.Ordinal);
         Assert.Empty((await harness.Client.GetFromJsonAsync<List<EvaluatorView>>("api/evaluators"))!);
     }
 
@@ -138,15 +147,23 @@ public sealed class EvaluationApiTests
         var badTrace = await client.PostAsJsonAsync("api/scores", new { traceId = "abc", name = "x", value = 1 });
         var mistyped = await client.PostAsync(
             new Uri("api/scores", UriKind.Relative),
-            new StringContent($$"""{"traceId":"{{traceId}}","name":"x","value":"high"}""", Encoding.UTF8, "application/json"));
+            new StringContent(
+                $$"""{"traceId":"{{traceId}}","name":"x","value":"high"}""",
+                Encoding.UTF8,
+                "application/json"));
         await client.PostAsJsonAsync("api/ingest", new { traces = new[] { new { id = traceId, name = "scored" } } });
         var trace = await TraceApi.WaitForTraceAsync(client, traceId, 1);
 
         Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
         var score = Assert.Single(trace.Scores);
-        Assert.Equal(("helpfulness", 0.75, "helpful", "api"), (score.Name, score.Value!.Value, score.Label!, score.Source));
+        Assert.Equal(
+            ("helpfulness", 0.75, "helpful", "api"),
+            (score.Name, score.Value!.Value, score.Label!, score.Source));
         Assert.Contains("'name' is required", Messages(await ProblemAsync(noName), "name"), StringComparison.Ordinal);
-        Assert.Contains("'value' or a 'label'", Messages(await ProblemAsync(noValue), "value"), StringComparison.Ordinal);
+        Assert.Contains(
+            "'value' or a 'label'",
+            Messages(await ProblemAsync(noValue), "value"),
+            StringComparison.Ordinal);
         Assert.Contains("32 hexadecimal", Messages(await ProblemAsync(badTrace), "traceId"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, mistyped.StatusCode);
         Assert.NotEmpty(Messages(await ProblemAsync(mistyped), "value"));
@@ -163,12 +180,20 @@ public sealed class EvaluationApiTests
             name = "refusals", kind = "refusal", filter = "environment=production&tag=support",
         });
         var view = (await created.Content.ReadFromJsonAsync<EvaluatorView>(EvaluationHarness.Json))!;
-        var timeFilter = await client.PostAsJsonAsync("api/evaluators", new { name = "a", kind = "pii", filter = "range=24h" });
-        var badStatus = await client.PostAsJsonAsync("api/evaluators", new { name = "b", kind = "pii", filter = "status=maybe" });
+        var timeFilter = await client.PostAsJsonAsync(
+            "api/evaluators",
+            new { name = "a", kind = "pii", filter = "range=24h" });
+        var badStatus = await client.PostAsJsonAsync(
+            "api/evaluators",
+            new { name = "b", kind = "pii", filter = "status=maybe" });
         var noJudge = await client.PostAsJsonAsync("api/evaluators", new { name = "c", kind = "judge" });
-        var unknownKind = await client.PostAsJsonAsync("api/evaluators", new { name = "d", kind = "vibes", samplingRate = 2 });
+        var unknownKind = await client.PostAsJsonAsync(
+            "api/evaluators",
+            new { name = "d", kind = "vibes", samplingRate = 2 });
         var duplicate = await client.PostAsJsonAsync("api/evaluators", new { name = "Refusals", kind = "refusal" });
-        var kindChange = await client.PutAsJsonAsync($"api/evaluators/{view.Id}", new { name = "refusals", kind = "pii" });
+        var kindChange = await client.PutAsJsonAsync(
+            $"api/evaluators/{view.Id}",
+            new { name = "refusals", kind = "pii" });
         var missing = await client.GetAsync(new Uri("api/evaluators/ev-000000000000/status", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

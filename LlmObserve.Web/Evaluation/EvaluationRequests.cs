@@ -148,7 +148,9 @@ internal static class EvaluationRequestMapping
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new FieldError("filter", "The filter is a trace-list query string or an object of its parameters."));
+            errors.Add(new FieldError(
+                "filter",
+                "The filter is a trace-list query string or an object of its parameters."));
             return null;
         }
 

@@ -268,7 +268,12 @@ public sealed class EvaluationsViewModel(
             return false;
         }
 
-        var (backfill, refused, _) = await evaluators.BackfillAsync(ProjectId, form.EvaluatorId, from, to, cancellationToken);
+        var (backfill, refused, _) = await evaluators.BackfillAsync(
+            ProjectId,
+            form.EvaluatorId,
+            from,
+            to,
+            cancellationToken);
         if (backfill is null)
         {
             Errors = refused;
@@ -303,8 +308,9 @@ public sealed class EvaluationsViewModel(
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = part.LastIndexOf('=');
+            var scoreText = equals <= 0 ? string.Empty : part[(equals + 1)..];
             if (equals <= 0
-                || !double.TryParse(part[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
+                || !double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
             {
                 errors.Add(new FieldError("judge.labels", $"'{part}' is not name=score (e.g. good=1, bad=0)."));
                 continue;

@@ -20,7 +20,9 @@ internal static class EvaluatorFilterParser
     ];
 
     /// <returns>The filter and its canonical query string, or the reasons it was refused.</returns>
-    public static (TraceFilter Filter, string Query, IReadOnlyList<string> Errors) Parse(string? text, DateTimeOffset now)
+    public static (TraceFilter Filter, string Query, IReadOnlyList<string> Errors) Parse(
+        string? text,
+        DateTimeOffset now)
     {
         var query = (text ?? string.Empty).Trim();
         var mark = query.IndexOf('?', StringComparison.Ordinal);

@@ -110,12 +110,14 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
     {
         if (!(evaluation.IntervalSeconds >= 0.1 && evaluation.IntervalSeconds <= 3600))
         {
-            errors.Add($"LlmObserve:Evaluation:IntervalSeconds must lie between 0.1 and 3600 (was {evaluation.IntervalSeconds}).");
+            errors.Add("LlmObserve:Evaluation:IntervalSeconds must lie between 0.1 and 3600 "
+                + $"(was {evaluation.IntervalSeconds}).");
         }
 
         if (!(evaluation.SettleSeconds >= 0 && evaluation.SettleSeconds <= 3600))
         {
-            errors.Add($"LlmObserve:Evaluation:SettleSeconds must lie between 0 and 3600 (was {evaluation.SettleSeconds}).");
+            errors.Add("LlmObserve:Evaluation:SettleSeconds must lie between 0 and 3600 "
+                + $"(was {evaluation.SettleSeconds}).");
         }
 
         if (evaluation.BatchSize < 1 || evaluation.ScanSize < 1)

@@ -69,7 +69,8 @@ public sealed partial class EvaluationEngine
                 plan,
                 scan,
                 now,
-                $"UPDATE \"EvaluationBackfills\" SET \"CursorRowId\" = $cursor, \"Claimed\" = \"Claimed\" + $claimed{done} "
+                "UPDATE \"EvaluationBackfills\" SET \"CursorRowId\" = $cursor, "
+                    + $"\"Claimed\" = \"Claimed\" + $claimed{done} "
                     + "WHERE \"Id\" = $owner AND \"EvaluatorVersion\" = $version AND \"CursorRowId\" = $previous",
                 backfill.Id,
                 backfill.CursorRowId,

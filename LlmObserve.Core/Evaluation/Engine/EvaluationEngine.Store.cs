@@ -61,7 +61,9 @@ public sealed partial class EvaluationEngine
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Keeps the pass's lease alive while it works, so only a dead worker's evaluations are taken over.</summary>
+    /// <summary>
+    /// Keeps the pass's lease alive while it works, so only a dead worker's evaluations are taken over.
+    /// </summary>
     private async Task RenewLeasesAsync(string token, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Lease / 3, timeProvider);
@@ -269,7 +271,9 @@ public sealed partial class EvaluationEngine
         }
     }
 
-    /// <summary>Exponential from the configured delay, capped, with jitter so retries do not come back together.</summary>
+    /// <summary>
+    /// Exponential from the configured delay, capped, with jitter so retries do not come back together.
+    /// </summary>
     private TimeSpan RetryDelay(int attempts)
     {
         var seconds = Math.Min(

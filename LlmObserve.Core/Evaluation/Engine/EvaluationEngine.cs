@@ -153,7 +153,9 @@ public sealed partial class EvaluationEngine(
             string? budget = null;
             if (evaluator.Kind == EvaluatorKinds.Judge)
             {
-                var endpoint = version.JudgeEndpointId is { } endpointId ? endpoints.GetValueOrDefault(endpointId) : null;
+                var endpoint = version.JudgeEndpointId is { } endpointId
+                    ? endpoints.GetValueOrDefault(endpointId)
+                    : null;
                 (judge, error) = judges.Get(evaluator, version, endpoint);
                 if (spent.TryGetValue(evaluator.Id, out var today))
                 {
@@ -257,7 +259,12 @@ public sealed partial class EvaluationEngine(
                 var target = plan.Version.Target;
                 if (!subjects.TryGetValue(target, out var subject))
                 {
-                    subject = await EvaluationSubject.ReadAsync(db, run.ProjectId, run.TraceId, target, cancellationToken);
+                    subject = await EvaluationSubject.ReadAsync(
+                        db,
+                        run.ProjectId,
+                        run.TraceId,
+                        target,
+                        cancellationToken);
                     subjects[target] = subject;
                 }
 
@@ -270,7 +277,7 @@ public sealed partial class EvaluationEngine(
                 || !cancellationToken.IsCancellationRequested)
             {
                 logger.Unexpected(error, run.EvaluatorId, run.TraceId);
-                outcome = new RunOutcome.Failed("The evaluator failed unexpectedly (see the log).", false, JudgeUsage.None);
+                outcome = Unexpected;
             }
 
             await FinishAsync(run, plan, outcome, token, report, cancellationToken);
@@ -278,6 +285,9 @@ public sealed partial class EvaluationEngine(
     }
 
     private const string Gone = "the trace is no longer stored";
+
+    private static readonly RunOutcome Unexpected =
+        new RunOutcome.Failed("The evaluator failed unexpectedly (see the log).", false, JudgeUsage.None);
 
     private RunOutcome EvaluateOffline(
         string kind,
@@ -334,7 +344,7 @@ public sealed partial class EvaluationEngine(
             || !cancellationToken.IsCancellationRequested)
         {
             logger.Unexpected(error, run.EvaluatorId, run.TraceId);
-            outcome = new RunOutcome.Failed("The evaluator failed unexpectedly (see the log).", false, JudgeUsage.None);
+            outcome = Unexpected;
         }
 
         await FinishAsync(run, plan, outcome, token, report, cancellationToken);

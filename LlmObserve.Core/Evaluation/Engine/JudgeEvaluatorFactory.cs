@@ -86,7 +86,9 @@ public sealed class JudgeEvaluatorFactory(
         return (judge, null);
     }
 
-    /// <summary>The endpoint's settings as the judge client takes them, with a version's model and temperature.</summary>
+    /// <summary>
+    /// The endpoint's settings as the judge client takes them, with a version's model and temperature.
+    /// </summary>
     public static JudgeEndpointOptions OptionsOf(
         JudgeEndpoint endpoint,
         string? apiKey,

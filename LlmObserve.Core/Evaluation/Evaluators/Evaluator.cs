@@ -15,13 +15,17 @@ public sealed class Evaluator
     /// <summary>The name of the scores it writes; unique in its project.</summary>
     public required string Name { get; set; }
 
-    /// <summary>An offline evaluator's name (<see cref="EvaluatorKinds.Offline"/>) or <see cref="EvaluatorKinds.Judge"/>.</summary>
+    /// <summary>
+    /// An offline evaluator's name (<see cref="EvaluatorKinds.Offline"/>) or <see cref="EvaluatorKinds.Judge"/>.
+    /// </summary>
     public required string Kind { get; set; }
 
     /// <summary>The target of the current version, copied here for lists: "trace" or a span type.</summary>
     public required string Target { get; set; }
 
-    /// <summary>The trace-list query string that picks the traces (e.g. <c>environment=production&amp;tag=rag</c>).</summary>
+    /// <summary>
+    /// The trace-list query string that picks the traces (e.g. <c>environment=production&amp;tag=rag</c>).
+    /// </summary>
     public string FilterQuery { get; set; } = string.Empty;
 
     /// <summary>The same filter as the store's <see cref="Traces.Queries.TraceFilter"/>, as JSON.</summary>
@@ -45,7 +49,9 @@ public sealed class Evaluator
     /// <summary>Until when the judge endpoint asked to be left alone; null when it did not.</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
 
-    /// <summary>Why the evaluator cannot run at all (its endpoint was deleted, its key cannot be read), if so.</summary>
+    /// <summary>
+    /// Why the evaluator cannot run at all (its endpoint was deleted, its key cannot be read), if so.
+    /// </summary>
     public string? ConfigurationError { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -22,7 +22,10 @@ public sealed class EvaluatorSeeder(
     public async Task<int> EnsureDefaultsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var projectId = await db.Projects.OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        var projectId = await db.Projects
+            .OrderBy(p => p.CreatedAt)
+            .Select(p => p.Id)
+            .FirstOrDefaultAsync(cancellationToken);
         if (!options.Evaluation.DefaultOfflineEvaluators
             || projectId is null
             || await db.EvaluatorSeeds.AnyAsync(s => s.ProjectId == projectId, cancellationToken))
@@ -35,7 +38,8 @@ public sealed class EvaluatorSeeder(
         var names = await db.Evaluators.Where(e => e.ProjectId == projectId).Select(e => e.Name)
             .ToListAsync(cancellationToken);
         var created = 0;
-        foreach (var kind in EvaluatorKinds.Offline.Where(kind => !names.Contains(kind, StringComparer.OrdinalIgnoreCase)))
+        var missing = EvaluatorKinds.Offline.Where(kind => !names.Contains(kind, StringComparer.OrdinalIgnoreCase));
+        foreach (var kind in missing)
         {
             var id = "ev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
             db.Evaluators.Add(new Evaluator

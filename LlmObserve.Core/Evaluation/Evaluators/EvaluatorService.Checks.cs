@@ -101,7 +101,9 @@ public sealed partial class EvaluatorService
         {
             errors.Add(new FieldError("judge.endpointId", "Choose a judge endpoint (add one in Settings first)."));
         }
-        else if (!await db.JudgeEndpoints.AnyAsync(e => e.ProjectId == projectId && e.Id == endpointId, cancellationToken))
+        else if (!await db.JudgeEndpoints.AnyAsync(
+            e => e.ProjectId == projectId && e.Id == endpointId,
+            cancellationToken))
         {
             errors.Add(new FieldError("judge.endpointId", $"There is no judge endpoint {endpointId} in this project."));
         }
@@ -127,7 +129,8 @@ public sealed partial class EvaluatorService
         {
             errors.Add(new FieldError(
                 "judge.prompt",
-                $"A built-in template has its own prompt and labels; choose {EvaluatorKinds.CustomTemplate} to write one."));
+                "A built-in template has its own prompt and labels; "
+                    + $"choose {EvaluatorKinds.CustomTemplate} to write one."));
         }
 
         if (judge.Model is { } model && (model.Trim().Length == 0 || model.Length > 200))

@@ -267,7 +267,9 @@ public sealed partial class EvaluatorService(
     private static string? FilterJsonOf(EvaluatorDraft draft)
         => string.IsNullOrEmpty(draft.FilterQuery)
             ? null
-            : JsonSerializer.Serialize(draft.Filter with { From = null, To = null, TraceIds = null }, StoreJson.Options);
+            : JsonSerializer.Serialize(
+                draft.Filter with { From = null, To = null, TraceIds = null },
+                StoreJson.Options);
 
     private static bool SameSettings(EvaluatorVersion a, EvaluatorVersion b)
         => a.Target == b.Target

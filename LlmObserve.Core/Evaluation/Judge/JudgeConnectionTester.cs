@@ -22,7 +22,9 @@ public enum JudgeConnectionProblem
 }
 
 /// <summary>The outcome of one real call to a judge endpoint.</summary>
-/// <param name="Succeeded">The endpoint answered a chat completion (or said it is busy, which needs a valid key).</param>
+/// <param name="Succeeded">
+/// The endpoint answered a chat completion (or said it is busy, which needs a valid key).
+/// </param>
 /// <param name="Message">What happened, fit to show; never holds the key.</param>
 /// <param name="Problem">Which setting is likely at fault when it failed.</param>
 public sealed record JudgeConnectionResult(bool Succeeded, string Message, JudgeConnectionProblem Problem);

@@ -244,7 +244,8 @@ public sealed class JudgeEndpointService(
 
         endpoint.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        return new JudgeEndpointSaveResult(ToView(endpoint, await UsersAsync(db, projectId, cancellationToken)), [], test);
+        var users = await UsersAsync(db, projectId, cancellationToken);
+        return new JudgeEndpointSaveResult(ToView(endpoint, users), [], test);
     }
 
     /// <summary>The endpoint the draft describes (key protected), its plain key for a test, and every fault.</summary>

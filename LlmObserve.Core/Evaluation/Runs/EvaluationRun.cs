@@ -81,7 +81,9 @@ public sealed class EvaluationRun
     /// <summary>A pending run is not attempted before this.</summary>
     public DateTimeOffset NextAttemptAt { get; set; }
 
-    /// <summary>Who holds a running run: the worker's token, so a run taken over elsewhere is not finished twice.</summary>
+    /// <summary>
+    /// Who holds a running run: the worker's token, so a run taken over elsewhere is not finished twice.
+    /// </summary>
     public string? LeaseToken { get; set; }
 
     /// <summary>

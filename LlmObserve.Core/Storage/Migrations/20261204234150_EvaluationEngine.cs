@@ -1,10 +1,15 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace LlmObserve.Core.Storage.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// Adds the evaluation engine's tables: evaluators and their immutable versions, judge endpoints (keys as Data
+    /// Protection ciphertext), one evaluation run per (evaluator, version, trace), backfills, the judge's spend per
+    /// evaluator and UTC day, and the mark of projects whose default evaluators were created. A filtered unique index
+    /// on <c>Scores</c> keeps each (evaluator, version, trace) to one score.
+    /// </summary>
     public partial class EvaluationEngine : Migration
     {
         /// <inheritdoc />

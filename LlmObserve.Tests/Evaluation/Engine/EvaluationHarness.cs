@@ -223,7 +223,9 @@ internal sealed class EvaluationHarness : IAsyncDisposable
     }
 }
 
-/// <summary>A trace to send: its answer, its question and the documents retrieved for it (none: no retrieval).</summary>
+/// <summary>
+/// A trace to send: its question, its answer and the documents retrieved for it (none: no retrieval).
+/// </summary>
 internal sealed record TestTrace(string Id, string Input, string Output, string[]? Context, string? Environment = null)
 {
     public string Name { get; init; } = "support-answer";

@@ -28,7 +28,8 @@ public sealed class EvaluationRestartTests
         var orphaned = TestTrace.Rag();
         await harness.IngestAsync(released, orphaned);
         await Poll.UntilAsync(
-            async () => (await harness.RunsAsync(evaluator.Id)).Count(r => r.Status == EvaluationRunStatus.Running) == 2,
+            async () => (await harness.RunsAsync(evaluator.Id))
+                .Count(r => r.Status == EvaluationRunStatus.Running) == 2,
             "both evaluations to be waiting on the hanging judge");
 
         await harness.StopAppAsync();

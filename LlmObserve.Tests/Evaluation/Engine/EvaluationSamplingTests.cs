@@ -24,7 +24,8 @@ public sealed class EvaluationSamplingTests
     [InlineData(0.5)]
     public void IsSampled_SequentialIds_PicksCloseToTheRate(double rate)
     {
-        var ids = Enumerable.Range(0, 20_000).Select(i => i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture));
+        var ids = Enumerable.Range(0, 20_000)
+            .Select(i => i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture));
 
         var picked = ids.Count(id => EvaluationSampling.IsSampled(id, rate));
 

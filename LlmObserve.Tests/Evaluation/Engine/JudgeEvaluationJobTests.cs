@@ -11,7 +11,8 @@ namespace LlmObserve.Tests.Evaluation.Engine;
 /// </summary>
 public sealed class JudgeEvaluationJobTests
 {
-    private const string Grounded = """{"label": "grounded", "score": 0.9, "explanation": "The date is in the context."}""";
+    private const string Grounded =
+        """{"label": "grounded", "score": 0.9, "explanation": "The date is in the context."}""";
 
     [Fact]
     public async Task Job_JudgeEvaluator_StoresScoresRecordsUnparseableRawTextAndSkipsTracesWithoutContext()
@@ -57,7 +58,8 @@ public sealed class JudgeEvaluationJobTests
         Assert.Contains("no retrieved context", runs[lacking.Id].SkipReason, StringComparison.Ordinal);
 
         // The judge was asked for the two traces with context only (plus the endpoint's and evaluator's save tests).
-        var judged = harness.Judge.Requests.Count(r => r.Body.ToString().Contains("Berlin Wall", StringComparison.Ordinal));
+        var judged = harness.Judge.Requests
+            .Count(r => r.Body.ToString().Contains("Berlin Wall", StringComparison.Ordinal));
         Assert.Equal(2, judged);
 
         var status = await harness.StatusAsync(evaluator.Id);

@@ -21,7 +21,7 @@ public sealed class OfflineEvaluationJobTests
         var rag = new TestTrace(
             TestTrace.NewId(),
             "When did the Berlin Wall fall, and what led to it?",
-            "The Berlin Wall fell on the night of 9 November 1989, after weeks of peaceful protests across East Germany.",
+            "The Berlin Wall fell on the night of 9 November 1989, after weeks of peaceful protests in East Germany.",
             ["The Berlin Wall fell on the night of 9 November 1989, after weeks of peaceful protests across East "
                 + "Germany forced the government to open the border crossings."]);
         var refusal = new TestTrace(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmObserve.Core.Evaluation.Evaluators;
+using LlmObserve.Core.Evaluation.Runs;
 using LlmObserve.Web.Evaluation;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -123,6 +124,10 @@ public sealed partial class Evaluations : IDisposable
     private string SelectLink(string id) => Navigation.GetUriWithQueryParameter(ParamEvaluator, id);
 
     private string RowClass(EvaluatorView view, int index) => view.Id == Selected ? "mud-selected-item" : string.Empty;
+
+    /// <summary>Evaluations not done yet: waiting for their turn or in progress.</summary>
+    private static int Waiting(EvaluatorStatus status)
+        => status.Counts[EvaluationRunStatus.Pending] + status.Counts[EvaluationRunStatus.Running];
 
     private static string KindText(EvaluatorView view)
         => view.Judge is { } judge ? $"judge: {judge.Template} via {judge.EndpointName ?? "(no endpoint)"}" : view.Kind;

@@ -52,6 +52,9 @@ public sealed partial class EvaluatorFormPanel
         _ => string.Empty,
     };
 
+    private const string FilterHelp = "The trace list's filters as in its address, e.g. "
+        + "environment=production&tag=rag (empty: every trace). Filter the trace list and paste its address.";
+
     private static string VariablesHelp => "Variables: "
         + string.Join(", ", JudgeTemplateVariables.All.Select(v => "{{" + v + "}}"))
         + ". The engine adds the instruction to answer in JSON with a label, a score and an explanation.";
