@@ -32,6 +32,9 @@ internal static class EvaluationServiceCollectionExtensions
         services.AddTransient<EvaluationsViewModel>();
         services.AddTransient<JudgeEndpointsViewModel>();
 
+        // Registered after the scheduler (AddLlmObserveJobs), so it stops first and waits for the run to let go.
+        services.AddHostedService<EvaluationDrain>();
+
         services.AddQuartz(quartz => quartz.ScheduleJob<EvaluationJob>(
             (provider, trigger) =>
             {

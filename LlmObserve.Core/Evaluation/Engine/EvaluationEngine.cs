@@ -32,6 +32,9 @@ public sealed partial class EvaluationEngine(
 {
     private const int MaxRawReplyChars = 20_000;
 
+    /// <summary>Held while a run works, so a stopping host can wait for its evaluations to be handed back.</summary>
+    private readonly SemaphoreSlim _running = new(1, 1);
+
     private EvaluationOptions Settings => options.Evaluation;
 
     /// <summary>Makes passes until nothing is due or claimable, the run's time is up, or it is cancelled.</summary>
@@ -40,21 +43,39 @@ public sealed partial class EvaluationEngine(
     /// </exception>
     public async Task<EvaluationRunReport> RunAsync(CancellationToken cancellationToken)
     {
-        var report = new EvaluationRunReport();
-        var started = timeProvider.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested)
+        await _running.WaitAsync(cancellationToken);
+        try
         {
-            var pass = await RunPassAsync(cancellationToken);
-            report.Add(pass);
-            if ((pass.Claimed == 0 && pass.Taken == 0)
-                || timeProvider.GetElapsedTime(started).TotalSeconds >= Settings.MaxRunSeconds)
+            var report = new EvaluationRunReport();
+            var started = timeProvider.GetTimestamp();
+            while (!cancellationToken.IsCancellationRequested)
             {
-                break;
+                var pass = await RunPassAsync(cancellationToken);
+                report.Add(pass);
+                if ((pass.Claimed == 0 && pass.Taken == 0)
+                    || timeProvider.GetElapsedTime(started).TotalSeconds >= Settings.MaxRunSeconds)
+                {
+                    break;
+                }
             }
-        }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return report;
+            cancellationToken.ThrowIfCancellationRequested();
+            return report;
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    /// <summary>
+    /// Completes once no run is working. A host that is stopping cancels the run first, then waits here so that the
+    /// run has handed its evaluations back before the store and the services go away.
+    /// </summary>
+    public async Task WaitIdleAsync(CancellationToken cancellationToken)
+    {
+        await _running.WaitAsync(cancellationToken);
+        _running.Release();
     }
 
     private async Task<EvaluationRunReport> RunPassAsync(CancellationToken cancellationToken)
