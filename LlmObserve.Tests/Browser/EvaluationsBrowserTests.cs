@@ -40,9 +40,11 @@ public sealed class EvaluationsBrowserTests : IAsyncLifetime
         await Field(page, "judge-model").FillAsync("judge-model");
         await Field(page, "judge-api-key").FillAsync(EvaluationHarness.JudgeKey);
         await page.GetByTestId("judge-test").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("judge-test-result")).ToContainTextAsync("answered as judge-model");
+        var callWait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
+        await Assertions.Expect(page.GetByTestId("judge-test-result"))
+            .ToContainTextAsync("answered as judge-model", callWait);
         await page.GetByTestId("judge-save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("judge-notice")).ToContainTextAsync("a key is set");
+        await Assertions.Expect(page.GetByTestId("judge-notice")).ToContainTextAsync("a key is set", callWait);
         await Assertions.Expect(page.GetByTestId("judge-row-key")).ToHaveTextAsync("set");
         Assert.DoesNotContain(EvaluationHarness.JudgeKey, await page.ContentAsync(), StringComparison.Ordinal);
 
@@ -59,15 +61,17 @@ public sealed class EvaluationsBrowserTests : IAsyncLifetime
         await Field(page, "evaluator-prompt").FillAsync("Is the ANSWER {{output}} supported by {{context}}?");
         await Assertions.Expect(promptField).Not.ToContainTextAsync("Unknown variable");
         await page.GetByTestId("evaluator-save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("evaluation-notice")).ToContainTextAsync("page-judge");
+        await Assertions.Expect(page.GetByTestId("evaluation-notice")).ToContainTextAsync("page-judge", callWait);
         var row = page.Locator("tr", new() { Has = page.GetByTestId("evaluator-row-name").GetByText("page-judge") });
         await Assertions.Expect(row.GetByTestId("evaluator-row-state")).ToHaveTextAsync("active");
         await Assertions.Expect(row.GetByTestId("evaluator-row-scored")).ToHaveTextAsync("0");
 
         await _harness.IngestAsync(TestTrace.Rag(), TestTrace.WithoutContext());
 
-        await Assertions.Expect(row.GetByTestId("evaluator-row-scored")).ToHaveTextAsync("1");
-        await Assertions.Expect(row.GetByTestId("evaluator-row-skipped")).ToHaveTextAsync("1");
+        // The page follows the job by itself (it reloads every 2 s); the job may be slow on a busy machine.
+        var jobWait = new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 };
+        await Assertions.Expect(row.GetByTestId("evaluator-row-scored")).ToHaveTextAsync("1", jobWait);
+        await Assertions.Expect(row.GetByTestId("evaluator-row-skipped")).ToHaveTextAsync("1", jobWait);
         await row.GetByTestId("evaluator-row-name").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("evaluator=ev-"));
         await Assertions.Expect(page.GetByTestId("evaluator-status-skip")).ToContainTextAsync("no retrieved context");

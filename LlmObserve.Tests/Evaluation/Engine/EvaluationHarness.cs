@@ -24,6 +24,12 @@ internal sealed class EvaluationHarness : IAsyncDisposable
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// How long a test waits for the job: generous, because the suite shares two cores with other work; a wait that
+    /// is met returns at once.
+    /// </summary>
+    public static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(60);
+
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<ILoggingBuilder>? _configureLogging;
 
@@ -201,7 +207,7 @@ internal sealed class EvaluationHarness : IAsyncDisposable
         => Poll.UntilAsync(
             async () => (await RunsAsync(evaluatorId)).Count(r => EvaluationRunStatus.IsFinal(r.Status)) >= count,
             $"{count} evaluations of {evaluatorId} to finish",
-            timeout ?? TimeSpan.FromSeconds(30));
+            timeout ?? JobTimeout);
 
     public async Task<EvaluatorStatusDetail> StatusAsync(string evaluatorId)
         => (await Client.GetFromJsonAsync<EvaluatorStatusDetail>($"api/evaluators/{evaluatorId}/status", Json))!;

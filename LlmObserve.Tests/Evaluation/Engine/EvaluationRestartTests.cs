@@ -30,7 +30,8 @@ public sealed class EvaluationRestartTests
         await Poll.UntilAsync(
             async () => (await harness.RunsAsync(evaluator.Id))
                 .Count(r => r.Status == EvaluationRunStatus.Running) == 2,
-            "both evaluations to be waiting on the hanging judge");
+            "both evaluations to be waiting on the hanging judge",
+            EvaluationHarness.JobTimeout);
 
         await harness.StopAppAsync();
 
@@ -61,7 +62,8 @@ public sealed class EvaluationRestartTests
         backfill.EnsureSuccessStatusCode();
         await Poll.UntilAsync(
             async () => (await harness.StatusAsync(evaluator.Id)).Backfills.Single().CompletedAt is not null,
-            "the backfill to finish");
+            "the backfill to finish",
+            EvaluationHarness.JobTimeout);
 
         var runs = await harness.RunsAsync(evaluator.Id);
         Assert.Equal(2, runs.Count);
@@ -89,7 +91,8 @@ public sealed class EvaluationRestartTests
         await harness.IngestAsync(TestTrace.Rag(), TestTrace.Rag(), TestTrace.Rag(), TestTrace.Rag());
         await Poll.UntilAsync(
             async () => (await harness.StatusAsync(evaluator.Id)).Status.State == EvaluatorStates.BudgetReached,
-            "the evaluator to reach its budget");
+            "the evaluator to reach its budget",
+            EvaluationHarness.JobTimeout);
         await harness.WaitForFinalAsync(evaluator.Id, 2);
         var callsBefore = JudgeCalls(harness);
 

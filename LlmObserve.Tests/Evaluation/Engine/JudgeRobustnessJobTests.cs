@@ -71,7 +71,8 @@ public sealed class JudgeRobustnessJobTests
         await harness.IngestAsync(TestTrace.Rag());
         await Poll.UntilAsync(
             async () => (await harness.StatusAsync(evaluator.Id)).Status.State == EvaluatorStates.RateLimited,
-            "the evaluator to show it is rate limited");
+            "the evaluator to show it is rate limited",
+            EvaluationHarness.JobTimeout);
 
         var status = await harness.StatusAsync(evaluator.Id);
         Assert.InRange(status.Status.RateLimitedUntil!.Value, before.AddSeconds(110), before.AddSeconds(130));

@@ -63,7 +63,8 @@ public sealed class SamplingAndBackfillJobTests
             async () => (await harness.RunsAsync(evaluator.Id))
                 .Count(r => r.EvaluatorVersion == 2 && EvaluationRunStatus.IsFinal(r.Status)) == expected.Length
                 && (await harness.StatusAsync(evaluator.Id)).Backfills.Single().CompletedAt is not null,
-            "the backfill to score the sample");
+            "the backfill to score the sample",
+            EvaluationHarness.JobTimeout);
 
         var runs = await harness.RunsAsync(evaluator.Id);
         var backfilled = runs.Where(r => r.EvaluatorVersion == 2).Select(r => r.TraceId).Order(StringComparer.Ordinal);
