@@ -18,6 +18,8 @@ public sealed class LlmObserveOptions
     public InitOptions Init { get; set; } = new();
 
     public DemoOptions Demo { get; set; } = new();
+
+    public EvaluationOptions Evaluation { get; set; } = new();
 }
 
 /// <summary>Store settings.</summary>
@@ -98,4 +100,58 @@ public sealed class DemoOptions
 
     /// <summary>Seconds between live traces after the history is played.</summary>
     public double LiveIntervalSeconds { get; set; } = 5;
+}
+
+/// <summary>The evaluation job: how often it runs, how much it takes on at once, and how it retries.</summary>
+public sealed class EvaluationOptions
+{
+    /// <summary>Run the evaluation job at all. Evaluators can still be configured when it is off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// At first start, create an enabled evaluator of each offline kind (groundedness, answer relevance, refusal,
+    /// PII, language) for the first project. Off: start with no evaluator.
+    /// </summary>
+    public bool DefaultOfflineEvaluators { get; set; } = true;
+
+    /// <summary>Seconds between runs of the job (a run still going when the next is due is not doubled).</summary>
+    public double IntervalSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// A trace is evaluated once no span of it has arrived for this many seconds, so an answer is not judged before
+    /// its retrieval or its root span has come in.
+    /// </summary>
+    public double SettleSeconds { get; set; } = 10;
+
+    /// <summary>Most evaluations taken up in one pass; a run makes passes until nothing is due.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Traces read per evaluator and pass when looking for new ones.</summary>
+    public int ScanSize { get; set; } = 2000;
+
+    /// <summary>Traces evaluated at once by the offline evaluators (CPU-bound; each takes one core).</summary>
+    public int OfflineConcurrency { get; set; } = 1;
+
+    /// <summary>Judge evaluations at once across all evaluators (each endpoint also has its own cap).</summary>
+    public int JudgeConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Attempts of one evaluation, the first included, when the judge fails, times out or rate-limits.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Seconds before the second attempt of a failed evaluation; doubles with each attempt.</summary>
+    public double RetryDelaySeconds { get; set; } = 30;
+
+    /// <summary>The longest wait between attempts, in seconds.</summary>
+    public double MaxRetryDelaySeconds { get; set; } = 900;
+
+    /// <summary>
+    /// Seconds a worker holds an evaluation it started, renewed while it works; an evaluation whose worker died
+    /// (a crash) is taken up again this long after its last renewal.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 60;
+
+    /// <summary>Longest a run of the job keeps making passes, in seconds, before it lets the next run start.</summary>
+    public double MaxRunSeconds { get; set; } = 60;
 }

@@ -1,4 +1,7 @@
 using LlmObserve.Core.Costs;
+using LlmObserve.Core.Evaluation.Evaluators;
+using LlmObserve.Core.Evaluation.Judge;
+using LlmObserve.Core.Evaluation.Runs;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
@@ -33,6 +36,20 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<ActorRollup> ActorRollups => Set<ActorRollup>();
 
     public DbSet<TraceRollupState> TraceRollupStates => Set<TraceRollupState>();
+
+    public DbSet<Evaluator> Evaluators => Set<Evaluator>();
+
+    public DbSet<EvaluatorVersion> EvaluatorVersions => Set<EvaluatorVersion>();
+
+    public DbSet<EvaluationRun> EvaluationRuns => Set<EvaluationRun>();
+
+    public DbSet<EvaluationBackfill> EvaluationBackfills => Set<EvaluationBackfill>();
+
+    public DbSet<JudgeSpendDay> JudgeSpendDays => Set<JudgeSpendDay>();
+
+    public DbSet<JudgeEndpoint> JudgeEndpoints => Set<JudgeEndpoint>();
+
+    public DbSet<EvaluatorSeed> EvaluatorSeeds => Set<EvaluatorSeed>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -86,6 +103,13 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             score.ToTable("Scores");
             score.HasIndex(s => new { s.ProjectId, s.TraceId });
             score.HasIndex(s => new { s.ProjectId, s.Name, s.CreatedAt });
+
+            // The last guard of "each (trace, evaluator version) is scored at most once": whatever retries, restarts
+            // or a second instance do, the store refuses a second evaluator score.
+            score.HasIndex(s => new { s.EvaluatorId, s.EvaluatorVersion, s.TraceId })
+                .IsUnique()
+                .HasFilter("\"EvaluatorId\" IS NOT NULL")
+                .HasDatabaseName("UX_Scores_Evaluator_Trace");
         });
 
         modelBuilder.Entity<FeedbackEntry>(feedback =>
@@ -129,6 +153,74 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         {
             state.ToTable("TraceRollupStates");
             state.HasKey(s => new { s.ProjectId, s.TraceId });
+        });
+
+        ConfigureEvaluation(modelBuilder);
+    }
+
+    private static void ConfigureEvaluation(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<JudgeEndpoint>(endpoint =>
+        {
+            endpoint.ToTable("JudgeEndpoints");
+            endpoint.HasIndex(e => new { e.ProjectId, e.Name }).IsUnique();
+            endpoint.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Evaluator>(evaluator =>
+        {
+            evaluator.ToTable("Evaluators");
+            evaluator.HasKey(e => e.Id);
+            evaluator.HasIndex(e => new { e.ProjectId, e.Name }).IsUnique();
+            evaluator.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<EvaluatorVersion>(version =>
+        {
+            version.ToTable("EvaluatorVersions");
+            version.HasIndex(v => new { v.EvaluatorId, v.Version }).IsUnique();
+            version.HasOne<Evaluator>().WithMany().HasForeignKey(v => v.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
+
+            // An endpoint in use by a current version cannot be deleted (the service refuses); older versions
+            // keep their settings but lose the reference.
+            version.HasOne<JudgeEndpoint>().WithMany().HasForeignKey(v => v.JudgeEndpointId)
+                .OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<EvaluationRun>(run =>
+        {
+            run.ToTable("EvaluationRuns");
+
+            // At most one evaluation per (evaluator version, trace): claiming is an INSERT OR IGNORE against it.
+            run.HasIndex(r => new { r.EvaluatorId, r.EvaluatorVersion, r.TraceId }).IsUnique();
+
+            // Counts per state of a version, and the recent errors, read by the status API and page.
+            run.HasIndex(r => new { r.EvaluatorId, r.EvaluatorVersion, r.Status, r.FinishedAt });
+
+            // What is due: pending runs by their next attempt, and running ones by lease.
+            run.HasIndex(r => new { r.Status, r.NextAttemptAt });
+            run.HasIndex(r => r.LeaseToken);
+            run.HasOne<Evaluator>().WithMany().HasForeignKey(r => r.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<EvaluationBackfill>(backfill =>
+        {
+            backfill.ToTable("EvaluationBackfills");
+            backfill.HasIndex(b => new { b.EvaluatorId, b.CompletedAt });
+            backfill.HasOne<Evaluator>().WithMany().HasForeignKey(b => b.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JudgeSpendDay>(spend =>
+        {
+            spend.ToTable("JudgeSpendDays");
+            spend.HasKey(s => new { s.EvaluatorId, s.Day });
+            spend.HasOne<Evaluator>().WithMany().HasForeignKey(s => s.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<EvaluatorSeed>(seed =>
+        {
+            seed.ToTable("EvaluatorSeeds");
+            seed.HasKey(s => s.ProjectId);
         });
     }
 }

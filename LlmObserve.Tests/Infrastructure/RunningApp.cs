@@ -32,15 +32,20 @@ public sealed class RunningApp : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app is stopped.");
 
-    /// <summary>Starts the app; pass a data directory to reuse a store, and settings to override configuration.</summary>
+    /// <summary>
+    /// Starts the app; pass a data directory to reuse a store, settings to override configuration, and a callback to
+    /// add services (registered before the app's own, so a service the app adds only if absent can be replaced).
+    /// The evaluation job is off unless the settings turn it on: it would load the offline models in every test app.
+    /// </summary>
     public static async Task<RunningApp> StartAsync(
         string? dataDirectory = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= CreateTempDirectory();
         var running = new RunningApp(dataDirectory, ownsDirectory);
-        await running.StartInternalAsync(settings);
+        await running.StartInternalAsync(settings, configure);
         return running;
     }
 
@@ -96,13 +101,16 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
-    private async Task StartInternalAsync(IReadOnlyDictionary<string, string?>? settings)
+    private async Task StartInternalAsync(
+        IReadOnlyDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure)
     {
         var values = new Dictionary<string, string?>
         {
             ["LlmObserve:DataDirectory"] = DataDirectory,
             ["LlmObserve:Init:PublicKey"] = PublicKey,
             ["LlmObserve:Init:SecretKey"] = SecretKey,
+            ["LlmObserve:Evaluation:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (settings is not null)
@@ -115,7 +123,11 @@ public sealed class RunningApp : IAsyncDisposable
 
         _app = LlmObserveApp.Build(
             ["--urls", "http://127.0.0.1:0"],
-            builder => builder.Configuration.AddInMemoryCollection(values));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(values);
+                configure?.Invoke(builder);
+            });
         await _app.StartAsync();
 
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;

@@ -1,6 +1,7 @@
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
+using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Overview;
@@ -35,6 +36,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
+        builder.Services.AddLlmObserveEvaluation();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -49,6 +51,7 @@ public static class LlmObserveApp
         app.UseLlmObserveStore();
         app.UseLlmObserveProjects();
         app.UseLlmObserveCosts();
+        app.UseLlmObserveEvaluation();
         app.UseStaticFiles();
         app.UseAntiforgery();
 
@@ -58,6 +61,7 @@ public static class LlmObserveApp
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();
         app.MapLlmObserveOverview();
+        app.MapLlmObserveEvaluation();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -101,6 +101,49 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
             errors.Add("LlmObserve:Demo settings must not be negative, and LiveIntervalSeconds must be positive.");
         }
 
+        ValidateEvaluation(options.Evaluation, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateEvaluation(EvaluationOptions evaluation, List<string> errors)
+    {
+        if (!(evaluation.IntervalSeconds >= 0.1 && evaluation.IntervalSeconds <= 3600))
+        {
+            errors.Add("LlmObserve:Evaluation:IntervalSeconds must lie between 0.1 and 3600 "
+                + $"(was {evaluation.IntervalSeconds}).");
+        }
+
+        if (!(evaluation.SettleSeconds >= 0 && evaluation.SettleSeconds <= 3600))
+        {
+            errors.Add("LlmObserve:Evaluation:SettleSeconds must lie between 0 and 3600 "
+                + $"(was {evaluation.SettleSeconds}).");
+        }
+
+        if (evaluation.BatchSize < 1 || evaluation.ScanSize < 1)
+        {
+            errors.Add("LlmObserve:Evaluation:BatchSize and ScanSize must be positive.");
+        }
+
+        if (evaluation.OfflineConcurrency < 1 || evaluation.JudgeConcurrency < 1)
+        {
+            errors.Add("LlmObserve:Evaluation:OfflineConcurrency and JudgeConcurrency must be at least 1.");
+        }
+
+        if (evaluation.MaxAttempts < 1)
+        {
+            errors.Add($"LlmObserve:Evaluation:MaxAttempts must be at least 1 (was {evaluation.MaxAttempts}).");
+        }
+
+        if (!(evaluation.RetryDelaySeconds >= 0) || !(evaluation.MaxRetryDelaySeconds >= evaluation.RetryDelaySeconds))
+        {
+            errors.Add("LlmObserve:Evaluation:RetryDelaySeconds must not be negative, and MaxRetryDelaySeconds must be "
+                + "at least it.");
+        }
+
+        if (!(evaluation.LeaseSeconds >= 1) || !(evaluation.MaxRunSeconds >= 1))
+        {
+            errors.Add("LlmObserve:Evaluation:LeaseSeconds and MaxRunSeconds must be at least 1.");
+        }
     }
 }

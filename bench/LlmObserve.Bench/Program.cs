@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "explore" => await ExploreBenchmark.RunAsync(args.Skip(1).ToArray()),
     "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
+    "evaluations" => await EvaluationBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -30,6 +31,10 @@ static int Usage()
                dotnet run -c Release --project bench/LlmObserve.Bench -- groundedness [options]
           --seconds N         length of the throughput phase (default 10)
           --data PATH         HaluEval QA lines (default: reference/halueval-qa-dev.jsonl in the repository)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- evaluations [options]
+          --traces N          traces the job scores after a warm-up (default 300, at most 5000)
+          --offline-concurrency N   the job's offline workers (default 1, the product's default)
+          --data PATH         HaluEval QA lines, sent as RAG traces (default as for groundedness)
         """);
     return 2;
 }

@@ -15,4 +15,15 @@ public enum JudgeCallStatus
 /// <param name="Reason">Why the call did not complete, fit to show a user; never holds the key.</param>
 /// <param name="Usage">Tokens and cost the judge reported.</param>
 /// <param name="Attempts">HTTP attempts made.</param>
-public sealed record JudgeCall(JudgeCallStatus Status, string? Reply, string? Reason, JudgeUsage Usage, int Attempts);
+/// <param name="HttpStatus">
+/// The HTTP status of a refused call (401, 404 …); null when the endpoint answered, or could not be reached.
+/// </param>
+/// <param name="ServerWait">How long the server last asked to be left alone (Retry-After), when it did.</param>
+public sealed record JudgeCall(
+    JudgeCallStatus Status,
+    string? Reply,
+    string? Reason,
+    JudgeUsage Usage,
+    int Attempts,
+    int? HttpStatus = null,
+    TimeSpan? ServerWait = null);

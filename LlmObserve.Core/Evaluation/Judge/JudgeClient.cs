@@ -47,7 +47,7 @@ public sealed class JudgeClient
     public async Task<JudgeCall> CompleteAsync(string instructions, string prompt, CancellationToken cancellationToken)
     {
         ChatMessage[] messages = [new SystemChatMessage(instructions), new UserChatMessage(prompt)];
-        var completionOptions = new ChatCompletionOptions { Temperature = 0f };
+        var completionOptions = new ChatCompletionOptions { Temperature = _options.Temperature };
         if (_options.RequestJsonFormat)
         {
             completionOptions.ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat();
@@ -71,7 +71,10 @@ public sealed class JudgeClient
                     : $"{retry.Reason}; the server asked to wait {delay.TotalSeconds:0.#} s, longer than the "
                         + $"{_options.MaxRetryDelay.TotalSeconds:0.#} s allowed.";
                 _logger.GaveUp(_options.DisplayEndpoint, _options.Model, retry.Status.ToString(), attempt);
-                return new JudgeCall(retry.Status, null, reason, usage, attempt);
+                var httpStatus = int.TryParse(retry.StatusText, CultureInfo.InvariantCulture, out var code)
+                    ? code
+                    : (int?)null;
+                return new JudgeCall(retry.Status, null, reason, usage, attempt, httpStatus, retry.ServerWait);
             }
 
             _logger.Retrying(
@@ -123,14 +126,15 @@ public sealed class JudgeClient
         catch (ClientResultException error)
         {
             _logger.Failed(_options.DisplayEndpoint, _options.Model, error.Status);
-            return AttemptResult.Done(Failed(error.Status switch
+            var refusal = Failed(error.Status switch
             {
                 401 or 403 => $"The judge endpoint refused the key ({error.Status}).",
                 404 => $"The judge endpoint has no model or deployment named '{_options.Model}' (404).",
                 _ => string.Create(
                     CultureInfo.InvariantCulture,
                     $"The judge endpoint refused the call ({error.Status})."),
-            }));
+            });
+            return AttemptResult.Done(refusal with { HttpStatus = error.Status });
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -194,7 +198,10 @@ public sealed class JudgeClient
 
         if (options.Provider == JudgeProvider.AzureOpenAI)
         {
-            var azureOptions = new AzureOpenAIClientOptions
+            var version = options.ApiVersion == "2024-06-01"
+                ? AzureOpenAIClientOptions.ServiceVersion.V2024_06_01
+                : AzureOpenAIClientOptions.ServiceVersion.V2024_10_21;
+            var azureOptions = new AzureOpenAIClientOptions(version)
             {
                 RetryPolicy = noRetries,
                 NetworkTimeout = options.Timeout,

@@ -18,6 +18,15 @@ public sealed class JudgeEndpointOptions
     public string Model { get; init; } = string.Empty;
 
     /// <summary>
+    /// The Azure OpenAI API version (<see cref="JudgeProviderNames.AzureApiVersions"/>); null for the client's
+    /// newest. Ignored for OpenAI-compatible servers.
+    /// </summary>
+    public string? ApiVersion { get; init; }
+
+    /// <summary>Sampling temperature asked of the judge. Default 0, so the same trace gets the same verdict.</summary>
+    public float Temperature { get; init; }
+
+    /// <summary>
     /// The key. Never logged, never put in an exception message or a result. Local servers that need none
     /// (Ollama, LM Studio) may leave it empty.
     /// </summary>
@@ -78,6 +87,18 @@ public sealed class JudgeEndpointOptions
         if (Provider == JudgeProvider.AzureOpenAI && string.IsNullOrWhiteSpace(ApiKey))
         {
             errors.Add("Azure OpenAI needs a key.");
+        }
+
+        if (Provider == JudgeProvider.AzureOpenAI && ApiVersion is not null
+            && !JudgeProviderNames.AzureApiVersions.Contains(ApiVersion))
+        {
+            errors.Add($"The Azure OpenAI API version must be one of "
+                + $"{string.Join(", ", JudgeProviderNames.AzureApiVersions)}.");
+        }
+
+        if (!(Temperature >= 0 && Temperature <= 2))
+        {
+            errors.Add("The judge temperature must lie between 0 and 2.");
         }
 
         if (Timeout <= TimeSpan.Zero)

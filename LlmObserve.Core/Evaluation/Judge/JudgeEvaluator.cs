@@ -16,6 +16,7 @@ public sealed class JudgeEvaluator
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _instructions;
+    private readonly string _budgetKey;
 
     public JudgeEvaluator(
         string name,
@@ -24,7 +25,8 @@ public sealed class JudgeEvaluator
         JudgeClient client,
         JudgeSpendLedger ledger,
         TimeProvider timeProvider,
-        ILogger<JudgeEvaluator> logger)
+        ILogger<JudgeEvaluator> logger,
+        string? budgetKey = null)
     {
         var errors = template.Validate();
         if (errors.Count > 0)
@@ -34,6 +36,7 @@ public sealed class JudgeEvaluator
         }
 
         Name = string.IsNullOrWhiteSpace(name) ? template.Name : name;
+        _budgetKey = string.IsNullOrWhiteSpace(budgetKey) ? Name : budgetKey;
         Template = template;
         Budget = budget;
         _client = client;
@@ -54,6 +57,9 @@ public sealed class JudgeEvaluator
 
     public JudgeBudget Budget { get; }
 
+    /// <summary>Whose spend the budget counts in the ledger: the evaluator's id when given, else its name.</summary>
+    public string BudgetKey => _budgetKey;
+
     public async Task<JudgeResult> EvaluateAsync(JudgeInput input, CancellationToken cancellationToken = default)
     {
         var (prompt, skipReason) = JudgeTemplateVariables.Render(Template.Prompt, input);
@@ -63,14 +69,14 @@ public sealed class JudgeEvaluator
         }
 
         var day = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
-        if (_ledger.Exhausted(Name, day, Budget) is { } exhausted)
+        if (_ledger.Exhausted(_budgetKey, day, Budget) is { } exhausted)
         {
             _logger.BudgetReached(Name);
             return JudgeResult.NotScored(Name, JudgeOutcome.BudgetReached, exhausted, JudgeUsage.None, 0);
         }
 
         var call = await _client.CompleteAsync(_instructions, prompt, cancellationToken);
-        _ledger.Add(Name, day, call.Usage);
+        _ledger.Add(_budgetKey, day, call.Usage);
 
         if (call.Status != JudgeCallStatus.Completed)
         {
@@ -80,7 +86,7 @@ public sealed class JudgeEvaluator
                 JudgeCallStatus.TimedOut => JudgeOutcome.TimedOut,
                 _ => JudgeOutcome.Failed,
             };
-            return JudgeResult.NotScored(Name, outcome, call.Reason!, call.Usage, call.Attempts);
+            return JudgeResult.NotScored(Name, outcome, call.Reason!, call.Usage, call.Attempts, call.ServerWait);
         }
 
         var reply = call.Reply ?? string.Empty;

@@ -15,7 +15,8 @@ public sealed record JudgeResult
         string explanation,
         string? rawReply,
         JudgeUsage usage,
-        int attempts)
+        int attempts,
+        TimeSpan? serverWait = null)
     {
         Evaluator = evaluator;
         Outcome = outcome;
@@ -25,6 +26,7 @@ public sealed record JudgeResult
         RawReply = rawReply;
         Usage = usage;
         Attempts = attempts;
+        ServerWait = serverWait;
     }
 
     /// <summary>The evaluator's name, as the score will be named.</summary>
@@ -49,6 +51,11 @@ public sealed record JudgeResult
 
     /// <summary>HTTP attempts made; 0 when the judge was not asked.</summary>
     public int Attempts { get; }
+
+    /// <summary>
+    /// For <see cref="JudgeOutcome.RateLimited"/>: how long the endpoint last asked to be left alone, if it said.
+    /// </summary>
+    public TimeSpan? ServerWait { get; }
 
     /// <summary>True for every outcome but <see cref="JudgeOutcome.Scored"/>.</summary>
     public bool IsSkipped => Outcome != JudgeOutcome.Scored;
@@ -82,13 +89,14 @@ public sealed record JudgeResult
         JudgeOutcome outcome,
         string reason,
         JudgeUsage usage,
-        int attempts)
+        int attempts,
+        TimeSpan? serverWait = null)
     {
         if (outcome is JudgeOutcome.Scored or JudgeOutcome.Unparseable)
         {
             throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Use Scored or Unparseable.");
         }
 
-        return new JudgeResult(evaluator, outcome, null, null, reason, null, usage, attempts);
+        return new JudgeResult(evaluator, outcome, null, null, reason, null, usage, attempts, serverWait);
     }
 }

@@ -2,7 +2,8 @@ namespace LlmObserve.Core.Evaluation.Judge;
 
 /// <summary>
 /// What each evaluator's judge calls spent per UTC day, counted from the usage the judge reported. Kept in
-/// memory: a restart forgets the day's spend, which lets a restarted process spend up to another day's cap.
+/// memory; the evaluation engine also stores each call's spend and <see cref="Restore"/>s the day's total from the
+/// store, so a restart does not reopen a cap that was reached.
 /// </summary>
 public sealed class JudgeSpendLedger
 {
@@ -26,8 +27,21 @@ public sealed class JudgeSpendLedger
         }
     }
 
+    /// <summary>
+    /// Raises the day's spend to what the store says was spent (by this process before a restart, or by another
+    /// instance); never lowers it, since calls of this process may not be stored yet.
+    /// </summary>
+    public void Restore(string evaluator, DateOnly day, long tokens, decimal cost)
+    {
+        lock (_gate)
+        {
+            var (spentTokens, spentCost) = _spent.GetValueOrDefault((evaluator, day));
+            _spent[(evaluator, day)] = (Math.Max(spentTokens, tokens), Math.Max(spentCost, cost));
+        }
+    }
+
     /// <summary>Why the budget stops calls today, or null while there is room.</summary>
-    internal string? Exhausted(string evaluator, DateOnly day, JudgeBudget budget)
+    public string? Exhausted(string evaluator, DateOnly day, JudgeBudget budget)
     {
         var (tokens, cost) = SpentOn(evaluator, day);
         if (budget.MaxTokensPerDay is { } maxTokens && tokens >= maxTokens)

@@ -28,7 +28,7 @@ public sealed class AnswerRelevanceEvaluator(SentenceEmbedder embedder) : IOffli
             return OfflineEvaluationResult.Skipped(Name, "no output");
         }
 
-        var vectors = embedder.Embed([input.Input, input.Output], cancellationToken);
+        var vectors = embedder.Embed([input.Input, input.Output], input.Embeddings, cancellationToken);
         var cosine = SentenceEmbedder.Cosine(vectors[0], vectors[1]);
         var score = Math.Clamp((cosine - CosineFloor) / (CosineCeiling - CosineFloor), 0, 1);
         return OfflineEvaluationResult.Scored(

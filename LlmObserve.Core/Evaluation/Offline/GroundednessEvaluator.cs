@@ -37,7 +37,7 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
             return OfflineEvaluationResult.Skipped(Name, "the output makes no claim");
         }
 
-        var supports = Support(input.Input, claims, documents, cancellationToken);
+        var supports = Support(input.Input, claims, documents, cancellationToken, input.Embeddings);
         return Judge(supports);
     }
 
@@ -46,7 +46,8 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
         string question,
         IReadOnlyList<string> claims,
         IReadOnlyList<string> documents,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        EmbeddingMemo? memo = null)
     {
         var chunks = documents.SelectMany(SentenceSplitter.Split).ToArray();
         var contextText = string.Join("\n", documents);
@@ -59,7 +60,7 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
                 : claim)
             .Concat(chunks)
             .ToArray();
-        var vectors = _embedder.Embed(embedded, cancellationToken);
+        var vectors = _embedder.Embed(embedded, memo, cancellationToken);
 
         var supports = new List<ClaimSupport>(claims.Count);
         for (var i = 0; i < claims.Count; i++)

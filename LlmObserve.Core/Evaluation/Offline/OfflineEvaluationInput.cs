@@ -11,6 +11,11 @@ public sealed record OfflineEvaluationInput(
     IReadOnlyList<string> RetrievedContext,
     string? ExpectedOutput = null)
 {
+    /// <summary>
+    /// Embeddings already made for this trace by another evaluator, shared through the memo; null to embed afresh.
+    /// </summary>
+    public EmbeddingMemo? Embeddings { get; init; }
+
     /// <summary>An input with an answer and nothing else.</summary>
     public static OfflineEvaluationInput ForOutput(string output) => new(string.Empty, output, []);
 }

@@ -33,6 +33,26 @@ public sealed class SentenceEmbedder : IDisposable
         return _encoder.Encode([.. texts], cancellationToken);
     }
 
+    /// <summary>
+    /// Like <see cref="Embed(IReadOnlyList{string}, CancellationToken)"/>, taking texts already embedded from
+    /// <paramref name="memo"/> and embedding the others in one batch, which the memo then keeps.
+    /// </summary>
+    public float[][] Embed(IReadOnlyList<string> texts, EmbeddingMemo? memo, CancellationToken cancellationToken)
+    {
+        if (memo is null)
+        {
+            return Embed(texts, cancellationToken);
+        }
+
+        var missing = memo.Missing(texts);
+        if (missing.Count > 0)
+        {
+            memo.Keep(missing, Embed(missing, cancellationToken));
+        }
+
+        return memo.Lookup(texts);
+    }
+
     /// <summary>Cosine similarity of two unit-length vectors.</summary>
     public static double Cosine(float[] left, float[] right)
     {

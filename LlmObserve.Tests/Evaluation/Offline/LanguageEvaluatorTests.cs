@@ -1,11 +1,16 @@
+using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Offline;
 
 namespace LlmObserve.Tests.Evaluation.Offline;
 
-/// <summary>One detector for the class: Lingua loads its language models when built.</summary>
+/// <summary>
+/// One detector for the class: Lingua loads its language models when built, so the one the evaluation job tests
+/// load is shared.
+/// </summary>
 public sealed class LanguageEvaluatorFixture
 {
-    public LanguageEvaluator Evaluator { get; } = new();
+    public LanguageEvaluator Evaluator { get; } =
+        (LanguageEvaluator)SharedOfflineModels.Catalog.Get(EvaluatorKinds.Language);
 }
 
 public sealed class LanguageEvaluatorTests(LanguageEvaluatorFixture fixture)
