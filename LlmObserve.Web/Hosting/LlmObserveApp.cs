@@ -5,6 +5,7 @@ using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Overview;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Quality;
 using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Storage;
 using LlmObserve.Web.Traces;
@@ -38,6 +39,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
+        builder.Services.AddLlmObserveQuality();
         builder.Services.AddLlmObserveDemo();
         builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
@@ -58,6 +60,7 @@ public static class LlmObserveApp
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();
         app.MapLlmObserveOverview();
+        app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -101,6 +101,11 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
             errors.Add("LlmObserve:Demo settings must not be negative, and LiveIntervalSeconds must be positive.");
         }
 
+        if (options.Quality.FailingLabelSet().Count == 0)
+        {
+            errors.Add("LlmObserve:Quality:FailingLabels must name at least one label (comma-separated).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

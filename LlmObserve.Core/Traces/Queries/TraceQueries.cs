@@ -69,7 +69,8 @@ public sealed class TraceQueries(
 
         limit = Math.Clamp(limit, 1, MaxLimit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var plan = await PlanAsync(db, projectId, filter, sort, cancellationToken);
+        var sql = new TraceListSql(projectId, filter, plan, sort);
         if (after is not null)
         {
             sql.After(after);
@@ -77,27 +78,32 @@ public sealed class TraceQueries(
 
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
 
-        // One row beyond the page tells whether another page exists without a second query.
+        // One row beyond the page tells whether another page exists without a second query. Sorted by a score, the
+        // row also carries that score's mean, which its cursor resumes from.
+        var byScore = sort.Key == TraceSortKey.Score;
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns},
                 substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
+                {(byScore ? ", ts.\"Mean\"" : string.Empty)}
             FROM {sql.From}
             WHERE {sql.Where}
             ORDER BY {TraceListSql.OrderBy(sort)}
             LIMIT {limit + 1}
             """;
         var rows = new List<TraceSummary>(limit + 1);
+        var scoreKeys = new List<double?>(limit + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(ReadSummary(reader));
+                scoreKeys.Add(byScore && !reader.IsDBNull(24) ? reader.GetDouble(24) : null);
             }
         }
 
         var hasMore = rows.Count > limit;
-        var page = rows.Take(limit).ToList();
-        var next = hasMore ? CursorAfter(page[^1], sort).Encode() : null;
+        var page = await WithScoresAsync(db, projectId, rows.Take(limit).ToList(), cancellationToken);
+        var next = hasMore ? CursorAfter(page[^1], sort, scoreKeys[limit - 1]).Encode() : null;
         return new TracePage(page, next);
     }
 
@@ -112,7 +118,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, null, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {cap + 1})
@@ -145,7 +151,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, null, cancellationToken));
         sql.StoredAfter(arrivalMark);
 
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
@@ -166,7 +172,8 @@ public sealed class TraceQueries(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var plan = await PlanAsync(db, projectId, filter, sort, cancellationToken);
+        var sql = new TraceListSql(projectId, filter, plan, sort);
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
@@ -286,19 +293,22 @@ public sealed class TraceQueries(
     }
 
     /// <summary>
-    /// Which of the search, model and tag filters match fewer than the threshold of traces (the search counted over
-    /// every project, the facets over the list's).
+    /// Which of the search, model, tag and score filters match fewer than the threshold of traces (the search counted
+    /// over every project, the others over the list's). A list sorted by score needs no count for its score filter:
+    /// it starts from the score's summaries anyway.
     /// </summary>
     private async Task<TraceListPlan> PlanAsync(
         LlmObserveDbContext db,
         string projectId,
         TraceFilter filter,
+        TraceSort? sort,
         CancellationToken cancellationToken)
     {
         var search = TraceSearchText.ToMatchQuery(filter.Search);
         var model = filter.Model is { Length: > 0 } m && TraceFacetKind.Answers(TraceFacetKind.Model, m) ? m : null;
         var tag = filter.Tag is { Length: > 0 } g && TraceFacetKind.Answers(TraceFacetKind.Tag, g) ? g : null;
-        if (search is null && model is null && tag is null)
+        var score = !string.IsNullOrEmpty(filter.ScoreName) && sort?.Key != TraceSortKey.Score;
+        if (search is null && model is null && tag is null && !score)
         {
             return default;
         }
@@ -316,7 +326,86 @@ public sealed class TraceQueries(
             connection, FacetRows, projectId, TraceFacetKind.Model, model, cancellationToken);
         var rareTag = tag is not null && await IsRareAsync(
             connection, FacetRows, projectId, TraceFacetKind.Tag, tag, cancellationToken);
-        return new TraceListPlan(rareSearch, rareModel, rareTag);
+        var rareScore = score && !(rareSearch || rareModel || rareTag)
+            && await IsScoreRareAsync(connection, projectId, filter, cancellationToken);
+        return new TraceListPlan(rareSearch, rareModel, rareTag, rareScore);
+    }
+
+    /// <summary>
+    /// Whether the score filter matches fewer than the threshold: its traces' summaries within the bounds, or, with
+    /// a label, the scores carrying it, counted through their indexes no further than the threshold.
+    /// </summary>
+    private async Task<bool> IsScoreRareAsync(
+        SqliteConnection connection,
+        string projectId,
+        TraceFilter filter,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        var rows = filter.ScoreLabel is { Length: > 0 } label
+            ? """SELECT 1 FROM "Scores" WHERE "ProjectId" = $project AND "Name" = $name AND "Label" = $label"""
+            : """SELECT 1 FROM "TraceScores" WHERE "ProjectId" = $project AND "Name" = $name"""
+                + (filter.MinScore is null ? string.Empty : """ AND "Mean" >= $min""")
+                + (filter.MaxScore is null ? string.Empty : """ AND "Mean" <= $max""");
+        command.CommandText = $"SELECT count(*) FROM ({rows} LIMIT {rareSearchMatches})";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$name", filter.ScoreName);
+        command.Parameters.AddWithValue("$label", filter.ScoreLabel ?? string.Empty);
+        command.Parameters.AddWithValue("$min", filter.MinScore ?? 0);
+        command.Parameters.AddWithValue("$max", filter.MaxScore ?? 0);
+        var matches = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
+    }
+
+    /// <summary>The rows with their score summaries, read for the page's traces only.</summary>
+    private static async Task<List<TraceSummary>> WithScoresAsync(
+        LlmObserveDbContext db,
+        string projectId,
+        List<TraceSummary> rows,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        var names = new List<string>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var name = "$t" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(name, rows[i].TraceId);
+            names.Add(name);
+        }
+
+        command.Parameters.AddWithValue("$project", projectId);
+        command.CommandText = $"""
+            SELECT "TraceId", "Name", "Count", "Mean", "LabelsJson" FROM "TraceScores"
+            WHERE "ProjectId" = $project AND "TraceId" IN ({string.Join(", ", names)})
+            ORDER BY "TraceId", "Name"
+            """;
+        var byTrace = new Dictionary<string, List<ScoreSummary>>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var traceId = reader.GetString(0);
+                if (!byTrace.TryGetValue(traceId, out var scores))
+                {
+                    byTrace[traceId] = scores = [];
+                }
+
+                scores.Add(new ScoreSummary(
+                    reader.GetString(1),
+                    reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                    ColumnJson.Decode<string[]>(NullableString(reader, 4)) ?? []));
+            }
+        }
+
+        return byTrace.Count == 0
+            ? rows
+            : [.. rows.Select(r => byTrace.TryGetValue(r.TraceId, out var scores) ? r with { Scores = scores } : r)];
     }
 
     /// <summary>Whether <paramref name="rows"/> has fewer rows than the threshold, counted no further.</summary>
@@ -341,13 +430,14 @@ public sealed class TraceQueries(
         return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
     }
 
-    private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(
+    private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort, double? scoreKey) => new(
         sort,
         sort.Key switch
         {
             TraceSortKey.Latency => row.LatencyMs,
             TraceSortKey.Cost => row.Cost,
             TraceSortKey.Tokens => row.Tokens.Total,
+            TraceSortKey.Score => scoreKey,
             _ => (object)row.StartTimeUnixNano,
         },
         row.TraceId);
