@@ -92,7 +92,8 @@ public sealed class QualityQueries(IDbContextFactory<LlmObserveDbContext> dbFact
                     QualitySplit.Model => filter.Model is not null || !whole,
                     _ => inTotal,
                 };
-                builder.Add(reader.GetString(1), reader.GetString(2), reader.GetString(4), index, sums, inTotal, inSplit);
+                var (name, part, label) = (reader.GetString(1), reader.GetString(2), reader.GetString(4));
+                builder.Add(name, part, label, index, sums, inTotal, inSplit);
             }
         }
 

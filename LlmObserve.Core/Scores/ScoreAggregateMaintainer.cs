@@ -107,7 +107,9 @@ public sealed class ScoreAggregateMaintainer : IDisposable
         return due;
     }
 
-    /// <summary>Brings up to <paramref name="limit"/> of the listed traces up to date and takes them off the list.</summary>
+    /// <summary>
+    /// Brings up to <paramref name="limit"/> of the listed traces up to date and takes them off the list.
+    /// </summary>
     /// <returns>The traces recomputed; fewer than <paramref name="limit"/> means none is left.</returns>
     public IReadOnlyList<(string ProjectId, string TraceId)> ApplyPending(SqliteTransaction transaction, int limit)
     {
@@ -219,7 +221,10 @@ public sealed class ScoreAggregateMaintainer : IDisposable
             }
 
             object?[] keyValues =
-                [key.ProjectId, key.Resolution, key.Bucket, key.Name, key.Environment, key.Release, key.Model, key.Label];
+            [
+                key.ProjectId, key.Resolution, key.Bucket, key.Name, key.Environment, key.Release, key.Model,
+                key.Label,
+            ];
             Execute(_upsertRollup, [.. keyValues, delta.Count, delta.ValueCount, delta.ValueSum]);
             if (delta.Count < 0)
             {
@@ -325,7 +330,9 @@ public sealed class ScoreAggregateMaintainer : IDisposable
                 byName.Count(),
                 values.Count,
                 values.Count > 0 ? values.Sum() / values.Count : null,
-                labels.Length > 0 ? JsonSerializer.Serialize(labels, ScoreContributionJsonContext.Default.StringArray) : null);
+                labels.Length > 0
+                    ? JsonSerializer.Serialize(labels, ScoreContributionJsonContext.Default.StringArray)
+                    : null);
         }
     }
 

@@ -209,7 +209,8 @@ public sealed class ScoreAggregateTests : IAsyncLifetime
             connection.Open();
             using var maintainer = new ScoreAggregateMaintainer(connection);
             using var transaction = connection.BeginTransaction();
-            maintainer.Apply(transaction, [(WriterTestStore.Project, TraceId(1)), (WriterTestStore.Project, TraceId(2))]);
+            var project = WriterTestStore.Project;
+            maintainer.Apply(transaction, [(project, TraceId(1)), (project, TraceId(2))]);
             maintainer.Apply(transaction, [(WriterTestStore.Project, TraceId(2))]);
             transaction.Commit();
         }

@@ -10,12 +10,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Tests.Scores;
 
-/// <summary>Traces and scores for the score aggregate tests, written through the span writer as ingestion does.</summary>
+/// <summary>Traces and scores for the score aggregate tests, written through the span writer as ingestion is.</summary>
 internal static class ScoreTestData
 {
     public static readonly DateTimeOffset T0Time = UnixNanos.ToDateTimeOffset(TestSpans.T0);
 
-    /// <summary>A trace with a generation span on each of <paramref name="models"/>, in an environment and release.</summary>
+    /// <summary>A trace calling each of <paramref name="models"/> once, in an environment and release.</summary>
     public static SpanEntity[] Trace(
         string traceId,
         long startOffset,
@@ -67,7 +67,8 @@ internal static class ScoreTestData
     public static TraceQueries Queries(WriterTestStore store, int rareMatches = TraceQueries.RareSearchMatches)
         => new(new StoreFactory(store), rareMatches);
 
-    public static QualityQueries Quality(WriterTestStore store) => new(new StoreFactory(store), new LlmObserveOptions());
+    public static QualityQueries Quality(WriterTestStore store)
+        => new(new StoreFactory(store), new LlmObserveOptions());
 
     public static async Task<List<TraceScoreSummary>> SummariesAsync(WriterTestStore store, string traceId)
     {

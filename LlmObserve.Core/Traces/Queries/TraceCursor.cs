@@ -6,7 +6,8 @@ namespace LlmObserve.Core.Traces.Queries;
 
 /// <summary>
 /// Position in the trace list: the sort it was made for, the sort key of the last trace a page returned (null
-/// for a trace without a cost, or without a numeric score when sorting by one) and its id. Callers see it only as an opaque string.
+/// for a trace without a cost, or without a numeric score when sorting by one) and its id. Callers see it only as an
+/// opaque string.
 /// </summary>
 public sealed record TraceCursor(TraceSort Sort, object? Key, string TraceId)
 {

@@ -25,9 +25,10 @@ internal sealed class TraceListSql
     /// <param name="projectId">The project every row belongs to.</param>
     /// <param name="filter">What to list.</param>
     /// <param name="plan">
-    /// Which of the search, model, tag and score filters match few traces (<see cref="TraceQueries.RareSearchMatches"/>).
-    /// The query starts from the matches of the first rare one and sorts them; a common one is checked on each trace
-    /// while walking the sort index, which finds a page long before reading all its matches.
+    /// Which of the search, model, tag and score filters match few traces
+    /// (<see cref="TraceQueries.RareSearchMatches"/>). The query starts from the matches of the first rare one and
+    /// sorts them; a common one is checked on each trace while walking the sort index, which finds a page long before
+    /// reading all its matches.
     /// </param>
     /// <param name="sort">
     /// The order the rows are read in. Sorting by a score joins the trace's <c>TraceScores</c> row of the filter's

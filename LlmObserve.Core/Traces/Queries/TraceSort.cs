@@ -8,7 +8,7 @@ public enum TraceSortKey
     Cost,
     Tokens,
 
-    /// <summary>The mean of the trace's scores named in <see cref="TraceFilter.ScoreName"/>, which must be set.</summary>
+    /// <summary>Mean of the trace's scores named by <see cref="TraceFilter.ScoreName"/>, which must be set.</summary>
     Score,
 }
 

@@ -133,7 +133,7 @@ public sealed partial class Quality : IDisposable
 
     private static string Mean(double? mean) => mean?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
 
-    /// <summary>A filter's choices as shown: what the range holds, and the current value even when it holds none.</summary>
+    /// <summary>A filter's choices as shown: what the range holds, and the current value though it hold none.</summary>
     private static List<string> Choices(IReadOnlyList<string>? known, string? current)
     {
         var shown = (known ?? []).Select(QualityViewModel.Label).ToList();

@@ -81,7 +81,7 @@ public sealed partial class TraceList : IDisposable
     private string RangeValue
         => Raw(ParamRange) ?? (Raw(ParamFrom) is not null || Raw(ParamTo) is not null ? CustomRange : "all");
 
-    /// <summary>The score names of the loaded rows, the filtered one first, at most <see cref="MaxScoreColumns"/>.</summary>
+    /// <summary>Score names of the loaded rows, the filtered first, at most <see cref="MaxScoreColumns"/>.</summary>
     private IReadOnlyList<string> ScoreColumns
     {
         get
@@ -344,7 +344,9 @@ public sealed partial class TraceList : IDisposable
     }
 
     private string ScoreSortMark(string name)
-        => Sort.Key == TraceSortKey.Score && Raw("scoreName") == name ? (Sort.Descending ? " ▼" : " ▲") : string.Empty;
+        => Sort.Key == TraceSortKey.Score && Raw("scoreName") == name
+            ? (Sort.Descending ? " ▼" : " ▲")
+            : string.Empty;
 
     private static string? ScoreTitle(ScoreSummary? score) => score switch
     {
