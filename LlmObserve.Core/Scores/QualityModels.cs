@@ -6,11 +6,17 @@ namespace LlmObserve.Core.Scores;
 [JsonConverter(typeof(JsonStringEnumConverter<QualitySplit>))]
 public enum QualitySplit
 {
+    [JsonStringEnumMemberName("none")]
     None,
+
+    [JsonStringEnumMemberName("environment")]
     Environment,
 
     /// <summary>By the trace's release: the prompt or app version that produced the answers.</summary>
+    [JsonStringEnumMemberName("release")]
     Release,
+
+    [JsonStringEnumMemberName("model")]
     Model,
 }
 
@@ -37,7 +43,10 @@ public sealed record QualityPoint(long Count, long ValueCount, double? Mean, lon
     public double? FailureRate => Labelled > 0 ? (double)Failing / Labelled : null;
 }
 
-/// <summary>One line of a score's chart: the whole traffic, or one environment, release or model.</summary>
+/// <summary>
+/// One line of a score's chart: the whole traffic, or one environment, release or model ("(none)" for traffic that
+/// named none).
+/// </summary>
 public sealed record QualitySeries(string Key, IReadOnlyList<QualityPoint> Points, QualityPoint Total);
 
 /// <summary>One score name over the range: its series in total and split, and how often each label was given.</summary>

@@ -92,7 +92,7 @@ public sealed class QualityQueries(IDbContextFactory<LlmObserveDbContext> dbFact
                     QualitySplit.Model => filter.Model is not null || !whole,
                     _ => inTotal,
                 };
-                var (name, part, label) = (reader.GetString(1), reader.GetString(2), reader.GetString(4));
+                var (name, part, label) = (reader.GetString(1), Shown(reader.GetString(2)), reader.GetString(4));
                 builder.Add(name, part, label, index, sums, inTotal, inSplit);
             }
         }
@@ -137,17 +137,20 @@ public sealed class QualityQueries(IDbContextFactory<LlmObserveDbContext> dbFact
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            environments.Add(reader.GetString(0));
-            releases.Add(reader.GetString(1));
+            environments.Add(Shown(reader.GetString(0)));
+            releases.Add(Shown(reader.GetString(1)));
             var model = reader.GetString(2);
             if (model != MetricRollup.AllModels)
             {
-                models.Add(model);
+                models.Add(Shown(model));
             }
         }
 
         return ([.. environments], [.. releases], [.. models]);
     }
+
+    /// <summary>An environment, release or model as shown and filtered on: one not named is "(none)".</summary>
+    private static string Shown(string stored) => stored.Length == 0 ? MetricLabels.None : stored;
 
     private readonly record struct Sums(long Count, long ValueCount, double ValueSum);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Scores;
 using LlmObserve.Web.Overview;
 
@@ -56,7 +55,7 @@ public sealed class QualityViewModel(QualityQueries queries)
 
         IReadOnlyList<ChartLine> Lines(QualityScore score, Func<QualityPoint, double?> value)
             => score.Splits.Count > 0
-                ? [.. score.Splits.Select(s => new ChartLine(Label(s.Key), x, [.. s.Points.Select(value)]))]
+                ? [.. score.Splits.Select(s => new ChartLine(s.Key, x, [.. s.Points.Select(value)]))]
                 : [new ChartLine("all", x, [.. score.Total.Points.Select(value)])];
 
         return
@@ -77,7 +76,4 @@ public sealed class QualityViewModel(QualityQueries queries)
     /// <summary>What the failure rate of a score is called on the page.</summary>
     public static string RateName(QualityScore score)
         => score.IsHallucinationType ? "hallucination rate" : "failure rate";
-
-    /// <summary>A stored environment, release or model as shown: the empty one is "(none)".</summary>
-    public static string Label(string stored) => stored.Length == 0 ? MetricLabels.None : stored;
 }

@@ -136,7 +136,7 @@ public sealed partial class Quality : IDisposable
     /// <summary>A filter's choices as shown: what the range holds, and the current value though it hold none.</summary>
     private static List<string> Choices(IReadOnlyList<string>? known, string? current)
     {
-        var shown = (known ?? []).Select(QualityViewModel.Label).ToList();
+        var shown = (known ?? []).ToList();
         return string.IsNullOrWhiteSpace(current) || shown.Contains(current) ? shown : [.. shown, current];
     }
 
