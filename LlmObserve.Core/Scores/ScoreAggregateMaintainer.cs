@@ -77,7 +77,11 @@ public sealed class ScoreAggregateMaintainer : IDisposable
     /// <summary>True when some trace waits for its score aggregates; a read outside any transaction.</summary>
     public bool HasPending()
     {
-        _hasListed.Transaction = null;
+        foreach (var command in _all)
+        {
+            command.Transaction = null;
+        }
+
         return Convert.ToInt64(_hasListed.ExecuteScalar(), null) != 0;
     }
 
@@ -92,6 +96,13 @@ public sealed class ScoreAggregateMaintainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(traces);
         Enlist(transaction);
+
+        // Most commits carry spans of unscored traces only: one look at the list spares a lookup per trace.
+        if (Convert.ToInt64(_hasListed.ExecuteScalar(), null) == 0)
+        {
+            return [];
+        }
+
         var due = new List<(string, string)>();
         foreach (var (projectId, traceId) in traces.Distinct())
         {

@@ -65,6 +65,10 @@ public sealed partial class QualityBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(3);
 
         await TypeAsync(page, "scoreName", "groundedness");
+        await page.Locator("[data-testid=trace-score-header][data-score-name=groundedness] a").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("sort=score"));
+        await Assertions.Expect(page.GetByTestId("trace-row").First).ToHaveAttributeAsync("data-trace-id", TraceId(1));
+        Assert.Equal([TraceId(1), TraceId(2), TraceId(3)], await RowIdsAsync(page));
         await TypeAsync(page, "maxScore", "0.3");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("scoreName=groundedness.*maxScore=0.3|"
             + "maxScore=0.3.*scoreName=groundedness"));
@@ -201,6 +205,17 @@ public sealed partial class QualityBrowserTests : IAsyncLifetime
             async () => (plotted = await page.EvaluateAsync<double[]>(PlottedMeans, chartId)).SequenceEqual(expected),
             $"{chartId} to plot {string.Join(", ", expected)}");
         Assert.Equal(expected, plotted);
+    }
+
+    private static async Task<List<string>> RowIdsAsync(IPage page)
+    {
+        var ids = new List<string>();
+        foreach (var row in await page.GetByTestId("trace-row").AllAsync())
+        {
+            ids.Add((await row.GetAttributeAsync("data-trace-id"))!);
+        }
+
+        return ids;
     }
 
     private static async Task TypeAsync(IPage page, string name, string value)

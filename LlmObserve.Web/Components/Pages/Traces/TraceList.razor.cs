@@ -313,8 +313,13 @@ public sealed partial class TraceList : IDisposable
     private void ClearFilters()
     {
         _typedErrors.Clear();
+
+        // The sort stays, unless it is by a score: that needs the score name, which goes with the filters.
+        var bySort = Raw(ParamSort) == "score";
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
-            _query.Keys.Where(k => k is not (ParamSort or ParamOrder)).ToDictionary(k => k, _ => (object?)null)));
+            _query.Keys
+                .Where(k => bySort || k is not (ParamSort or ParamOrder))
+                .ToDictionary(k => k, _ => (object?)null)));
     }
 
     private string ExportHref(string format)
