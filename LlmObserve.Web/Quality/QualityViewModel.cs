@@ -4,8 +4,11 @@ using LlmObserve.Web.Overview;
 
 namespace LlmObserve.Web.Quality;
 
-/// <summary>The charts of one score name: its mean, and its failure rate when its scores carry labels.</summary>
-public sealed record QualityCharts(QualityScore Score, ChartSpec Mean, ChartSpec? Rate);
+/// <summary>
+/// The charts of one score name: its mean when its scores have values, and its failure rate when their labels can
+/// fail.
+/// </summary>
+public sealed record QualityCharts(QualityScore Score, ChartSpec? Mean, ChartSpec? Rate);
 
 /// <summary>
 /// The Quality page as it shows it: per score name, the mean and the failure (hallucination) rate over the range,
@@ -42,8 +45,9 @@ public sealed class QualityViewModel(QualityQueries queries)
     }
 
     /// <summary>
-    /// Chart specs per score name. A bucket without scores is a gap, not a zero; the rate chart is drawn for names
-    /// whose scores carry labels, titled the hallucination rate for groundedness-type names.
+    /// Chart specs per score name. A bucket without scores is a gap, not a zero; the mean is drawn for names with
+    /// values in the range, the rate for names with a rate (<see cref="HasRate"/>), titled the hallucination rate for
+    /// groundedness-type names. Charts are numbered by the score's place in the timeline.
     /// </summary>
     public static IReadOnlyList<QualityCharts> BuildCharts(QualityTimeline timeline, TimeZoneInfo zone)
     {
@@ -62,8 +66,10 @@ public sealed class QualityViewModel(QualityQueries queries)
         [
             .. timeline.Scores.Select((score, i) => new QualityCharts(
                 score,
-                new ChartSpec($"quality-{i}-mean", $"{score.Name}: mean", "mean", Lines(score, p => p.Mean)),
-                score.Labels.Count == 0
+                score.Total.Total.ValueCount == 0
+                    ? null
+                    : new ChartSpec($"quality-{i}-mean", $"{score.Name}: mean", "mean", Lines(score, p => p.Mean)),
+                !HasRate(score)
                     ? null
                     : new ChartSpec(
                         $"quality-{i}-rate",
@@ -72,6 +78,13 @@ public sealed class QualityViewModel(QualityQueries queries)
                         Lines(score, p => p.FailureRate * 100)))),
         ];
     }
+
+    /// <summary>
+    /// Whether a failure rate says something about the score: it has labels, and they can fail (a hallucination-type
+    /// score, or one of its labels in the range is a failing one). A language or category label has no rate.
+    /// </summary>
+    public static bool HasRate(QualityScore score)
+        => score.Labels.Count > 0 && (score.IsHallucinationType || score.Labels.Any(l => l.Failing));
 
     /// <summary>What the failure rate of a score is called on the page.</summary>
     public static string RateName(QualityScore score)
