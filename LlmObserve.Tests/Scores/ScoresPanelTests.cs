@@ -88,4 +88,30 @@ public sealed class ScoresPanelTests : BunitContext
         Assert.Equal(explanation, expanded);
         Assert.Empty(panel.FindAll("[data-testid=show-all]"));
     }
+
+    [Fact]
+    public void ScoresPanel_Compact_ShowsEachScoreAsABlockWithoutATable()
+    {
+        ScoreView[] scores =
+        [
+            new(1, "b7ad6b7169203331", "context_relevance", 0.5, "relevant", "<b>Two</b> of four documents help.",
+                "judge", "context-judge", "2", Created),
+        ];
+
+        var panel = Render<ScoresPanel>(p => p
+            .Add(c => c.Scores, scores)
+            .Add(c => c.Zone, new ViewerTimeZone())
+            .Add(c => c.TraceId, TraceId)
+            .Add(c => c.Compact, true));
+
+        Assert.Empty(panel.FindAll("table"));
+        var block = panel.Find("[data-testid=score-row]");
+        Assert.Equal(
+            ["context_relevance", "0.5", "relevant", "judge", "context-judge, version 2"],
+            new[] { "score-name", "score-value", "score-label", "score-source", "score-evaluator" }
+                .Select(id => block.QuerySelector($"[data-testid={id}]")!.TextContent));
+        Assert.Equal("<b>Two</b> of four documents help.", block.QuerySelector("[data-testid=score-explanation]")!
+            .TextContent);
+        Assert.Empty(panel.FindAll("[data-testid=score-explanation] b"));
+    }
 }
