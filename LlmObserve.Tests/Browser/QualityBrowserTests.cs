@@ -141,6 +141,23 @@ public sealed partial class QualityBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QualityPage_FromTypedInTheViewersZone_GoesToTheUrlInUtcAndShowsBack()
+    {
+        var page = _browser.Page;
+        await page.GotoAsync(new Uri(_app.BaseAddress, "quality?range=1h").ToString());
+        await Assertions.Expect(page.GetByTestId("quality-caption")).ToContainTextAsync("Berlin");
+
+        var from = page.Locator("input[data-testid=quality-from]");
+        await from.FillAsync("2026-12-04 10:00");
+        await from.PressAsync("Enter");
+        await from.BlurAsync();
+
+        // Berlin is an hour ahead of UTC in December.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("quality\\?from=2026-12-04T09%3A00%3A00Z$"));
+        await Assertions.Expect(from).ToHaveValueAsync("2026-12-04 10:00");
+    }
+
+    [Fact]
     public async Task HostileScoreText_OnListTraceAndQualityPages_StaysInert()
     {
         var payload = HostileTextBrowserTests.Payload;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Components.Pages.Overview;
 using LlmObserve.Web.Overview;
 using LlmObserve.Web.Quality;
 using LlmObserve.Web.Traces;
@@ -17,12 +18,7 @@ namespace LlmObserve.Web.Components.Pages.Quality;
 /// </summary>
 public sealed partial class Quality : IDisposable
 {
-    private const string CustomRange = "custom";
-
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
-
-    private static readonly string[] _viewerTimeFormats =
-        ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"];
 
     // Parameters that have a field of their own, where their message shows.
     private static readonly string[] _fields = ["range", "from", "to", "split", "environment", "release", "model"];
@@ -181,13 +177,6 @@ public sealed partial class Quality : IDisposable
 
     private string? ErrorOf(string name) => _errors.TryGetValue(name, out var messages) ? messages[0] : null;
 
-    private string? DisplayTime(string? text, string name)
-        => text is not null
-            && !_errors.ContainsKey(name)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : text;
-
     /// <summary>The trace list of the range with this score, worst first.</summary>
     private string TracesHref(string scoreName)
     {
@@ -199,52 +188,11 @@ public sealed partial class Quality : IDisposable
         };
         if (_range is { } range)
         {
-            query["from"] = Iso(range.From);
-            query["to"] = Iso(range.To);
+            query["from"] = RangePicker.Iso(range.From);
+            query["to"] = RangePicker.Iso(range.To);
         }
 
         return QueryHelpers.AddQueryString("traces", query);
-    }
-
-    private Task ApplyRangeAsync(string value)
-    {
-        if (value == CustomRange)
-        {
-            var range = _range;
-            Navigate(new()
-            {
-                ["range"] = null,
-                ["from"] = range is null ? null : Iso(range.From),
-                ["to"] = range is null ? null : Iso(range.To),
-            });
-        }
-        else
-        {
-            Navigate(new() { ["range"] = value, ["from"] = null, ["to"] = null });
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private Task ApplyFromAsync(string? value) => ApplyTimeAsync("from", value);
-
-    private Task ApplyToAsync(string? value) => ApplyTimeAsync("to", value);
-
-    private Task ApplyTimeAsync(string name, string? value)
-    {
-        object? urlValue = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        if (urlValue is string text
-            && DateTime.TryParseExact(
-                text, _viewerTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-            urlValue = TimeZone.Zone.IsInvalidTime(unspecified)
-                ? text
-                : Iso(TimeZoneInfo.ConvertTimeToUtc(unspecified, TimeZone.Zone));
-        }
-
-        Navigate(new() { [name] = urlValue, ["range"] = null });
-        return Task.CompletedTask;
     }
 
     private Task ApplySplitAsync(string? split)
@@ -261,7 +209,4 @@ public sealed partial class Quality : IDisposable
 
     private void Navigate(Dictionary<string, object?> parameters)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));
-
-    private static string Iso(DateTimeOffset time)
-        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
