@@ -20,6 +20,28 @@ public sealed class LlmObserveOptions
     public DemoOptions Demo { get; set; } = new();
 
     public EvaluationOptions Evaluation { get; set; } = new();
+    public QualityOptions Quality { get; set; } = new();
+}
+
+/// <summary>How the Quality page reads scores.</summary>
+public sealed class QualityOptions
+{
+    /// <summary>The labels <see cref="FailingLabels"/> names by default.</summary>
+    public const string DefaultFailingLabels =
+        "hallucinated,hallucination,ungrounded,unsupported,irrelevant,incorrect,unsafe,toxic,pii,fail,failed";
+
+    /// <summary>
+    /// Score labels that count as a failure, comma-separated and compared ignoring case: the failure rate of a score
+    /// name is the share of its labelled scores carrying one of them, shown as the hallucination rate for
+    /// groundedness- and hallucination-type scores. Read when the page is drawn, so a change applies to stored scores.
+    /// </summary>
+    public string FailingLabels { get; set; } = DefaultFailingLabels;
+
+    /// <summary>The labels of <see cref="FailingLabels"/>, trimmed, without empty entries.</summary>
+    public IReadOnlySet<string> FailingLabelSet()
+        => FailingLabels
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Store settings.</summary>

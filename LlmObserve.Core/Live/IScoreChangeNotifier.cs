@@ -1,10 +1,11 @@
 namespace LlmObserve.Core.Live;
 
-/// <summary>Scores of traces of one project were stored (by an evaluator, the API or a person).</summary>
+/// <summary>The score aggregates of these traces of a project were brought up to date by one transaction.</summary>
 public sealed record ScoreChange(string ProjectId, IReadOnlyList<string> TraceIds, DateTimeOffset At);
 
 /// <summary>
-/// Raised after each commit that stored scores; pages showing those traces or score trends may redraw.
+/// Raised after each transaction that brought score aggregates up to date: new scores, or scored traces that moved.
+/// The Quality page and the trace list listen; a slow subscriber never blocks the writer.
 /// </summary>
 public interface IScoreChangeNotifier
 {
@@ -13,5 +14,5 @@ public interface IScoreChangeNotifier
     void Publish(ScoreChange change);
 }
 
-/// <summary>In-process notifier for stored scores.</summary>
+/// <summary>In-process notifier for score changes.</summary>
 public sealed class ScoreChangeNotifier : ChangeFeed<ScoreChange>, IScoreChangeNotifier;

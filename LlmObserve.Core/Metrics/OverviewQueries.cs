@@ -316,7 +316,10 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
 
     internal static decimal ToUsd(long nanoUsd) => nanoUsd / 1_000_000_000m;
 
-    private static long AlignDown(long unixSeconds, long step, long offset)
+    /// <summary>
+    /// The start of the step holding a moment, steps aligned to whole steps in the zone of <paramref name="offset"/>.
+    /// </summary>
+    internal static long AlignDown(long unixSeconds, long step, long offset)
     {
         var local = unixSeconds + offset;
         return local - (((local % step) + step) % step) - offset;

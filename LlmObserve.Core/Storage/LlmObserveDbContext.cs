@@ -25,6 +25,12 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
     public DbSet<Score> Scores => Set<Score>();
 
+    public DbSet<TraceScoreSummary> TraceScores => Set<TraceScoreSummary>();
+
+    public DbSet<ScoreRollup> ScoreRollups => Set<ScoreRollup>();
+
+    public DbSet<ScoreRollupState> ScoreRollupStates => Set<ScoreRollupState>();
+
     public DbSet<FeedbackEntry> Feedback => Set<FeedbackEntry>();
 
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
@@ -110,6 +116,32 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .IsUnique()
                 .HasFilter("\"EvaluatorId\" IS NOT NULL")
                 .HasDatabaseName("UX_Scores_Evaluator_Trace");
+            // A label filter on the trace list starts from the scores carrying the label when they are few.
+            score.HasIndex(s => new { s.ProjectId, s.Name, s.Label, s.TraceId });
+        });
+
+        // Kept by ScoreAggregateMaintainer. The index serves the list's score filter and sort: a name's traces in
+        // order of their mean, with the trace's row id so the list joins its traces without reading this table.
+        modelBuilder.Entity<TraceScoreSummary>(summary =>
+        {
+            summary.ToTable("TraceScores");
+            summary.HasKey(s => new { s.ProjectId, s.TraceId, s.Name });
+            summary.HasIndex(s => new { s.ProjectId, s.Name, s.Mean, s.TraceId, s.TraceRowId });
+        });
+
+        modelBuilder.Entity<ScoreRollup>(rollup =>
+        {
+            rollup.ToTable("ScoreRollups");
+            rollup.HasKey(r => new
+            {
+                r.ProjectId, r.Resolution, r.BucketStart, r.Name, r.Environment, r.Release, r.Model, r.Label,
+            });
+        });
+
+        modelBuilder.Entity<ScoreRollupState>(state =>
+        {
+            state.ToTable("ScoreRollupStates");
+            state.HasKey(s => new { s.ProjectId, s.TraceId });
         });
 
         modelBuilder.Entity<FeedbackEntry>(feedback =>

@@ -15,7 +15,7 @@ namespace LlmObserve.Tests.Browser;
 public sealed class HostileTextBrowserTests : IAsyncLifetime
 {
     // Each payload sets the flag its own way; the attribute breakout targets text that lands in attribute values.
-    private const string Payload = "<img src=x onerror=\"window.__injected=1\">"
+    internal const string Payload = "<img src=x onerror=\"window.__injected=1\">"
         + "<script>window.__injected=2</script>"
         + "<svg onload=\"window.__injected=3\"></svg>"
         + "<a href=\"javascript:window.__injected=4\">click me</a> [click me too](javascript:window.__injected=5) "
@@ -96,7 +96,10 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Europe/Berlin").First).ToBeVisibleAsync();
     }
 
-    private static async Task AssertInertAsync(IPage page, string where)
+    /// <summary>
+    /// Fails when a payload ran (the page-level flag moved), planted an element, or left an inline handler anywhere.
+    /// </summary>
+    internal static async Task AssertInertAsync(IPage page, string where)
     {
         var injected = await page.EvaluateAsync<int>("window.__injected");
         var planted = await page.EvaluateAsync<int>("""

@@ -37,4 +37,20 @@ internal static class Poll
     /// <summary>Traces whose name or text changed and that the search index does not reflect yet.</summary>
     public static Task<int> SearchPendingAsync(LlmObserveDbContext db)
         => db.Database.SqlQueryRaw<int>("""SELECT count(*) AS "Value" FROM "TracesSearchPending" """).SingleAsync();
+
+    /// <summary>
+    /// Waits until the span writer has brought the score aggregates up to date for every scored trace listed so far
+    /// (scores written by another connection are caught up by its idle pass).
+    /// </summary>
+    public static Task UntilScoresAggregatedAsync(Func<LlmObserveDbContext> createDb, TimeSpan? timeout = null)
+        => UntilAsync(
+            async () =>
+            {
+                await using var db = createDb();
+                return await db.Database
+                    .SqlQueryRaw<int>("""SELECT count(*) AS "Value" FROM "ScoreRollupPending" """)
+                    .SingleAsync() == 0;
+            },
+            "the score aggregates to catch up",
+            timeout);
 }

@@ -55,6 +55,12 @@ internal sealed class TraceStore(RunningApp app)
     /// <summary>Waits until the app's writer has indexed the added traces for search (bounded).</summary>
     public Task WaitForSearchIndexAsync() => Poll.UntilSearchIndexedAsync(() => Factory.CreateDbContext());
 
+    /// <summary>
+    /// Waits until the app's writer has brought the score aggregates (list columns, filters, Quality page) up to date
+    /// with scores added here, which it catches up like any other connection's (bounded).
+    /// </summary>
+    public Task WaitForScoresAsync() => Poll.UntilScoresAggregatedAsync(() => Factory.CreateDbContext());
+
     public static string TraceId(int n) => n.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string SpanId(int n) => n.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);

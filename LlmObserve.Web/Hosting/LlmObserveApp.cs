@@ -6,6 +6,7 @@ using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Overview;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Quality;
 using LlmObserve.Web.Sessions;
 using LlmObserve.Web.Storage;
 using LlmObserve.Web.Traces;
@@ -40,6 +41,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
+        builder.Services.AddLlmObserveQuality();
         builder.Services.AddLlmObserveDemo();
         builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
@@ -62,6 +64,7 @@ public static class LlmObserveApp
         app.MapLlmObserveSessions();
         app.MapLlmObserveOverview();
         app.MapLlmObserveEvaluation();
+        app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -102,6 +102,10 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         }
 
         ValidateEvaluation(options.Evaluation, errors);
+        if (options.Quality.FailingLabelSet().Count == 0)
+        {
+            errors.Add("LlmObserve:Quality:FailingLabels must name at least one label (comma-separated).");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

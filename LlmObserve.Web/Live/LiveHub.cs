@@ -8,10 +8,15 @@ namespace LlmObserve.Web.Live;
 public interface ILiveClient
 {
     Task TracesChanged(TracesChangedMessage message);
+
+    Task ScoresChanged(ScoresChangedMessage message);
 }
 
 /// <summary>Traces that were written or updated in one commit.</summary>
 public sealed record TracesChangedMessage(string ProjectId, IReadOnlyList<string> TraceIds, DateTimeOffset At);
+
+/// <summary>Traces whose scores (or score aggregates) changed: quality charts and score columns may redraw.</summary>
+public sealed record ScoresChangedMessage(string ProjectId, IReadOnlyList<string> TraceIds, DateTimeOffset At);
 
 /// <summary>The typed hub at <c>/hubs/live</c>.</summary>
 public sealed class LiveHub : Hub<ILiveClient>
@@ -34,6 +39,7 @@ internal static class LiveServiceCollectionExtensions
     {
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
         services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
+        services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
         services.AddSignalR();
         services.AddHostedService<LiveHubBroadcaster>();
 

@@ -4,33 +4,30 @@ using Microsoft.AspNetCore.SignalR;
 namespace LlmObserve.Web.Live;
 
 /// <summary>
-/// Forwards trace changes from Core to the SignalR hub, gathered per project and sent at most every
+/// Forwards trace and score changes from Core to the SignalR hub, gathered per project and sent at most every
 /// <see cref="Interval"/>, so a burst of commits becomes one message per project rather than hundreds.
 /// </summary>
 internal sealed class LiveHubBroadcaster(
     ITraceChangeNotifier notifier,
+    IScoreChangeNotifier scoreNotifier,
     IHubContext<LiveHub, ILiveClient> hub,
     TimeProvider timeProvider) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Lock _gate = new();
-    private Dictionary<string, HashSet<string>> _pending = new(StringComparer.Ordinal);
+    private readonly PendingChanges _traces = new();
+    private readonly PendingChanges _scores = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = notifier.Subscribe(change =>
+        using var traceSubscription = notifier.Subscribe(change =>
         {
-            lock (_gate)
-            {
-                if (!_pending.TryGetValue(change.ProjectId, out var ids))
-                {
-                    _pending[change.ProjectId] = ids = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                ids.UnionWith(change.TraceIds);
-            }
-
+            _traces.Add(change.ProjectId, change.TraceIds);
+            return Task.CompletedTask;
+        });
+        using var scoreSubscription = scoreNotifier.Subscribe(change =>
+        {
+            _scores.Add(change.ProjectId, change.TraceIds);
             return Task.CompletedTask;
         });
 
@@ -39,28 +36,59 @@ internal sealed class LiveHubBroadcaster(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Dictionary<string, HashSet<string>> batch;
-                lock (_gate)
+                foreach (var (projectId, ids) in _traces.Take())
                 {
-                    if (_pending.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    batch = _pending;
-                    _pending = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                    var message = new TracesChangedMessage(projectId, ids, timeProvider.GetUtcNow());
+                    await hub.Clients.Group(LiveHub.ProjectGroup(projectId)).TracesChanged(message);
                 }
 
-                foreach (var (projectId, ids) in batch)
+                foreach (var (projectId, ids) in _scores.Take())
                 {
-                    var message = new TracesChangedMessage(projectId, [.. ids], timeProvider.GetUtcNow());
-                    await hub.Clients.Group(LiveHub.ProjectGroup(projectId)).TracesChanged(message);
+                    var message = new ScoresChangedMessage(projectId, ids, timeProvider.GetUtcNow());
+                    await hub.Clients.Group(LiveHub.ProjectGroup(projectId)).ScoresChanged(message);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+
+    /// <summary>Trace ids per project gathered since the last tick.</summary>
+    private sealed class PendingChanges
+    {
+        private readonly Lock _gate = new();
+        private Dictionary<string, HashSet<string>> _pending = new(StringComparer.Ordinal);
+
+        public void Add(string projectId, IEnumerable<string> traceIds)
+        {
+            lock (_gate)
+            {
+                if (!_pending.TryGetValue(projectId, out var ids))
+                {
+                    _pending[projectId] = ids = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ids.UnionWith(traceIds);
+            }
+        }
+
+        public List<(string ProjectId, string[] TraceIds)> Take()
+        {
+            Dictionary<string, HashSet<string>> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    return [];
+                }
+
+                batch = _pending;
+                _pending = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            }
+
+            return [.. batch.Select(p => (p.Key, p.Value.ToArray()))];
         }
     }
 }

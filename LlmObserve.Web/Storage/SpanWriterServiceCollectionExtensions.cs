@@ -11,13 +11,14 @@ internal static class SpanWriterServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the group-commit span writer, behind the pricing step, as the one <see cref="ISpanWriter"/>, the
-    /// trace change notifier it publishes to, and the hosted service that runs its loop. Needs the store
-    /// (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
+    /// trace, rollup and score change notifiers it publishes to, and the hosted service that runs its loop. Needs the
+    /// store (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
     /// </summary>
     public static IServiceCollection AddLlmObserveIngestionWriter(this IServiceCollection services)
     {
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
         services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
+        services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
         services.AddSingleton(sp =>
         {
             var location = sp.GetRequiredService<StoreLocation>();
@@ -28,7 +29,8 @@ internal static class SpanWriterServiceCollectionExtensions
                 sp.GetRequiredService<ITraceChangeNotifier>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<GroupCommitSpanWriter>>(),
-                sp.GetRequiredService<IRollupChangeNotifier>());
+                sp.GetRequiredService<IRollupChangeNotifier>(),
+                sp.GetRequiredService<IScoreChangeNotifier>());
         });
         services.AddSingleton<ISpanWriter>(sp => new PricingSpanWriter(
             sp.GetRequiredService<GroupCommitSpanWriter>(),

@@ -52,6 +52,7 @@ internal static class TraceListQueryParser
             ScoreName = reader.Text("scoreName"),
             MinScore = reader.Number("minScore"),
             MaxScore = reader.Number("maxScore"),
+            ScoreLabel = reader.Text("scoreLabel"),
         };
         var rangeText = reader.Text("range");
         var sortText = reader.Text("sort");
@@ -87,6 +88,11 @@ internal static class TraceListQueryParser
             errors.TryAdd("scoreName", ["'scoreName' is needed to bound a score."]);
         }
 
+        if (filter.ScoreName is null && filter.ScoreLabel is not null)
+        {
+            errors.TryAdd("scoreName", ["'scoreName' is needed to filter on a score label."]);
+        }
+
         if (filter.MaxScore < filter.MinScore)
         {
             errors.TryAdd("maxScore", ["'maxScore' must not be below 'minScore'."]);
@@ -101,8 +107,13 @@ internal static class TraceListQueryParser
             }
             else
             {
-                errors.TryAdd("sort", ["'sort' must be one of start, latency, cost, tokens."]);
+                errors.TryAdd("sort", ["'sort' must be one of start, latency, cost, tokens, score."]);
             }
+        }
+
+        if (sort.Key == TraceSortKey.Score && filter.ScoreName is null && !errors.ContainsKey("scoreName"))
+        {
+            errors.TryAdd("sort", ["'sort=score' orders by the score named in 'scoreName'; set 'scoreName'."]);
         }
 
         if (orderText is not null)

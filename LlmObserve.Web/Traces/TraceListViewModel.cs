@@ -7,7 +7,11 @@ namespace LlmObserve.Web.Traces;
 /// State of the trace list page: the loaded rows, the keyset pager and the count of traces that arrived since.
 /// Until accounts exist it shows the first project of the store.
 /// </summary>
-public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifier notifier, TimeProvider timeProvider)
+public sealed class TraceListViewModel(
+    TraceQueries queries,
+    ITraceChangeNotifier notifier,
+    IScoreChangeNotifier scoreNotifier,
+    TimeProvider timeProvider)
 {
     public const int PageSize = 50;
 
@@ -119,27 +123,38 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
     }
 
     /// <summary>
-    /// Calls <paramref name="refresh"/> at most once a second while traces of the shown project are being written.
-    /// The page disposes the handle when it goes away.
+    /// Calls <paramref name="refresh"/> at most once a second while traces of the shown project are being written
+    /// or scored. The page disposes the handle when it goes away.
     /// </summary>
     public IDisposable WatchNewTraces(Func<Task> refresh)
     {
         var throttler = new CallbackThrottler(_liveRefreshInterval, timeProvider, refresh);
-        var subscription = notifier.Subscribe(change =>
+        void Changed(string projectId, IEnumerable<string> traceIds)
         {
-            if (_projectId is not null && string.Equals(change.ProjectId, _projectId, StringComparison.Ordinal))
+            if (_projectId is not null && string.Equals(projectId, _projectId, StringComparison.Ordinal))
             {
                 lock (_changedGate)
                 {
-                    _changedTraceIds.UnionWith(change.TraceIds);
+                    _changedTraceIds.UnionWith(traceIds);
                 }
 
                 throttler.Signal();
             }
+        }
 
+        var traces = notifier.Subscribe(change =>
+        {
+            Changed(change.ProjectId, change.TraceIds);
             return Task.CompletedTask;
         });
-        return new WatchHandle(subscription, throttler);
+
+        // A score changes a row's score cells, not the trace: the row is read again in place all the same.
+        var scores = scoreNotifier.Subscribe(change =>
+        {
+            Changed(change.ProjectId, change.TraceIds);
+            return Task.CompletedTask;
+        });
+        return new WatchHandle([traces, scores], throttler);
     }
 
     /// <summary>
@@ -225,11 +240,16 @@ public sealed class TraceListViewModel(TraceQueries queries, ITraceChangeNotifie
         return true;
     }
 
-    private sealed class WatchHandle(IDisposable subscription, CallbackThrottler throttler) : IDisposable
+    private sealed class WatchHandle(IReadOnlyList<IDisposable> subscriptions, CallbackThrottler throttler)
+        : IDisposable
     {
         public void Dispose()
         {
-            subscription.Dispose();
+            foreach (var subscription in subscriptions)
+            {
+                subscription.Dispose();
+            }
+
             throttler.Dispose();
         }
     }

@@ -16,6 +16,7 @@ internal static class TracesServiceCollectionExtensions
 
         // The span writer registers the notifier it publishes to; this keeps the pages working without it.
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
+        services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
 
         services.AddTransient<TraceListViewModel>();
         services.AddTransient<TraceDetailViewModel>();

@@ -5,6 +5,7 @@ using LlmObserve.Core;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Projects;
+using LlmObserve.Core.Scores;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
@@ -12,6 +13,7 @@ using TraceFilter = LlmObserve.Core.Traces.Queries.TraceFilter;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Logging.Abstractions;
 
 using static LlmObserve.Bench.BenchHelpers;
@@ -45,7 +47,12 @@ internal static class ExploreBenchmark
     private const string RareTag = "escalated";
 
     // Bumped whenever Fill changes what it writes, so a kept store of an older fill is not reused.
-    private const int FillVersion = 2;
+    private const int FillVersion = 3;
+
+    // Scores as an evaluator sampling half the traffic writes them: groundedness (0.00 to 1.00, labelled hallucinated
+    // below 0.5) on one trace in two, relevance on one in five, and a rare toxicity score on one in a thousand.
+    private const string Groundedness = "groundedness";
+    private const string RareScore = "toxicity";
 
     private static readonly string[] _words =
     [
@@ -163,50 +170,61 @@ internal static class ExploreBenchmark
     }
 
     /// <summary>
-    /// Lets the product's span writer index the filled traces for search, as it does for a store just migrated: passes
-    /// of <see cref="IngestionOptions.SearchIndexMaxTraces"/> traces back to back while it is idle. Bounded in time.
+    /// Lets the product's span writer index the filled traces for search and build the aggregates of their scores (the
+    /// triggers listed both), as it does for a store just migrated: passes of
+    /// <see cref="IngestionOptions.SearchIndexMaxTraces"/> traces back to back while it is idle. Bounded in time.
     /// </summary>
     private static async Task IndexForSearchAsync(string path)
     {
-        // A reused store was indexed by an earlier run: only what is still listed as pending waits for the writer.
-        long traces;
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var pending = connection.CreateCommand();
-            pending.CommandText = """SELECT count(*) FROM "TracesSearchPending" """;
-            traces = Convert.ToInt64(pending.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
-
-        if (traces == 0)
-        {
-            return;
-        }
-
         var clock = Stopwatch.StartNew();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
+        long Pending(string table)
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM \"{table}\"";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        long ScoredPending() => Pending("ScoreRollupPending");
+
+        var traces = Pending("TracesSearchPending");
+
+        var scored = ScoredPending();
         var limit = TimeSpan.FromSeconds(120 + (traces / 1_000));
+        TimeSpan? searched = null;
         await using (var writer = new GroupCommitSpanWriter(
-            new SpanWriterConnection(new SqliteConnectionStringBuilder { DataSource = path }.ToString()),
+            new SpanWriterConnection(connectionString),
             new LlmObserveOptions(),
             new TraceChangeNotifier(),
             TimeProvider.System,
             NullLogger<GroupCommitSpanWriter>.Instance))
         {
             writer.Start();
-            while (writer.Statistics.TracesIndexed < traces && clock.Elapsed < limit)
+            while (clock.Elapsed < limit)
             {
+                // A reused store was indexed by an earlier run: nothing is pending and nothing will be indexed.
+                searched ??= writer.Statistics.TracesIndexed >= traces || Pending("TracesSearchPending") == 0
+                    ? clock.Elapsed
+                    : null;
+                if (searched is not null && ScoredPending() == 0)
+                {
+                    break;
+                }
+
                 await Task.Delay(100);
             }
         }
 
         Console.WriteLine(
-            $"search index by the writer: {clock.Elapsed.TotalSeconds:F1} s "
-            + $"({traces / clock.Elapsed.TotalSeconds:N0} traces/s)");
+            $"search index by the writer: {(searched ?? clock.Elapsed).TotalSeconds:F1} s; with the aggregates of "
+            + $"{scored:N0} scored traces (passes in between): {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>
-    /// Inserts the traces (their insert trigger lists each for search indexing), their spans and the big trace;
-    /// returns its id.
+    /// Inserts the traces (their insert trigger lists each for search indexing), their spans, their scores (whose
+    /// trigger lists each scored trace for its aggregates) and the big trace; returns its id.
     /// </summary>
     private static string Fill(string path, int traces, DateTimeOffset now)
     {
@@ -244,6 +262,15 @@ internal static class ExploreBenchmark
         var sp = Parameters(span, "$p", "$t", "$s", "$parent", "$name", "$type", "$start", "$end", "$status",
             "$model", "$input", "$output", "$in", "$out", "$now");
 
+        using var score = connection.CreateCommand();
+        score.CommandText = """
+            INSERT INTO "Scores" ("ProjectId", "TraceId", "Name", "Value", "Label", "Explanation", "Source",
+                "EvaluatorId", "EvaluatorVersion", "CreatedAt")
+            VALUES ($p, $t, $name, $value, $label, 'bench', 'offline', $name, '1', $created)
+            """;
+        var scp = Parameters(score, "$p", "$t", "$name", "$value", "$label", "$created");
+        var dates = new DateTimeOffsetToBinaryConverter();
+
         SqliteTransaction? transaction = null;
         for (var i = 0; i < traces; i++)
         {
@@ -254,6 +281,7 @@ internal static class ExploreBenchmark
                 transaction = connection.BeginTransaction();
                 trace.Transaction = transaction;
                 span.Transaction = transaction;
+                score.Transaction = transaction;
             }
 
             var traceId = RandomHex(random, 16);
@@ -287,6 +315,29 @@ internal static class ExploreBenchmark
                     generation ? model : null, s is 0 or 2 ? input : null, s is 0 or 2 ? output : null,
                     generation ? inTokens : null, generation ? outTokens : null, ingested);
                 span.ExecuteNonQuery();
+            }
+
+            var created = dates.ConvertToProvider(UnixNanos.ToDateTimeOffset(start).AddSeconds(30));
+            void AddScore(string name, double value, string? label)
+            {
+                Bind(scp, ProjectId, traceId, name, value, label, created);
+                score.ExecuteNonQuery();
+            }
+
+            if (random.Next(2) == 0)
+            {
+                var value = random.Next(101) / 100.0;
+                AddScore(Groundedness, value, value < 0.5 ? "hallucinated" : "grounded");
+            }
+
+            if (random.Next(5) == 0)
+            {
+                AddScore("relevance", random.Next(101) / 100.0, null);
+            }
+
+            if (random.Next(1_000) == 0)
+            {
+                AddScore(RareScore, random.Next(101) / 100.0, null);
             }
         }
 
@@ -346,6 +397,26 @@ internal static class ExploreBenchmark
                 TraceSort.Default),
             ("search 'refund', sort latency", new TraceFilter { Search = "refund" },
                 new TraceSort(TraceSortKey.Latency, true)),
+            ("score name (50 %)", new TraceFilter { ScoreName = Groundedness }, TraceSort.Default),
+            ("score 0 to 0.3 (15 %)", new TraceFilter { ScoreName = Groundedness, MinScore = 0, MaxScore = 0.3 },
+                TraceSort.Default),
+            ("score 0.99 to 1 (1 %)", new TraceFilter { ScoreName = Groundedness, MinScore = 0.99, MaxScore = 1 },
+                TraceSort.Default),
+            ("score = 0 (0.5 %)", new TraceFilter { ScoreName = Groundedness, MaxScore = 0 }, TraceSort.Default),
+            ("score label hallucinated (25 %)",
+                new TraceFilter { ScoreName = Groundedness, ScoreLabel = "hallucinated" }, TraceSort.Default),
+            ($"score {RareScore} (0.1 %)", new TraceFilter { ScoreName = RareScore }, TraceSort.Default),
+            ("score name absent", new TraceFilter { ScoreName = "no-such-score" }, TraceSort.Default),
+            ("score 0 to 0.3 + 24 h",
+                new TraceFilter { ScoreName = Groundedness, MaxScore = 0.3, From = now.AddHours(-24) },
+                TraceSort.Default),
+            ("score 0 to 0.3 + env staging",
+                new TraceFilter { ScoreName = Groundedness, MaxScore = 0.3, Environment = "staging" },
+                TraceSort.Default),
+            ("sort by score asc", new TraceFilter { ScoreName = Groundedness },
+                new TraceSort(TraceSortKey.Score, false)),
+            ("sort by score desc + 24 h", new TraceFilter { ScoreName = Groundedness, From = now.AddHours(-24) },
+                new TraceSort(TraceSortKey.Score, true)),
         };
 
         Console.WriteLine();
@@ -361,7 +432,8 @@ internal static class ExploreBenchmark
                 $"| {name,-33} | {rows,4} | {Percentile(times, 50),6:F1} | {Percentile(times, 95),6:F1} |");
         }
 
-        foreach (var (name, filter, sort) in cases.Where(c => c.Name.Contains("(0.1 %)") || c.Name.EndsWith("absent")))
+        foreach (var (name, filter, sort) in cases.Where(c => c.Name.Contains("(0.1 %)") || c.Name.Contains("(1 %)")
+            || c.Name.Contains("(0.5 %)") || c.Name.EndsWith("absent")))
         {
             var rows = 0;
             var times = await TimeAsync(
@@ -404,6 +476,34 @@ internal static class ExploreBenchmark
 
         Console.WriteLine($"export of search 'refund policy window': {exported:N0} traces in "
             + $"{export.Elapsed.TotalSeconds:F1} s");
+        var scoreFilter = new TraceFilter { ScoreName = Groundedness, MaxScore = 0.3 };
+        var scoreCountTimes = await TimeAsync(() => queries.CountAsync(ProjectId, scoreFilter, 10_000, default));
+        Console.WriteLine($"| count, score 0 to 0.3 (capped)    |    - | {Percentile(scoreCountTimes, 50),6:F1} | "
+            + $"{Percentile(scoreCountTimes, 95),6:F1} |");
+
+        var quality = new QualityQueries(factory, new LlmObserveOptions());
+        Console.WriteLine();
+        Console.WriteLine("| Quality page timeline (rollups)   | scores | p50 ms | p95 ms |");
+        Console.WriteLine("|-----------------------------------|--------|--------|--------|");
+        foreach (var (name, hours, split) in new (string, int, QualitySplit)[]
+        {
+            ("last 24 h", 24, QualitySplit.None),
+            ("last 24 h by model", 24, QualitySplit.Model),
+            ("last 7 days by release", 24 * 7, QualitySplit.Release),
+            ("last 30 days", 24 * 30, QualitySplit.None),
+            ("last 30 days by environment", 24 * 30, QualitySplit.Environment),
+        })
+        {
+            long scores = 0;
+            var times = await TimeAsync(async () =>
+            {
+                var timeline = await quality.TimelineAsync(
+                    ProjectId, now.AddHours(-hours), now, TimeSpan.Zero, QualityFilter.None, split, default);
+                scores = timeline.Scores.Sum(s => s.Total.Total.Count);
+            });
+            Console.WriteLine(
+                $"| {name,-33} | {scores,6} | {Percentile(times, 50),6:F1} | {Percentile(times, 95),6:F1} |");
+        }
 
         var spans = 0;
         var big = await TimeAsync(

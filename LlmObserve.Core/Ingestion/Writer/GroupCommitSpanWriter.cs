@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using LlmObserve.Core.Live;
-using LlmObserve.Core.Traces;
 using LlmObserve.Core.Metrics;
+using LlmObserve.Core.Scores;
+using LlmObserve.Core.Traces;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,12 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// (<see cref="TraceSearchIndexer"/>), so a crash in between delays their indexing until the next start instead of
 /// losing it.
 /// </para>
+/// <para>
+/// Score aggregates (<see cref="ScoreAggregateMaintainer"/>) are brought up to date inside each commit for the traces
+/// it touched, so an acknowledged score is already counted on the trace list and the Quality page. Traces whose
+/// scores other connections wrote are listed by triggers and caught up by the same thread as often as it looks for
+/// search work.
+/// </para>
 /// </remarks>
 public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisposable
 {
@@ -42,6 +49,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private readonly string _synchronous;
     private readonly ITraceChangeNotifier _notifier;
     private readonly IRollupChangeNotifier? _rollupNotifier;
+    private readonly IScoreChangeNotifier? _scoreNotifier;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitSpanWriter> _logger;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
@@ -53,6 +61,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private SpanStoreStatements? _statements;
     private TraceSearchIndexer? _search;
     private RollupMaintainer? _rollups;
+    private ScoreAggregateMaintainer? _scoreAggregates;
     private Thread? _loop;
     private bool _stopping;
     private long _queuedItems;
@@ -73,13 +82,19 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
     private long _searchPolledAt;
     private long _searchRetryAt;
 
+    // Writer thread only: traces other connections listed may wait (a full pass left more), and when to try again
+    // after a failed pass.
+    private bool _scoreBacklog;
+    private long _scoreRetryAt;
+
     public GroupCommitSpanWriter(
         SpanWriterConnection connection,
         LlmObserveOptions options,
         ITraceChangeNotifier notifier,
         TimeProvider timeProvider,
         ILogger<GroupCommitSpanWriter> logger,
-        IRollupChangeNotifier? rollupNotifier = null)
+        IRollupChangeNotifier? rollupNotifier = null,
+        IScoreChangeNotifier? scoreNotifier = null)
     {
         _synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (!SynchronousLevels.Contains(_synchronous))
@@ -93,6 +108,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         _ingestion = options.Ingestion;
         _notifier = notifier;
         _rollupNotifier = rollupNotifier;
+        _scoreNotifier = scoreNotifier;
         _time = timeProvider;
         _logger = logger;
     }
@@ -158,7 +174,9 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             OpenConnection();
 
             // A previous run may have stopped between a commit and its search pass: look once the writer is idle.
+            // Traces listed for their score aggregates (an upgrade lists every scored trace) are worked off likewise.
             _searchChangedAt = _time.GetTimestamp();
+            _scoreBacklog = true;
             _loop = new Thread(RunLoop) { IsBackground = true, Name = "LlmObserve span writer" };
             _loop.Start();
         }
@@ -303,6 +321,13 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                     if (SearchIndexDue(idle: true))
                     {
                         IndexSearch();
+                        AggregateListedScores();
+                        continue;
+                    }
+
+                    if (_scoreBacklog && _time.GetTimestamp() >= _scoreRetryAt)
+                    {
+                        AggregateListedScores();
                         continue;
                     }
 
@@ -347,6 +372,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 if (SearchIndexDue(idle: false))
                 {
                     IndexSearch();
+                    AggregateListedScores();
                 }
             }
 
@@ -384,6 +410,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         var nowNanos = ToUnixNano(now);
         var touched = new Dictionary<string, Dictionary<string, List<SpanEntity>>>(StringComparer.Ordinal);
         var traceCount = 0;
+        IReadOnlyList<(string ProjectId, string TraceId)> scored = [];
 
         try
         {
@@ -440,6 +467,12 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
             _rollups!.Apply(transaction, contributions);
 
+            // The traces this commit gave scores or spans: those the triggers listed get their score aggregates now.
+            var scoredCandidates = group
+                .SelectMany(p => p.Batch.Scores.Select(score => (p.Batch.ProjectId, score.TraceId)))
+                .Concat(touched.SelectMany(p => p.Value.Keys.Select(traceId => (p.Key, traceId))));
+            scored = _scoreAggregates!.ApplyListed(transaction, scoredCandidates);
+
             transaction.Commit();
             statements.Enlist(null);
         }
@@ -474,6 +507,62 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         }
 
         Acknowledge(group, touched, traceCount, started);
+        PublishScores(scored);
+    }
+
+    /// <summary>
+    /// Brings listed traces' score aggregates up to date in a transaction of its own (scores written by other
+    /// connections, or the backlog of an upgrade), a bounded number per pass. A failure is logged and retried later.
+    /// </summary>
+    private void AggregateListedScores()
+    {
+        var started = _time.GetTimestamp();
+        if (started < _scoreRetryAt)
+        {
+            return;
+        }
+
+        try
+        {
+            EnsureOpen();
+            if (!_scoreAggregates!.HasPending())
+            {
+                _scoreBacklog = false;
+                return;
+            }
+
+            var limit = _ingestion.SearchIndexMaxTraces;
+            IReadOnlyList<(string ProjectId, string TraceId)> applied;
+            using (var transaction = _connection!.BeginTransaction(deferred: false))
+            {
+                applied = _scoreAggregates.ApplyPending(transaction, limit);
+                transaction.Commit();
+            }
+
+            _scoreBacklog = applied.Count >= limit;
+            _logger.ScoresAggregated(applied.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+            PublishScores(applied);
+        }
+        catch (Exception ex)
+        {
+            _logger.ScoreAggregationFailed(ex);
+            CloseConnection();
+            _scoreRetryAt = started + (SearchRetrySeconds * _time.TimestampFrequency);
+        }
+    }
+
+    private void PublishScores(IReadOnlyList<(string ProjectId, string TraceId)> traces)
+    {
+        if (_scoreNotifier is null || traces.Count == 0)
+        {
+            return;
+        }
+
+        var at = _time.GetUtcNow();
+        foreach (var project in traces.GroupBy(t => t.ProjectId, StringComparer.Ordinal))
+        {
+            _scoreNotifier.Publish(new ScoreChange(project.Key, [.. project.Select(t => t.TraceId)], at));
+        }
     }
 
     /// <summary>
@@ -662,6 +751,7 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
             _statements = new SpanStoreStatements(connection);
             _search = new TraceSearchIndexer(connection, _synchronous);
             _rollups = new RollupMaintainer(connection);
+            _scoreAggregates = new ScoreAggregateMaintainer(connection);
             _connection = connection;
         }
         catch
@@ -679,6 +769,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         _search = null;
         _rollups?.Dispose();
         _rollups = null;
+        _scoreAggregates?.Dispose();
+        _scoreAggregates = null;
         _connection?.Dispose();
         _connection = null;
     }

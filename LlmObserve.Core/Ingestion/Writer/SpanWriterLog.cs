@@ -86,4 +86,17 @@ internal static partial class SpanWriterLog
         Level = LogLevel.Error,
         Message = "Indexing traces for search failed; ingestion goes on and the pass is retried in a few seconds")]
     public static partial void SearchIndexFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(
+        EventId = 1090,
+        Level = LogLevel.Debug,
+        Message = "Brought the score aggregates of {Traces} traces up to date in {ElapsedMs:F1} ms")]
+    public static partial void ScoresAggregated(this ILogger logger, int traces, double elapsedMs);
+
+    [LoggerMessage(
+        EventId = 1091,
+        Level = LogLevel.Error,
+        Message = "Bringing score aggregates up to date failed; the traces stay listed and the pass is retried in a "
+            + "few seconds")]
+    public static partial void ScoreAggregationFailed(this ILogger logger, Exception exception);
 }

@@ -700,7 +700,100 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("ProjectId", "Name", "CreatedAt");
 
+                    b.HasIndex("ProjectId", "Name", "Label", "TraceId");
+
                     b.ToTable("Scores", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Scores.ScoreRollup", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Release")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ValueCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ValueSum")
+                        .HasColumnType("REAL");
+
+                    b.HasKey(
+                        "ProjectId", "Resolution", "BucketStart", "Name", "Environment", "Release", "Model", "Label");
+
+                    b.ToTable("ScoreRollups", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Scores.ScoreRollupState", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContributionJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProjectId", "TraceId");
+
+                    b.ToTable("ScoreRollupStates", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Scores.TraceScoreSummary", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LabelsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Mean")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("TraceRowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValueCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "TraceId", "Name");
+
+                    b.HasIndex("ProjectId", "Name", "Mean", "TraceId", "TraceRowId");
+
+                    b.ToTable("TraceScores", (string)null);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Traces.SpanEntity", b =>

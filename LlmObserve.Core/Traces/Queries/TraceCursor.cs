@@ -6,7 +6,8 @@ namespace LlmObserve.Core.Traces.Queries;
 
 /// <summary>
 /// Position in the trace list: the sort it was made for, the sort key of the last trace a page returned (null
-/// for a trace without a cost) and its id. Callers see it only as an opaque string.
+/// for a trace without a cost, or without a numeric score when sorting by one) and its id. Callers see it only as an
+/// opaque string.
 /// </summary>
 public sealed record TraceCursor(TraceSort Sort, object? Key, string TraceId)
 {
@@ -69,7 +70,7 @@ public sealed record TraceCursor(TraceSort Sort, object? Key, string TraceId)
                 var whole = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var w);
                 key = w;
                 return whole;
-            case TraceSortKey.Cost when text == NullKey:
+            case TraceSortKey.Cost or TraceSortKey.Score when text == NullKey:
                 return true;
             default:
                 var real = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var r)

@@ -46,13 +46,24 @@ public sealed record TraceFilter
     /// </summary>
     public string? Search { get; init; }
 
-    /// <summary>A score the trace carries, bounded by <see cref="MinScore"/> and <see cref="MaxScore"/>.</summary>
+    /// <summary>
+    /// A score name the trace carries (on the trace or any of its spans). With <see cref="MinScore"/> or
+    /// <see cref="MaxScore"/>, the mean of the trace's numeric scores of that name must lie within them; with
+    /// <see cref="ScoreLabel"/>, one of those scores must carry that label.
+    /// </summary>
     public string? ScoreName { get; init; }
 
-    /// <summary>Lowest value of a score named <see cref="ScoreName"/>; scores without a value never match.</summary>
+    /// <summary>
+    /// Lowest mean of the trace's scores named <see cref="ScoreName"/>, inclusive; a trace whose scores of that name
+    /// have only labels never matches a bound.
+    /// </summary>
     public double? MinScore { get; init; }
 
+    /// <summary>Highest mean, inclusive; see <see cref="MinScore"/>.</summary>
     public double? MaxScore { get; init; }
+
+    /// <summary>A label one of the trace's scores named <see cref="ScoreName"/> carries, matched exactly.</summary>
+    public string? ScoreLabel { get; init; }
 
     /// <summary>Only these traces; used to refresh rows already on screen.</summary>
     public IReadOnlyCollection<string>? TraceIds { get; init; }

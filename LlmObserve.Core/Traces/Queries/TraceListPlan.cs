@@ -4,7 +4,14 @@ namespace LlmObserve.Core.Traces.Queries;
 /// <param name="RareSearch">The full-text search matches fewer than the threshold.</param>
 /// <param name="RareModel">The model filter does, by its facet rows.</param>
 /// <param name="RareTag">The tag filter does, by its facet rows.</param>
-internal readonly record struct TraceListPlan(bool RareSearch, bool RareModel, bool RareTag);
+/// <param name="RareScore">
+/// The score filter does, by its rows in <c>TraceScores</c> (or, with a label, in <c>Scores</c>).
+/// </param>
+internal readonly record struct TraceListPlan(bool RareSearch, bool RareModel, bool RareTag, bool RareScore = false)
+{
+    /// <summary>Whether the search, model or tag filter drives the query.</summary>
+    public bool OtherDriver => RareSearch || RareModel || RareTag;
+}
 
 /// <summary>The kinds of <c>TraceFacets</c> rows, one per model and per tag of a trace.</summary>
 internal static class TraceFacetKind

@@ -56,7 +56,16 @@ public sealed record TraceSummary
 
     /// <summary>True while no span without a parent has arrived.</summary>
     public bool RootMissing { get; init; }
+
+    /// <summary>The trace's scores, one entry per name (trace- and span-level together), by name.</summary>
+    public IReadOnlyList<ScoreSummary> Scores { get; init; } = [];
 }
+
+/// <summary>
+/// The scores of one name on a trace: how many, the mean of those with a value (null when all have only a label),
+/// and the distinct labels given.
+/// </summary>
+public sealed record ScoreSummary(string Name, int Count, double? Mean, IReadOnlyList<string> Labels);
 
 /// <summary>Token totals of a trace, inclusive as in OpenTelemetry: cached is in input, reasoning in output.</summary>
 public sealed record TokenTotals(long Input, long Output, long Cached, long Reasoning, long Total);

@@ -81,22 +81,26 @@ public sealed class TraceQueries(
 
         limit = Math.Clamp(limit, 1, MaxLimit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var plan = await PlanAsync(db, projectId, filter, cancellationToken);
+        var plan = await PlanAsync(db, projectId, filter, sort, cancellationToken);
+        var sql = new TraceListSql(projectId, filter, plan, sort);
+        var byScore = sort.Key == TraceSortKey.Score;
         var columns = $"""
             {TraceListSql.SummaryColumns},
             substr(t."InputText", 1, {PreviewChars}), substr(t."OutputText", 1, {PreviewChars})
             """;
 
-        // One row beyond the page tells whether another page exists without a second query.
+        // One row beyond the page tells whether another page exists without a second query. Sorted by a score, the
+        // row also carries that score's mean, which its cursor resumes from.
         var rows = new List<TraceSummary>(limit + 1);
-        var sql = new TraceListSql(projectId, filter, plan);
-        if (sql.CommonSearch is not null)
+        var scoreKeys = new List<double?>(limit + 1);
+        if (sql.CommonSearch is not null && !byScore)
         {
             var firstChunk = Math.Max(MinSearchChunk, 4 * (limit + 1));
             await foreach (var row in SearchChunksAsync(
                 db, projectId, filter, plan, sort, after, columns, firstChunk, ReadSummary, r => r, cancellationToken))
             {
                 rows.Add(row);
+                scoreKeys.Add(null);
                 if (rows.Count > limit)
                 {
                     break;
@@ -110,11 +114,14 @@ public sealed class TraceQueries(
                 sql.After(after);
             }
 
+            // Sorted by a score, a common search is read as the set of its matches (WhereMatching): the chunks
+            // follow row ids, which a score's order does not.
             await using var command = await CreateCommandAsync(db, sql, cancellationToken);
             command.CommandText = $"""
                 SELECT {columns}
+                    {(byScore ? ", ts.\"Mean\"" : string.Empty)}
                 FROM {sql.From}
-                WHERE {sql.Where}
+                WHERE {sql.WhereMatching}
                 ORDER BY {TraceListSql.OrderBy(sort)}
                 LIMIT {limit + 1}
                 """;
@@ -122,12 +129,13 @@ public sealed class TraceQueries(
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(ReadSummary(reader));
+                scoreKeys.Add(byScore && !reader.IsDBNull(24) ? reader.GetDouble(24) : null);
             }
         }
 
         var hasMore = rows.Count > limit;
-        var page = rows.Take(limit).ToList();
-        var next = hasMore ? CursorAfter(page[^1], sort).Encode() : null;
+        var page = await WithScoresAsync(db, projectId, rows.Take(limit).ToList(), cancellationToken);
+        var next = hasMore ? CursorAfter(page[^1], sort, scoreKeys[limit - 1]).Encode() : null;
         return new TracePage(page, next);
     }
 
@@ -142,7 +150,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, null, cancellationToken));
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
         command.CommandText = $"""
             SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.WhereMatching} LIMIT {cap + 1})
@@ -175,7 +183,7 @@ public sealed class TraceQueries(
         CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, cancellationToken));
+        var sql = new TraceListSql(projectId, filter, await PlanAsync(db, projectId, filter, null, cancellationToken));
         sql.StoredAfter(arrivalMark);
 
         await using var command = await CreateCommandAsync(db, sql, cancellationToken);
@@ -196,9 +204,9 @@ public sealed class TraceQueries(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var plan = await PlanAsync(db, projectId, filter, cancellationToken);
-        var sql = new TraceListSql(projectId, filter, plan);
-        if (sql.CommonSearch is not null)
+        var plan = await PlanAsync(db, projectId, filter, sort, cancellationToken);
+        var sql = new TraceListSql(projectId, filter, plan, sort);
+        if (sql.CommonSearch is not null && sort.Key != TraceSortKey.Score)
         {
             // A trace the search does not match is read without its texts: the chunk only needs its sort key.
             const string columns = $"""
@@ -219,7 +227,7 @@ public sealed class TraceQueries(
         command.CommandText = $"""
             SELECT {TraceListSql.SummaryColumns}, t."InputText", t."OutputText"
             FROM {sql.From}
-            WHERE {sql.Where}
+            WHERE {sql.WhereMatching}
             ORDER BY {TraceListSql.OrderBy(sort)}
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -258,7 +266,7 @@ public sealed class TraceQueries(
         var order = TraceListSql.OrderBy(sort);
         while (true)
         {
-            var sql = new TraceListSql(projectId, filter, plan);
+            var sql = new TraceListSql(projectId, filter, plan, sort);
             if (position is not null)
             {
                 sql.After(position);
@@ -298,7 +306,7 @@ public sealed class TraceQueries(
                 yield break;
             }
 
-            position = CursorAfter(last, sort);
+            position = CursorAfter(last, sort, scoreKey: null);
             chunk = Math.Min(chunk * 2, MaxSearchChunk);
         }
     }
@@ -413,19 +421,22 @@ public sealed class TraceQueries(
     }
 
     /// <summary>
-    /// Which of the search, model and tag filters match fewer than the threshold of traces (the search counted over
-    /// every project, the facets over the list's).
+    /// Which of the search, model, tag and score filters match fewer than the threshold of traces (the search counted
+    /// over every project, the others over the list's). A list sorted by score needs no count for its score filter:
+    /// it starts from the score's summaries anyway.
     /// </summary>
     private async Task<TraceListPlan> PlanAsync(
         LlmObserveDbContext db,
         string projectId,
         TraceFilter filter,
+        TraceSort? sort,
         CancellationToken cancellationToken)
     {
         var search = TraceSearchText.ToMatchQuery(filter.Search);
         var model = filter.Model is { Length: > 0 } m && TraceFacetKind.Answers(TraceFacetKind.Model, m) ? m : null;
         var tag = filter.Tag is { Length: > 0 } g && TraceFacetKind.Answers(TraceFacetKind.Tag, g) ? g : null;
-        if (search is null && model is null && tag is null)
+        var score = !string.IsNullOrEmpty(filter.ScoreName) && sort?.Key != TraceSortKey.Score;
+        if (search is null && model is null && tag is null && !score)
         {
             return default;
         }
@@ -443,7 +454,86 @@ public sealed class TraceQueries(
             connection, FacetRows, projectId, TraceFacetKind.Model, model, cancellationToken);
         var rareTag = tag is not null && await IsRareAsync(
             connection, FacetRows, projectId, TraceFacetKind.Tag, tag, cancellationToken);
-        return new TraceListPlan(rareSearch, rareModel, rareTag);
+        var rareScore = score && !(rareSearch || rareModel || rareTag)
+            && await IsScoreRareAsync(connection, projectId, filter, cancellationToken);
+        return new TraceListPlan(rareSearch, rareModel, rareTag, rareScore);
+    }
+
+    /// <summary>
+    /// Whether the score filter matches fewer than the threshold: its traces' summaries within the bounds, or, with
+    /// a label, the scores carrying it, counted through their indexes no further than the threshold.
+    /// </summary>
+    private async Task<bool> IsScoreRareAsync(
+        SqliteConnection connection,
+        string projectId,
+        TraceFilter filter,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        var rows = filter.ScoreLabel is { Length: > 0 } label
+            ? """SELECT 1 FROM "Scores" WHERE "ProjectId" = $project AND "Name" = $name AND "Label" = $label"""
+            : """SELECT 1 FROM "TraceScores" WHERE "ProjectId" = $project AND "Name" = $name"""
+                + (filter.MinScore is null ? string.Empty : """ AND "Mean" >= $min""")
+                + (filter.MaxScore is null ? string.Empty : """ AND "Mean" <= $max""");
+        command.CommandText = $"SELECT count(*) FROM ({rows} LIMIT {rareSearchMatches})";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$name", filter.ScoreName);
+        command.Parameters.AddWithValue("$label", filter.ScoreLabel ?? string.Empty);
+        command.Parameters.AddWithValue("$min", filter.MinScore ?? 0);
+        command.Parameters.AddWithValue("$max", filter.MaxScore ?? 0);
+        var matches = await command.ExecuteScalarAsync(cancellationToken);
+        return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
+    }
+
+    /// <summary>The rows with their score summaries, read for the page's traces only.</summary>
+    private static async Task<List<TraceSummary>> WithScoresAsync(
+        LlmObserveDbContext db,
+        string projectId,
+        List<TraceSummary> rows,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
+        var names = new List<string>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var name = "$t" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(name, rows[i].TraceId);
+            names.Add(name);
+        }
+
+        command.Parameters.AddWithValue("$project", projectId);
+        command.CommandText = $"""
+            SELECT "TraceId", "Name", "Count", "Mean", "LabelsJson" FROM "TraceScores"
+            WHERE "ProjectId" = $project AND "TraceId" IN ({string.Join(", ", names)})
+            ORDER BY "TraceId", "Name"
+            """;
+        var byTrace = new Dictionary<string, List<ScoreSummary>>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var traceId = reader.GetString(0);
+                if (!byTrace.TryGetValue(traceId, out var scores))
+                {
+                    byTrace[traceId] = scores = [];
+                }
+
+                scores.Add(new ScoreSummary(
+                    reader.GetString(1),
+                    reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                    ColumnJson.Decode<string[]>(NullableString(reader, 4)) ?? []));
+            }
+        }
+
+        return byTrace.Count == 0
+            ? rows
+            : [.. rows.Select(r => byTrace.TryGetValue(r.TraceId, out var scores) ? r with { Scores = scores } : r)];
     }
 
     /// <summary>Whether <paramref name="rows"/> has fewer rows than the threshold, counted no further.</summary>
@@ -468,13 +558,14 @@ public sealed class TraceQueries(
         return Convert.ToInt32(matches, CultureInfo.InvariantCulture) < rareSearchMatches;
     }
 
-    private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort) => new(
+    private static TraceCursor CursorAfter(TraceSummary row, TraceSort sort, double? scoreKey) => new(
         sort,
         sort.Key switch
         {
             TraceSortKey.Latency => row.LatencyMs,
             TraceSortKey.Cost => row.Cost,
             TraceSortKey.Tokens => row.Tokens.Total,
+            TraceSortKey.Score => scoreKey,
             _ => (object)row.StartTimeUnixNano,
         },
         row.TraceId);

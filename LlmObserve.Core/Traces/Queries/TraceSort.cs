@@ -7,6 +7,9 @@ public enum TraceSortKey
     Latency,
     Cost,
     Tokens,
+
+    /// <summary>Mean of the trace's scores named by <see cref="TraceFilter.ScoreName"/>, which must be set.</summary>
+    Score,
 }
 
 /// <summary>An order of the trace list: a key and a direction. The default is newest first.</summary>
@@ -24,8 +27,12 @@ public readonly record struct TraceSort(TraceSortKey Key, bool Descending)
         TraceSortKey.Latency => "latency",
         TraceSortKey.Cost => "cost",
         TraceSortKey.Tokens => "tokens",
+        TraceSortKey.Score => "score",
         _ => "start",
     };
+
+    /// <summary>Whether traces may lack the key (no cost, no numeric score); SQLite sorts them lowest.</summary>
+    public static bool IsNullable(TraceSortKey key) => key is TraceSortKey.Cost or TraceSortKey.Score;
 
     public static bool TryParseKey(string? text, out TraceSortKey key)
     {
@@ -35,6 +42,7 @@ public readonly record struct TraceSort(TraceSortKey Key, bool Descending)
             "latency" => TraceSortKey.Latency,
             "cost" => TraceSortKey.Cost,
             "tokens" => TraceSortKey.Tokens,
+            "score" => TraceSortKey.Score,
             _ => (TraceSortKey)(-1),
         };
         return Enum.IsDefined(key);

@@ -61,6 +61,8 @@ internal sealed class WriterTestStore : IAsyncDisposable
 
     public TraceChangeNotifier Notifier { get; } = new();
 
+    public ScoreChangeNotifier ScoreNotifier { get; } = new();
+
     /// <summary>A writer on this store; not started, so a test can queue work before the loop runs.</summary>
     public GroupCommitSpanWriter CreateWriter()
     {
@@ -69,7 +71,8 @@ internal sealed class WriterTestStore : IAsyncDisposable
             Options,
             Notifier,
             Time,
-            NullLogger<GroupCommitSpanWriter>.Instance);
+            NullLogger<GroupCommitSpanWriter>.Instance,
+            scoreNotifier: ScoreNotifier);
         _writers.Add(writer);
         return writer;
     }

@@ -16,12 +16,7 @@ namespace LlmObserve.Web.Components.Pages.Overview;
 /// </summary>
 public sealed partial class Overview : IDisposable
 {
-    private const string CustomRange = "custom";
-
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
-
-    private static readonly string[] _viewerTimeFormats =
-        ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"];
 
     private readonly CancellationTokenSource _disposed = new();
     private Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
@@ -185,55 +180,6 @@ public sealed partial class Overview : IDisposable
 
     private string? ErrorOf(string name) => _errors.TryGetValue(name, out var messages) ? messages[0] : null;
 
-    private string? DisplayTime(string? text)
-        => text is not null
-            && !_errors.ContainsKey("from") && !_errors.ContainsKey("to")
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? TimeZoneInfo.ConvertTime(time, TimeZone.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : text;
-
-    private Task ApplyRangeAsync(string value)
-    {
-        if (value == CustomRange)
-        {
-            // Custom starts from the range on screen, so the fields have something to edit.
-            var range = _range;
-            Navigate(new()
-            {
-                ["range"] = null,
-                ["from"] = range is null ? null : Iso(range.From),
-                ["to"] = range is null ? null : Iso(range.To),
-            });
-        }
-        else
-        {
-            Navigate(new() { ["range"] = value, ["from"] = null, ["to"] = null });
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private Task ApplyFromAsync(string? value) => ApplyTimeAsync("from", value);
-
-    private Task ApplyToAsync(string? value) => ApplyTimeAsync("to", value);
-
-    private Task ApplyTimeAsync(string name, string? value)
-    {
-        object? urlValue = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        if (urlValue is string text
-            && DateTime.TryParseExact(
-                text, _viewerTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-        {
-            var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-            urlValue = TimeZone.Zone.IsInvalidTime(unspecified)
-                ? text
-                : Iso(TimeZoneInfo.ConvertTimeToUtc(unspecified, TimeZone.Zone));
-        }
-
-        Navigate(new() { [name] = urlValue, ["range"] = null });
-        return Task.CompletedTask;
-    }
-
     private Task ApplySplitAsync(OverviewSplit split)
     {
         Navigate(new() { ["split"] = split == OverviewSplit.Model ? "model" : null });
@@ -258,7 +204,4 @@ public sealed partial class Overview : IDisposable
 
     private void Navigate(Dictionary<string, object?> parameters)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));
-
-    private static string Iso(DateTimeOffset time)
-        => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

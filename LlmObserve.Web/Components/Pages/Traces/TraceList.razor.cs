@@ -35,7 +35,11 @@ public sealed partial class TraceList : IDisposable
         ("minLatencyMs", "Min latency (ms)"), ("maxLatencyMs", "Max latency (ms)"),
         ("minCost", "Min cost ($)"), ("maxCost", "Max cost ($)"),
         ("scoreName", "Score name"), ("minScore", "Min score"), ("maxScore", "Max score"),
+        ("scoreLabel", "Score label"),
     ];
+
+    /// <summary>Most score columns the list shows; the filtered score comes first, then the others by name.</summary>
+    private const int MaxScoreColumns = 6;
 
     private static readonly string[] _viewerTimeFormats =
         ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.fff", "yyyy-MM-dd"];
@@ -76,6 +80,24 @@ public sealed partial class TraceList : IDisposable
 
     private string RangeValue
         => Raw(ParamRange) ?? (Raw(ParamFrom) is not null || Raw(ParamTo) is not null ? CustomRange : "all");
+
+    /// <summary>Score names of the loaded rows, the filtered first, at most <see cref="MaxScoreColumns"/>.</summary>
+    private IReadOnlyList<string> ScoreColumns
+    {
+        get
+        {
+            var filtered = Raw("scoreName");
+            return
+            [
+                .. Model.Rows
+                    .SelectMany(r => r.Scores.Select(s => s.Name))
+                    .Distinct(StringComparer.Ordinal)
+                    .OrderBy(n => n == filtered ? 0 : 1)
+                    .ThenBy(n => n, StringComparer.Ordinal)
+                    .Take(MaxScoreColumns),
+            ];
+        }
+    }
 
     private string TotalText => Model.Total switch
     {
@@ -302,8 +324,13 @@ public sealed partial class TraceList : IDisposable
     private void ClearFilters()
     {
         _typedErrors.Clear();
+
+        // The sort stays, unless it is by a score: that needs the score name, which goes with the filters.
+        var bySort = Raw(ParamSort) == "score";
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(
-            _query.Keys.Where(k => k is not (ParamSort or ParamOrder)).ToDictionary(k => k, _ => (object?)null)));
+            _query.Keys
+                .Where(k => bySort || k is not (ParamSort or ParamOrder))
+                .ToDictionary(k => k, _ => (object?)null)));
     }
 
     private string ExportHref(string format)
@@ -314,6 +341,35 @@ public sealed partial class TraceList : IDisposable
     }
 
     private static string TraceHref(string traceId) => "traces/" + traceId;
+
+    /// <summary>
+    /// Sorting by a score column filters to that score's traces (the sort reads its mean): the lowest first on the
+    /// first click, as the worst answers are what one looks for, and the other way round on the next.
+    /// </summary>
+    private string ScoreSortHref(string name)
+    {
+        var ascending = !(Sort.Key == TraceSortKey.Score && Raw("scoreName") == name && !Sort.Descending);
+        return Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            [ParamSort] = "score",
+            [ParamOrder] = ascending ? "asc" : "desc",
+            ["scoreName"] = name,
+            ["cursor"] = null,
+            [ParamTrace] = null,
+        });
+    }
+
+    private string ScoreSortMark(string name)
+        => Sort.Key == TraceSortKey.Score && Raw("scoreName") == name
+            ? (Sort.Descending ? " ▼" : " ▲")
+            : string.Empty;
+
+    private static string? ScoreTitle(ScoreSummary? score) => score switch
+    {
+        null => null,
+        { Count: 1 } => null,
+        _ => $"mean of {score.Count.ToString(CultureInfo.InvariantCulture)} scores",
+    };
 
     private bool IsSelected(string traceId) => string.Equals(traceId, _selectedTraceId, StringComparison.Ordinal);
 

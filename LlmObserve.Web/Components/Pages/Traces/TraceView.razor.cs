@@ -18,6 +18,8 @@ public sealed partial class TraceView : IDisposable
     private bool _loaded;
     private SpanDetail? _selected;
     private SpanDetail? _selectedFull;
+    private IReadOnlyList<SpanDetail>? _spanNamesOf;
+    private Dictionary<string, string> _spanNames = [];
 
     [Inject]
     private TraceDetailViewModel Model { get; set; } = default!;
@@ -100,6 +102,34 @@ public sealed partial class TraceView : IDisposable
 
     private void SelectSpan(string spanId)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("span", spanId), replace: true);
+
+    /// <summary>
+    /// The trace's span names by id, once the outline is loaded (ids stand in for them until then); built once per
+    /// loaded outline, as a trace can hold ten thousand spans.
+    /// </summary>
+    private Dictionary<string, string> SpanNames
+    {
+        get
+        {
+            if (!Model.SpansLoaded || Model.Trace is not { } trace)
+            {
+                return [];
+            }
+
+            if (!ReferenceEquals(_spanNamesOf, trace.Spans))
+            {
+                _spanNamesOf = trace.Spans;
+                _spanNames = trace.Spans
+                    .GroupBy(s => s.SpanId, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+            }
+
+            return _spanNames;
+        }
+    }
+
+    private static List<ScoreView> ScoresOf(TraceDetail trace, string spanId)
+        => [.. trace.Scores.Where(s => string.Equals(s.SpanId, spanId, StringComparison.Ordinal))];
 
     private static string SessionHref(string sessionId) => PageLinks.Session(sessionId);
 
