@@ -108,6 +108,26 @@ public sealed class PriceSettingsBrowserTests : IAsyncLifetime
         await buttons.First.ClickAsync(new() { Trial = true, Timeout = 2_000 });
     }
 
+    [Fact]
+    public async Task Prices_PriceOutOfRange_RefusedBesideTheFieldThatStillShowsIt()
+    {
+        var page = _browser.Page;
+        await OpenAsync(page, "settings/prices");
+
+        await page.GetByTestId("price-add").ClickAsync();
+        await FillAsync(page, "price-match", ModelId);
+        await FillAsync(page, "price-input", "2");
+        await FillAsync(page, "price-output", "4");
+        await FillAsync(page, "price-cache-read", "1e400");
+        await Field(page, "price-cache-read").BlurAsync();
+        await page.GetByTestId("price-save").ClickAsync();
+
+        var field = page.Locator($"[data-field={nameof(ModelPrice.CacheReadPerMillion)}]");
+        await Assertions.Expect(field).ToContainTextAsync("out of range");
+        await Assertions.Expect(Field(page, "price-cache-read")).ToHaveValueAsync("1e400");
+        await Assertions.Expect(page.GetByTestId("price-notice")).ToHaveCountAsync(0);
+    }
+
     private static async Task FillAsync(IPage page, string testId, string value)
         => await Field(page, testId).FillAsync(value);
 
