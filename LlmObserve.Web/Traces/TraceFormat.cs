@@ -25,23 +25,34 @@ public static class TraceFormat
 
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 
+    // The smallest amount shown in digits: rollups count in billionths of a dollar.
+    private const double SmallestShown = 0.000000001;
+
     /// <summary>
-    /// A cost in US dollars: a dash when unknown (no priced call), sub-cent amounts with the digits that matter,
-    /// cents and above like money.
+    /// Money in US dollars, the one form every page uses: a dash when unknown, amounts below a cent with three
+    /// significant digits (so $0.0000123 keeps its digits), below a dollar with two to four decimals, and a dollar
+    /// or more grouped with two decimals ($1,234.57).
     /// </summary>
     public static string Cost(double? usd) => usd switch
     {
         null => "–",
+        double.NaN or double.PositiveInfinity or double.NegativeInfinity => "–",
         0 => "$0",
         < 0 => "-" + Cost(-usd),
-        < 0.000001 => "<$0.000001",
-        < 0.01 => "$" + usd.Value.ToString("0.######", CultureInfo.InvariantCulture),
+        < SmallestShown => "<$" + SmallestShown.ToString("0.#########", CultureInfo.InvariantCulture),
+        < 0.01 => "$" + Significant(usd.Value, 3).ToString("0.###############", CultureInfo.InvariantCulture),
         < 1 => "$" + usd.Value.ToString("0.00##", CultureInfo.InvariantCulture),
         _ => "$" + usd.Value.ToString("N2", CultureInfo.InvariantCulture),
     };
 
     /// <inheritdoc cref="Cost(double?)"/>
     public static string Cost(decimal usd) => Cost((double)usd);
+
+    private static double Significant(double value, int digits)
+    {
+        var decimals = digits - 1 - (int)Math.Floor(Math.Log10(value));
+        return Math.Round(value, Math.Clamp(decimals, 0, 15));
+    }
 
     public static string Score(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
 
