@@ -305,7 +305,8 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
                 Traces.UnixNanos.ToDateTimeOffset(reader.GetInt64(4)),
                 reader.GetString(5),
                 reader.GetInt64(6),
-                (decimal)reader.GetDouble(7)));
+                (decimal)reader.GetDouble(7),
+                reader.GetBoolean(8)));
         }
 
         return traces;

@@ -76,7 +76,10 @@ internal static class OverviewSql
     /// the start-time index and sorted.
     /// </summary>
     public static string TopTraces(bool byCost, OverviewFilter filter) => $"""
-        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost"
+        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost",
+            EXISTS (SELECT 1 FROM "Spans" es
+                WHERE es."ProjectId" = "Traces"."ProjectId" AND es."TraceId" = "Traces"."TraceId"
+                    AND es."UsageEstimated" = 1 AND es."Type" IN ('generation', 'embedding'))
         FROM "Traces" {(byCost ? "INDEXED BY \"IX_Traces_ProjectId_Cost_TraceId\"" : string.Empty)}
         WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
             AND "Cost" > 0{TraceFilter(filter)}

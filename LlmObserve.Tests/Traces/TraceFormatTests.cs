@@ -32,4 +32,27 @@ public sealed class TraceFormatTests
 
         Assert.Equal(TraceFormat.Cost(1234.5678), text);
     }
+
+    [Theory]
+    [InlineData(null, false, "–")]
+    [InlineData(null, true, "unpriced")]
+    [InlineData(0.0, true, "$0")]
+    [InlineData(0.000012, true, "$0.000012")]
+    public void CostOrUnpriced_MissingCost_UnpricedOnlyWhenThereIsUsage(double? usd, bool hasUsage, string expected)
+    {
+        var text = TraceFormat.CostOrUnpriced(usd, hasUsage);
+
+        Assert.Equal(expected, text);
+    }
+
+    [Theory]
+    [InlineData(null, false, "–")]
+    [InlineData(1234L, false, "1,234")]
+    [InlineData(1234L, true, "~1,234")]
+    public void Tokens_Estimated_CarryTheMark(long? count, bool estimated, string expected)
+    {
+        var text = TraceFormat.Tokens(count, estimated);
+
+        Assert.Equal(expected, text);
+    }
 }

@@ -25,6 +25,23 @@ public static class TraceFormat
 
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 
+    /// <summary>The mark before a token count that was estimated here rather than reported.</summary>
+    public const string EstimatedMark = "~";
+
+    /// <summary>The tooltip of that mark, the same wherever a count is shown.</summary>
+    public const string EstimatedTitle =
+        "estimated: some calls reported no usage, so their tokens were counted from their text";
+
+    /// <summary>What a missing cost means when the tokens are known: no price matched, never $0.</summary>
+    public const string Unpriced = "unpriced";
+
+    /// <summary>The tooltip of <see cref="Unpriced"/>.</summary>
+    public const string UnpricedTitle = "unpriced: the calls have token usage but no price and no reported cost";
+
+    /// <summary>A token count, marked with <see cref="EstimatedMark"/> when any of it was estimated.</summary>
+    public static string Tokens(long? value, bool estimated)
+        => value is null ? "–" : (estimated ? EstimatedMark : string.Empty) + Count(value);
+
     // The smallest amount shown in digits: rollups count in billionths of a dollar.
     private const double SmallestShown = 0.000000001;
 
@@ -47,6 +64,13 @@ public static class TraceFormat
 
     /// <inheritdoc cref="Cost(double?)"/>
     public static string Cost(decimal usd) => Cost((double)usd);
+
+    /// <summary>
+    /// A cost where a missing one can mean two things: <see cref="Unpriced"/> when there is token usage (no price
+    /// matched), a dash when there is none (nothing to price).
+    /// </summary>
+    public static string CostOrUnpriced(double? usd, bool hasUsage)
+        => usd is null && hasUsage ? Unpriced : Cost(usd);
 
     private static double Significant(double value, int digits)
     {

@@ -101,11 +101,8 @@ public sealed partial class SpanTree
 
     private static bool ShowsDepth(int depth) => depth > MaxIndentedDepth;
 
-    private static string Tokens(SpanUsage usage)
-        => usage.Input is null && usage.Output is null
-            ? string.Empty
-            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}"
-                + (usage.Estimated ? " est." : string.Empty);
+    private static bool HasUsage(SpanUsage usage)
+        => usage.Input is not null || usage.Output is not null || usage.Total is not null;
 
     private static string BarClass(SpanDetail span)
         => span.Status == SpanStatus.Error ? "span-bar span-bar--error" : "span-bar span-bar--" + span.Type;
