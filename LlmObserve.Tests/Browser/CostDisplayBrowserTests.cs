@@ -78,6 +78,36 @@ public sealed class CostDisplayBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SpanTree_SmallCostLongModelAndRepeatedUsage_ShownWholeAndMarked()
+    {
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "traces/" + _nested).ToString());
+        await Assertions.Expect(page.GetByTestId("span-row")).ToHaveCountAsync(4);
+
+        // The child's cost is whole and inside its row; the long model id yields, with its full id as a tooltip.
+        var child = page.Locator($"[data-span-id='{SpanId(2)}']");
+        var cost = child.GetByTestId("span-cost");
+        await Assertions.Expect(cost).ToHaveTextAsync("$0.000012");
+        var costBox = await cost.BoundingBoxAsync();
+        var cellBox = await child.Locator(".span-cell").BoundingBoxAsync();
+        Assert.True(
+            costBox!.X + costBox.Width <= cellBox!.X + cellBox.Width,
+            $"The cost ends at {costBox.X + costBox.Width}, past its cell's end at {cellBox.X + cellBox.Width}.");
+        Assert.True(await cost.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"));
+        await Assertions.Expect(child.GetByTestId("span-model")).ToHaveAttributeAsync("title", LongModel);
+
+        // The parent repeats its two children's usage: marked, and left out of the trace's $0.000024.
+        var parent = page.Locator($"[data-span-id='{SpanId(1)}']");
+        await Assertions.Expect(parent.GetByTestId("span-excluded")).ToHaveTextAsync("included in children");
+        await Assertions.Expect(child.GetByTestId("span-excluded")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("trace-cost")).ToHaveTextAsync("$0.000024");
+
+        await parent.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("span-detail-excluded")).ToContainTextAsync("included in children");
+    }
+
+    [Fact]
     public async Task Overview_EstimatedTokens_KpiAndTopTraceMarked()
     {
         var page = _browser.Page;

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Hosting;
 using LlmObserve.Web.Traces;
@@ -18,6 +19,8 @@ public sealed partial class TraceView : IDisposable
     private bool _loaded;
     private SpanDetail? _selected;
     private SpanDetail? _selectedFull;
+    private IReadOnlyList<SpanDetail>? _exclusionsOf;
+    private IReadOnlyDictionary<string, UsageExclusion> _exclusions = new Dictionary<string, UsageExclusion>();
 
     [Inject]
     private TraceDetailViewModel Model { get; set; } = default!;
@@ -100,6 +103,23 @@ public sealed partial class TraceView : IDisposable
 
     private void SelectSpan(string spanId)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("span", spanId), replace: true);
+
+    /// <summary>Why the span's usage is not in the totals, by the rule the totals follow; null when it counts.</summary>
+    private UsageExclusion? ExclusionOf(string spanId)
+    {
+        if (!Model.SpansLoaded || Model.Trace is not { } trace)
+        {
+            return null;
+        }
+
+        if (!ReferenceEquals(_exclusionsOf, trace.Spans))
+        {
+            _exclusionsOf = trace.Spans;
+            _exclusions = UsageCounting.Excluded(trace.Spans);
+        }
+
+        return _exclusions.TryGetValue(spanId, out var exclusion) ? exclusion : null;
+    }
 
     private static string SessionHref(string sessionId) => PageLinks.Session(sessionId);
 
