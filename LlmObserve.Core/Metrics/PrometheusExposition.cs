@@ -26,7 +26,8 @@ namespace LlmObserve.Core.Metrics;
 /// good. Cost leaves out a label set only while every call counted in it is unpriced (unknown, not $0); once it has
 /// shown a cost it stays, at 0 if its calls are taken back or only unpriced ones remain, as Prometheus expects of a
 /// series that has existed. The label sets already exposed are remembered by this instance, as a client library
-/// remembers its series; a label set whose calls were all taken back shows 0 even after a restart.
+/// remembers its series: after a restart, a label set left with no priced call is absent again, as after any
+/// restart of a target.
 /// </para>
 /// </remarks>
 public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> dbFactory)
@@ -137,9 +138,9 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         {
             var labels = Labels(row, withModel: true);
 
-            // A label set whose every call is unpriced has no cost to show, not $0, until it has shown one.
+            // A label set with no priced call has no cost to show, not $0, until it has shown one.
             var priced = row.CostNanoUsd != 0 || row.ModelCalls > row.UnpricedCalls;
-            if (!priced && row.UnpricedCalls > 0 && !_costSeries.ContainsKey(labels))
+            if (!priced && !_costSeries.ContainsKey(labels))
             {
                 continue;
             }

@@ -44,15 +44,17 @@ public sealed class PrometheusExpositionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cost_EveryCallTakenBack_StaysAtZeroForANewInstanceToo()
+    public async Task Cost_EveryCallTakenBack_StaysAtZeroUntilTheNextStart()
     {
         await SetAsync(modelCalls: 1, unpricedCalls: 0, costNanoUsd: 5_000_000);
         await ScrapeAsync();
         await SetAsync(modelCalls: 0, unpricedCalls: 0, costNanoUsd: 0);
 
+        var after = await ScrapeAsync();
         var restarted = await new PrometheusExposition(new Factory(_store)).WriteTextAsync();
 
-        Assert.Contains("llmobserve_cost_usd{" + Labels + "} 0\n", restarted, StringComparison.Ordinal);
+        Assert.Contains("llmobserve_cost_usd{" + Labels + "} 0\n", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("llmobserve_cost_usd{", restarted, StringComparison.Ordinal);
     }
 
     private const string Labels = "project=\"p1\",environment=\"prod\",model=\"zz-model\"";
