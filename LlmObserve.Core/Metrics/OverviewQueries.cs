@@ -139,6 +139,12 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
                 if (!reader.IsDBNull(histogramOrdinal))
                 {
                     series.AddHistogram(index, environment, model, reader.GetString(histogramOrdinal));
+                    series.AddExtremes(
+                        index,
+                        environment,
+                        model,
+                        reader.IsDBNull(histogramOrdinal + 1) ? null : reader.GetInt64(histogramOrdinal + 1),
+                        reader.IsDBNull(histogramOrdinal + 2) ? null : reader.GetInt64(histogramOrdinal + 2));
                 }
             }
         }

@@ -14,15 +14,18 @@ internal static class OverviewSql
     /// The rollup rows of the range, each with its chart bucket: hourly rows from <c>$hourFrom</c> to
     /// <c>$hourTo</c>, minute rows for the minutes before and after, so the range is covered exactly once. Not
     /// grouped in SQL: rows are few (one per stored bucket, environment and model) and their histograms are summed
-    /// in memory. With <paramref name="byModel"/> only that model's rows are read, histograms included.
+    /// in memory. With <paramref name="byModel"/> only that model's rows are read, histograms included. After the
+    /// histogram come the longest and shortest latency of the row (null where not kept).
     /// </summary>
     public static string Timeline(bool byEnvironment, bool byModel)
     {
         var filter = (byEnvironment ? " AND \"Environment\" = $environment" : string.Empty)
             + (byModel ? " AND \"Model\" = $model" : string.Empty);
         var histogram = byModel
-            ? "\"LatencyHistogram\""
-            : "CASE WHEN \"Model\" = '*' THEN \"LatencyHistogram\" END";
+            ? "\"LatencyHistogram\", \"MaxLatencyMicros\", \"MinLatencyMicros\""
+            : "CASE WHEN \"Model\" = '*' THEN \"LatencyHistogram\" END, "
+                + "CASE WHEN \"Model\" = '*' THEN \"MaxLatencyMicros\" END, "
+                + "CASE WHEN \"Model\" = '*' THEN \"MinLatencyMicros\" END";
         string Part(int resolution, string from, string to) => $"""
             SELECT {ChartBucket} AS bucket, "Environment", "Model",
                 "Requests", "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens",

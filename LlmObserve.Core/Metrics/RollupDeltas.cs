@@ -68,6 +68,11 @@ internal sealed class RollupDeltas
         delta.Usage[7] += sign * usage.UnpricedCalls;
         delta.Usage[8] += sign * usage.EstimatedCalls;
         delta.Bins[bin] += sign;
+        if (sign > 0)
+        {
+            delta.MaxLatencyMicros = Math.Max(delta.MaxLatencyMicros ?? long.MinValue, latencyMicros);
+            delta.MinLatencyMicros = Math.Min(delta.MinLatencyMicros ?? long.MaxValue, latencyMicros);
+        }
     }
 
     private void AddActor(ActorKey key, TraceContribution contribution, int sign)
@@ -98,6 +103,11 @@ internal sealed class RollupDelta
 
     /// <summary>Change per <see cref="LatencyBins"/> bin.</summary>
     public long[] Bins { get; } = new long[LatencyBins.Count];
+
+    /// <summary>The longest and shortest latency added (takings back leave the row's extremes alone).</summary>
+    public long? MaxLatencyMicros { get; set; }
+
+    public long? MinLatencyMicros { get; set; }
 
     public bool IsZero
         => Requests == 0 && Errors == 0 && LatencySumMicros == 0 && Usage.All(v => v == 0) && Bins.All(v => v == 0);

@@ -52,6 +52,16 @@ public sealed class MetricRollup
     /// <summary>Sum of the traces' latencies in microseconds, for means.</summary>
     public long LatencySumMicros { get; set; }
 
+    /// <summary>
+    /// The longest latency counted into the row, in microseconds; null for rows from before it was kept. Only ever
+    /// raised: a trace taken back leaves it as it was, so it is an upper bound of the latencies the row holds, which
+    /// percentiles are kept under (<see cref="LatencyBins.Quantile(IReadOnlyList{long}, double, double)"/>).
+    /// </summary>
+    public long? MaxLatencyMicros { get; set; }
+
+    /// <summary>The shortest latency counted into the row, likewise only ever lowered: a lower bound.</summary>
+    public long? MinLatencyMicros { get; set; }
+
     /// <summary>Traces per <see cref="LatencyBins"/> bin, encoded by <see cref="LatencyBins.Encode"/>.</summary>
     public string? LatencyHistogram { get; set; }
 

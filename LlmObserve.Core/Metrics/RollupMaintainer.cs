@@ -38,7 +38,7 @@ public sealed class RollupMaintainer : IDisposable
             RollupSql.UpsertRollup,
             "$project", "$resolution", "$bucket", "$environment", "$model", "$requests", "$errors", "$latency",
             "$input", "$output", "$cached", "$reasoning", "$total", "$cost", "$calls", "$unpriced", "$estimated",
-            "$histogram");
+            "$histogram", "$maxLatency", "$minLatency");
         _readHistogram = Create(
             connection,
             RollupSql.ReadHistogram,
@@ -255,7 +255,7 @@ public sealed class RollupMaintainer : IDisposable
                 key.ProjectId, key.Resolution, key.BucketStart, key.Environment, key.Model, delta.Requests,
                 delta.Errors, delta.LatencySumMicros, delta.Usage[0], delta.Usage[1], delta.Usage[2], delta.Usage[3],
                 delta.Usage[4], delta.Usage[5], delta.Usage[6], delta.Usage[7], delta.Usage[8],
-                LatencyBins.Encode(bins));
+                LatencyBins.Encode(bins), delta.MaxLatencyMicros, delta.MinLatencyMicros);
         }
 
         foreach (var (key, delta) in deltas.Actors)

@@ -209,6 +209,12 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("LatencySumMicros")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("MaxLatencyMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MinLatencyMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ModelCalls")
                         .HasColumnType("INTEGER");
 
