@@ -61,6 +61,39 @@ internal static class OverviewSql
         LIMIT $limit
         """;
 
+    /// <summary>
+    /// Top users or sessions of a long range under an environment or model filter: the whole UTC days inside it
+    /// from the actor slices of that environment and model (all environments the project has seen when only a model
+    /// is asked), the ragged ends from the traces the filter keeps.
+    /// </summary>
+    public static string TopActorsFromSlicesAndEdges(string column, OverviewFilter filter)
+    {
+        var environment = filter.Environment is null
+            ? """
+                IN (SELECT "Environment" FROM "MetricRollups"
+                    WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Model" = '*')
+              """
+            : "= $environment";
+        return $"""
+            SELECT "Key", sum("Requests"), sum("Errors"), sum("TotalTokens"), sum("CostNanoUsd") AS cost
+            FROM (
+                SELECT "Key", "Requests", "Errors", "TotalTokens", "CostNanoUsd"
+                FROM "ActorSliceRollups"
+                WHERE "ProjectId" = $project AND "Kind" = $kind AND "Model" = $sliceModel
+                    AND "Environment" {environment.Trim()}
+                    AND "BucketStart" >= $dayFrom AND "BucketStart" < $dayTo
+                UNION ALL
+                {EdgeTraces(column, "$from", "$dayFromNanos")}{TraceFilter(filter)}
+                UNION ALL
+                {EdgeTraces(column, "$dayToNanos", "$to")}{TraceFilter(filter)}
+            )
+            GROUP BY "Key"
+            HAVING sum("Requests") > 0
+            ORDER BY cost DESC, "Key"
+            LIMIT $limit
+            """;
+    }
+
     /// <summary>Top users or sessions of a short range, straight from the traces (their start-time index).</summary>
     public static string TopActorsFromTraces(string column, OverviewFilter filter) => $"""
         SELECT "{column}", count(*), sum("Status" = 'error'), sum("TotalTokens"),

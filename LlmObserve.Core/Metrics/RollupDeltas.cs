@@ -10,12 +10,22 @@ internal readonly record struct RollupKey(
 
 internal readonly record struct ActorKey(string ProjectId, long BucketStart, string Kind, string Key);
 
+internal readonly record struct ActorSliceKey(
+    string ProjectId,
+    string Kind,
+    string Model,
+    string Environment,
+    long BucketStart,
+    string Key);
+
 /// <summary>The changes to rollup rows that a set of trace contributions makes, summed before writing.</summary>
 internal sealed class RollupDeltas
 {
     public Dictionary<RollupKey, RollupDelta> Rollups { get; } = [];
 
     public Dictionary<ActorKey, ActorDelta> Actors { get; } = [];
+
+    public Dictionary<ActorSliceKey, ActorDelta> ActorSlices { get; } = [];
 
     /// <summary>Adds (<paramref name="sign"/> +1) or takes back (−1) what one trace contributes.</summary>
     public void Add(string projectId, TraceContribution contribution, int sign)
@@ -34,17 +44,21 @@ internal sealed class RollupDeltas
         }
 
         var day = RollupResolution.BucketOf(contribution.StartUnixSeconds, RollupResolution.Day);
-        if (!string.IsNullOrEmpty(contribution.UserId))
+        foreach (var (kind, key) in (ReadOnlySpan<(string, string?)>)
+            [(ActorRollup.UserKind, contribution.UserId), (ActorRollup.SessionKind, contribution.SessionId)])
         {
-            AddActor(new ActorKey(projectId, day, ActorRollup.UserKind, contribution.UserId), contribution, sign);
-        }
+            if (string.IsNullOrEmpty(key))
+            {
+                continue;
+            }
 
-        if (!string.IsNullOrEmpty(contribution.SessionId))
-        {
-            AddActor(
-                new ActorKey(projectId, day, ActorRollup.SessionKind, contribution.SessionId),
-                contribution,
-                sign);
+            AddActor(Actors, new ActorKey(projectId, day, kind, key), contribution, sign);
+            var slice = new ActorSliceKey(projectId, kind, MetricRollup.AllModels, contribution.Environment, day, key);
+            AddActor(ActorSlices, slice, contribution, sign);
+            foreach (var model in contribution.SliceModels())
+            {
+                AddActor(ActorSlices, slice with { Model = model }, contribution, sign);
+            }
         }
     }
 
@@ -75,11 +89,16 @@ internal sealed class RollupDeltas
         }
     }
 
-    private void AddActor(ActorKey key, TraceContribution contribution, int sign)
+    private static void AddActor<TKey>(
+        Dictionary<TKey, ActorDelta> deltas,
+        TKey key,
+        TraceContribution contribution,
+        int sign)
+        where TKey : notnull
     {
-        if (!Actors.TryGetValue(key, out var delta))
+        if (!deltas.TryGetValue(key, out var delta))
         {
-            Actors[key] = delta = new ActorDelta();
+            deltas[key] = delta = new ActorDelta();
         }
 
         delta.Requests += sign;

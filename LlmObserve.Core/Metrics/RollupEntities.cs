@@ -118,6 +118,44 @@ public sealed class ActorRollup
 }
 
 /// <summary>
+/// Daily (UTC) requests, errors, tokens and cost per user and per session within one environment, and within one
+/// model the traces named: the overview's top lists under an environment or model filter over long ranges, which
+/// otherwise read every trace of the range (about a second at a million traces a month).
+/// </summary>
+/// <remarks>
+/// A trace adds to the row of its environment with <see cref="Model"/> <see cref="MetricRollup.AllModels"/>, and to
+/// one row per model in its model list (<see cref="RollupMaintainer.NoModel"/> when it named none), with its whole
+/// totals each time, as the top lists filtered by model rank traces by their whole cost. Kept apart from
+/// <see cref="ActorRollup"/> so the unfiltered lists read no more rows than before.
+/// </remarks>
+public sealed class ActorSliceRollup
+{
+    public required string ProjectId { get; set; }
+
+    /// <summary><see cref="ActorRollup.UserKind"/> or <see cref="ActorRollup.SessionKind"/>.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>A model of the traces' model lists, or <see cref="MetricRollup.AllModels"/> for whole traces.</summary>
+    public required string Model { get; set; }
+
+    /// <summary>The traces' environment; empty when they named none.</summary>
+    public required string Environment { get; set; }
+
+    /// <summary>Day start in Unix seconds (UTC).</summary>
+    public long BucketStart { get; set; }
+
+    public required string Key { get; set; }
+
+    public long Requests { get; set; }
+
+    public long Errors { get; set; }
+
+    public long TotalTokens { get; set; }
+
+    public long CostNanoUsd { get; set; }
+}
+
+/// <summary>
 /// What one trace last added to the rollups, so that when more of its spans arrive the old share is taken back
 /// before the new one is added: rollups stay exact however a trace's aggregate changes.
 /// </summary>

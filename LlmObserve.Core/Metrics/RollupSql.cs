@@ -5,7 +5,7 @@ internal static class RollupSql
 {
     public const string ReadTrace = """
         SELECT "StartTimeUnixNano", "Environment", "UserId", "SessionId", "Status", "LatencyMs",
-            "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost"
+            "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost", "Models"
         FROM "Traces"
         WHERE "ProjectId" = $project AND "TraceId" = $trace
         """;
@@ -98,6 +98,17 @@ internal static class RollupSql
                 WHEN "MinLatencyMicros" IS NULL OR excluded."MinLatencyMicros" < "MinLatencyMicros"
                     THEN excluded."MinLatencyMicros"
                 ELSE "MinLatencyMicros" END
+        """;
+
+    public const string UpsertActorSlice = """
+        INSERT INTO "ActorSliceRollups" ("ProjectId", "Kind", "Model", "Environment", "BucketStart", "Key",
+            "Requests", "Errors", "TotalTokens", "CostNanoUsd")
+        VALUES ($project, $kind, $model, $environment, $bucket, $key, $requests, $errors, $total, $cost)
+        ON CONFLICT ("ProjectId", "Kind", "Model", "Environment", "BucketStart", "Key") DO UPDATE SET
+            "Requests" = "Requests" + excluded."Requests",
+            "Errors" = "Errors" + excluded."Errors",
+            "TotalTokens" = "TotalTokens" + excluded."TotalTokens",
+            "CostNanoUsd" = "CostNanoUsd" + excluded."CostNanoUsd"
         """;
 
     public const string ReadHistogram = """
