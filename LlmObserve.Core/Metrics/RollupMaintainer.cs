@@ -51,7 +51,8 @@ public sealed class RollupMaintainer : IDisposable
         _upsertActorSlice = Create(
             connection,
             RollupSql.UpsertActorSlice,
-            "$project", "$kind", "$model", "$environment", "$bucket", "$key", "$requests", "$errors", "$total", "$cost");
+            "$project", "$kind", "$model", "$environment", "$bucket", "$key", "$requests", "$errors", "$total",
+            "$cost");
         _all = [_readTrace, _readModels, _readState, _writeState, _deleteState, _upsertRollup, _readHistogram,
             _upsertActor, _upsertActorSlice];
     }

@@ -90,7 +90,8 @@ public sealed class PriceSettingsBrowserTests : IAsyncLifetime
 
         // The built-in prices fill the table; their source texts are long. Each button must be on screen and be
         // what a click at its centre reaches, without scrolling the table sideways first.
-        var buttons = page.Locator("[data-testid=price-change], [data-testid=price-correct], [data-testid=price-delete]");
+        var buttons = page.Locator(
+            "[data-testid=price-change], [data-testid=price-correct], [data-testid=price-delete]");
         await Assertions.Expect(buttons.First).ToBeVisibleAsync();
         var reachable = await buttons.EvaluateAllAsync<bool[]>("""
             buttons => buttons.slice(0, 30).map(b => {

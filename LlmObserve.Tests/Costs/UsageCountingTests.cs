@@ -78,7 +78,8 @@ public sealed class UsageCountingTests
             Name = id,
             Type = type,
             Status = SpanStatus.Ok,
-            Usage = new LlmObserve.Core.Traces.Queries.SpanUsage(tokens, tokens is null ? null : 0, null, null, null, tokens, false),
+            Usage = new LlmObserve.Core.Traces.Queries.SpanUsage(
+                tokens, tokens is null ? null : 0, null, null, null, tokens, false),
             Cost = cost,
             Events = [],
             Links = [],

@@ -101,7 +101,8 @@ public sealed class FilteredLeadersTests : IAsyncLifetime
 
         foreach (var kind in (string[])[ActorRollup.UserKind, ActorRollup.SessionKind])
         {
-            var sliced = await _fromSlices.TopActorsAsync(WriterTestStore.Project, kind, from, to, 100, filter, default);
+            var sliced = await _fromSlices.TopActorsAsync(
+                WriterTestStore.Project, kind, from, to, 100, filter, default);
             var scanned = await _fromTraces.TopActorsAsync(
                 WriterTestStore.Project, kind, from, to, 100, filter, default);
 

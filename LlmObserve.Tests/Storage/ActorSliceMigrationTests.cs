@@ -41,8 +41,9 @@ public sealed class ActorSliceMigrationTests
         // As before the migration: no slices, and contributions without the traces' model lists.
         await using (var db = store.CreateDbContext())
         {
-            await db.Database.ExecuteSqlRawAsync(
-                """UPDATE "TraceRollupStates" SET "ContributionJson" = json_remove("ContributionJson", '$.traceModels')""");
+            await db.Database.ExecuteSqlRawAsync("""
+                UPDATE "TraceRollupStates" SET "ContributionJson" = json_remove("ContributionJson", '$.traceModels')
+                """);
             var migrator = db.GetService<IMigrator>();
             await migrator.MigrateAsync(PreviousMigration);
             await migrator.MigrateAsync();

@@ -22,12 +22,12 @@ public enum PriceFormMode
 /// </summary>
 public sealed class PriceInput
 {
-    /// <summary>How a stored price is written into its field: two decimals at least, more only when it has them.</summary>
+    /// <summary>How a stored price is written in its field: two decimals at least, more only if it has them.</summary>
     public const string Format = "0.00########";
 
     public string? Text { get; set; }
 
-    /// <summary>The price the text holds; null when it is empty or cannot be read. Setting it rewrites the text.</summary>
+    /// <summary>The price the text holds; null when empty or unreadable. Setting it rewrites the text.</summary>
     public decimal? Value
     {
         get => TryRead(out var value, out _) ? value : null;

@@ -18,7 +18,12 @@ public sealed record ChartLine(
 /// What a chart shows; the chart component turns it into Plotly traces. With <see cref="Money"/> the values are US
 /// dollars, and ticks and hovers are written as money.
 /// </summary>
-public sealed record ChartSpec(string Id, string Title, string Unit, IReadOnlyList<ChartLine> Lines, bool Money = false);
+public sealed record ChartSpec(
+    string Id,
+    string Title,
+    string Unit,
+    IReadOnlyList<ChartLine> Lines,
+    bool Money = false);
 
 /// <summary>How the overview's series are split.</summary>
 public enum OverviewSplit
@@ -192,7 +197,8 @@ public sealed class OverviewViewModel(OverviewQueries queries)
         var points = Enumerable.Range(0, rest[0].Points.Count)
             .Select(i => Fold(rest.Select(p => p.Points[i])))
             .ToArray();
-        return [.. parts.Where(kept.Contains), new OverviewSeries(OtherSeries, points, Fold(rest.Select(p => p.Total)))];
+        var other = new OverviewSeries(OtherSeries, points, Fold(rest.Select(p => p.Total)));
+        return [.. parts.Where(kept.Contains), other];
     }
 
     /// <summary>

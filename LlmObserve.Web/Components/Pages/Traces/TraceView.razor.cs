@@ -104,7 +104,7 @@ public sealed partial class TraceView : IDisposable
     private void SelectSpan(string spanId)
         => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("span", spanId), replace: true);
 
-    /// <summary>Why the span's usage is not in the totals, by the rule the totals follow; null when it counts.</summary>
+    /// <summary>Why the span's usage is left out of the totals, by the totals' own rule; null when it counts.</summary>
     private UsageExclusion? ExclusionOf(string spanId)
     {
         if (!Model.SpansLoaded || Model.Trace is not { } trace)
