@@ -202,7 +202,10 @@ public sealed class OverviewQueries(
         CancellationToken cancellationToken)
         => TopActorsAsync(projectId, kind, from, to, limit, OverviewFilter.None, cancellationToken);
 
-    /// <summary>Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost.</summary>
+    /// <summary>
+    /// Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost; only those with a
+    /// known cost above zero, so one whose calls were all unpriced is never listed at $0.
+    /// </summary>
     /// <remarks>
     /// Up to <see cref="ExactLeaderRange"/> they are ranked from the traces of the range; beyond, whole UTC days
     /// inside the range are read from daily rollups (with a filter, the actor slices of that environment and model)

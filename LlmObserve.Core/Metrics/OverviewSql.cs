@@ -56,7 +56,7 @@ internal static class OverviewSql
             {EdgeTraces(column, "$dayToNanos", "$to")}
         )
         GROUP BY "Key"
-        HAVING sum("Requests") > 0
+        HAVING sum("Requests") > 0 AND cost > 0
         ORDER BY cost DESC, "Key"
         LIMIT $limit
         """;
@@ -88,7 +88,7 @@ internal static class OverviewSql
                 {EdgeTraces(column, "$dayToNanos", "$to")}{TraceFilter(filter)}
             )
             GROUP BY "Key"
-            HAVING sum("Requests") > 0
+            HAVING sum("Requests") > 0 AND cost > 0
             ORDER BY cost DESC, "Key"
             LIMIT $limit
             """;
@@ -102,6 +102,7 @@ internal static class OverviewSql
         WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
             AND "{column}" IS NOT NULL AND "{column}" <> ''{TraceFilter(filter)}
         GROUP BY "{column}"
+        HAVING cost > 0
         ORDER BY cost DESC, "{column}"
         LIMIT $limit
         """;

@@ -126,6 +126,36 @@ public sealed class OverviewQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Leaders_UserWhoseCallsAreAllUnpriced_NotListedAtZeroDollars()
+    {
+        await using var store = new WriterTestStore();
+        var writer = store.StartWriter();
+        var queries = new OverviewQueries(new StoreFactory(store));
+        var priced = RollupMaintainerTests.Generation(TraceId(801), 1, null, "gpt-4o", 30, 31, 0.01);
+        priced.UserId = "user-priced";
+        priced.SessionId = "session-priced";
+        var unpriced = RollupMaintainerTests.Generation(TraceId(802), 1, null, "acme-unlisted", 40, 41, null);
+        unpriced.UserId = "user-unpriced";
+        unpriced.SessionId = "session-unpriced";
+        await writer.WriteAsync(Batch(priced), default);
+        await writer.WriteAsync(Batch(unpriced), default);
+        RollupReads.Apply(store, TraceId(801), TraceId(802));
+        var t0 = UnixNanos.ToDateTimeOffset(T0);
+
+        // An hour reads the traces; three days read the whole day from the daily rollups.
+        var hour = await queries.LeadersAsync(WriterTestStore.Project, t0, t0.AddHours(1), 10, default);
+        var days = await queries.LeadersAsync(WriterTestStore.Project, t0.AddHours(-12), t0.AddHours(60), 10, default);
+        var filtered = await queries.LeadersAsync(
+            WriterTestStore.Project, t0.AddHours(-12), t0.AddHours(60), 10, new OverviewFilter("", null), default);
+
+        foreach (var leaders in (OverviewLeaders[])[hour, days, filtered])
+        {
+            Assert.Equal(["user-priced"], leaders.Users.Select(u => u.Key));
+            Assert.Equal(["session-priced"], leaders.Sessions.Select(u => u.Key));
+        }
+    }
+
+    [Fact]
     public async Task Timeline_DayStepsInAViewerZone_StartAtTheViewersMidnight()
     {
         var from = UnixNanos.ToDateTimeOffset(T0).AddDays(-200);
