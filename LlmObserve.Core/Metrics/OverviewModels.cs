@@ -73,7 +73,10 @@ public sealed record OverviewTimeline(
 /// <summary>A user or session ranked by cost over a range.</summary>
 public sealed record CostLeader(string Key, long Requests, long Errors, long TotalTokens, decimal CostUsd);
 
-/// <summary>A trace ranked by cost over a range.</summary>
+/// <summary>
+/// A trace ranked by cost over a range; <see cref="TokensEstimated"/> when a model call of it reported no usage and
+/// its tokens were estimated.
+/// </summary>
 public sealed record TraceCostLeader(
     string TraceId,
     string? Name,
@@ -82,7 +85,8 @@ public sealed record TraceCostLeader(
     DateTimeOffset StartTime,
     string Status,
     long TotalTokens,
-    decimal CostUsd);
+    decimal CostUsd,
+    bool TokensEstimated = false);
 
 /// <summary>The dashboard's top lists over a range.</summary>
 public sealed record OverviewLeaders(

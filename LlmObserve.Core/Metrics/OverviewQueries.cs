@@ -8,7 +8,14 @@ namespace LlmObserve.Core.Metrics;
 /// The overview dashboard's data: series over time and top lists, read from the rollups only, so a month of
 /// traffic costs a few thousand rows whatever the number of traces (bench/README.md, dashboard).
 /// </summary>
-public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFactory)
+/// <param name="dbFactory">The store.</param>
+/// <param name="filteredLeadersFromRollups">
+/// Whether top users and sessions of a long range under an environment or model filter are read from the actor
+/// slices (the default); false reads the range's traces, which the dashboard bench measures beside it.
+/// </param>
+public sealed class OverviewQueries(
+    IDbContextFactory<LlmObserveDbContext> dbFactory,
+    bool filteredLeadersFromRollups = true)
 {
     /// <summary>Most buckets a timeline has; the step grows with the range to stay under it.</summary>
     public const int MaxBuckets = 150;
@@ -139,6 +146,12 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
                 if (!reader.IsDBNull(histogramOrdinal))
                 {
                     series.AddHistogram(index, environment, model, reader.GetString(histogramOrdinal));
+                    series.AddExtremes(
+                        index,
+                        environment,
+                        model,
+                        reader.IsDBNull(histogramOrdinal + 1) ? null : reader.GetInt64(histogramOrdinal + 1),
+                        reader.IsDBNull(histogramOrdinal + 2) ? null : reader.GetInt64(histogramOrdinal + 2));
                 }
             }
         }
@@ -189,11 +202,14 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         CancellationToken cancellationToken)
         => TopActorsAsync(projectId, kind, from, to, limit, OverviewFilter.None, cancellationToken);
 
-    /// <summary>Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost.</summary>
+    /// <summary>
+    /// Users or sessions (<paramref name="kind"/>, an <see cref="ActorRollup"/> kind) by cost; only those with a
+    /// known cost above zero, so one whose calls were all unpriced is never listed at $0.
+    /// </summary>
     /// <remarks>
-    /// Up to <see cref="ExactLeaderRange"/>, or with a filter (daily rollups are not kept per environment or model),
-    /// they are ranked from the traces of the range; beyond, whole UTC days inside the range are read from daily
-    /// rollups and the ragged ends from the traces, so the range is exact either way.
+    /// Up to <see cref="ExactLeaderRange"/> they are ranked from the traces of the range; beyond, whole UTC days
+    /// inside the range are read from daily rollups (with a filter, the actor slices of that environment and model)
+    /// and the ragged ends from the traces, so the range is exact either way.
     /// </remarks>
     public async Task<IReadOnlyList<CostLeader>> TopActorsAsync(
         string projectId,
@@ -217,10 +233,13 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
         var fromSeconds = from.ToUnixTimeSeconds();
         var dayFrom = RollupResolution.BucketOf(fromSeconds + RollupResolution.Day - 1, RollupResolution.Day);
         var dayTo = RollupResolution.BucketOf(to.ToUnixTimeSeconds(), RollupResolution.Day);
-        if (LeadersAreWholeDays(from, to) && filter.IsEmpty && dayFrom < dayTo)
+        if (LeadersAreWholeDays(from, to) && dayFrom < dayTo && (filter.IsEmpty || filteredLeadersFromRollups))
         {
-            command.CommandText = OverviewSql.TopActorsFromDaysAndEdges(column);
+            command.CommandText = filter.IsEmpty
+                ? OverviewSql.TopActorsFromDaysAndEdges(column)
+                : OverviewSql.TopActorsFromSlicesAndEdges(column, filter);
             command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$sliceModel", filter.Model ?? MetricRollup.AllModels);
             command.Parameters.AddWithValue("$dayFrom", dayFrom);
             command.Parameters.AddWithValue("$dayTo", dayTo);
             command.Parameters.AddWithValue("$dayFromNanos", dayFrom * 1_000_000_000);
@@ -305,7 +324,8 @@ public sealed class OverviewQueries(IDbContextFactory<LlmObserveDbContext> dbFac
                 Traces.UnixNanos.ToDateTimeOffset(reader.GetInt64(4)),
                 reader.GetString(5),
                 reader.GetInt64(6),
-                (decimal)reader.GetDouble(7)));
+                (decimal)reader.GetDouble(7),
+                reader.GetBoolean(8)));
         }
 
         return traces;

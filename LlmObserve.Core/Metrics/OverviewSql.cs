@@ -14,15 +14,18 @@ internal static class OverviewSql
     /// The rollup rows of the range, each with its chart bucket: hourly rows from <c>$hourFrom</c> to
     /// <c>$hourTo</c>, minute rows for the minutes before and after, so the range is covered exactly once. Not
     /// grouped in SQL: rows are few (one per stored bucket, environment and model) and their histograms are summed
-    /// in memory. With <paramref name="byModel"/> only that model's rows are read, histograms included.
+    /// in memory. With <paramref name="byModel"/> only that model's rows are read, histograms included. After the
+    /// histogram come the longest and shortest latency of the row (null where not kept).
     /// </summary>
     public static string Timeline(bool byEnvironment, bool byModel)
     {
         var filter = (byEnvironment ? " AND \"Environment\" = $environment" : string.Empty)
             + (byModel ? " AND \"Model\" = $model" : string.Empty);
         var histogram = byModel
-            ? "\"LatencyHistogram\""
-            : "CASE WHEN \"Model\" = '*' THEN \"LatencyHistogram\" END";
+            ? "\"LatencyHistogram\", \"MaxLatencyMicros\", \"MinLatencyMicros\""
+            : "CASE WHEN \"Model\" = '*' THEN \"LatencyHistogram\" END, "
+                + "CASE WHEN \"Model\" = '*' THEN \"MaxLatencyMicros\" END, "
+                + "CASE WHEN \"Model\" = '*' THEN \"MinLatencyMicros\" END";
         string Part(int resolution, string from, string to) => $"""
             SELECT {ChartBucket} AS bucket, "Environment", "Model",
                 "Requests", "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens",
@@ -53,10 +56,43 @@ internal static class OverviewSql
             {EdgeTraces(column, "$dayToNanos", "$to")}
         )
         GROUP BY "Key"
-        HAVING sum("Requests") > 0
+        HAVING sum("Requests") > 0 AND cost > 0
         ORDER BY cost DESC, "Key"
         LIMIT $limit
         """;
+
+    /// <summary>
+    /// Top users or sessions of a long range under an environment or model filter: the whole UTC days inside it
+    /// from the actor slices of that environment and model (all environments the project has seen when only a model
+    /// is asked), the ragged ends from the traces the filter keeps.
+    /// </summary>
+    public static string TopActorsFromSlicesAndEdges(string column, OverviewFilter filter)
+    {
+        var environment = filter.Environment is null
+            ? """
+                IN (SELECT "Environment" FROM "MetricRollups"
+                    WHERE "ProjectId" = $project AND "Resolution" = 0 AND "BucketStart" = 0 AND "Model" = '*')
+              """
+            : "= $environment";
+        return $"""
+            SELECT "Key", sum("Requests"), sum("Errors"), sum("TotalTokens"), sum("CostNanoUsd") AS cost
+            FROM (
+                SELECT "Key", "Requests", "Errors", "TotalTokens", "CostNanoUsd"
+                FROM "ActorSliceRollups"
+                WHERE "ProjectId" = $project AND "Kind" = $kind AND "Model" = $sliceModel
+                    AND "Environment" {environment.Trim()}
+                    AND "BucketStart" >= $dayFrom AND "BucketStart" < $dayTo
+                UNION ALL
+                {EdgeTraces(column, "$from", "$dayFromNanos")}{TraceFilter(filter)}
+                UNION ALL
+                {EdgeTraces(column, "$dayToNanos", "$to")}{TraceFilter(filter)}
+            )
+            GROUP BY "Key"
+            HAVING sum("Requests") > 0 AND cost > 0
+            ORDER BY cost DESC, "Key"
+            LIMIT $limit
+            """;
+    }
 
     /// <summary>Top users or sessions of a short range, straight from the traces (their start-time index).</summary>
     public static string TopActorsFromTraces(string column, OverviewFilter filter) => $"""
@@ -66,6 +102,7 @@ internal static class OverviewSql
         WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
             AND "{column}" IS NOT NULL AND "{column}" <> ''{TraceFilter(filter)}
         GROUP BY "{column}"
+        HAVING cost > 0
         ORDER BY cost DESC, "{column}"
         LIMIT $limit
         """;
@@ -76,7 +113,10 @@ internal static class OverviewSql
     /// the start-time index and sorted.
     /// </summary>
     public static string TopTraces(bool byCost, OverviewFilter filter) => $"""
-        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost"
+        SELECT "TraceId", "Name", "UserId", "SessionId", "StartTimeUnixNano", "Status", "TotalTokens", "Cost",
+            EXISTS (SELECT 1 FROM "Spans" es
+                WHERE es."ProjectId" = "Traces"."ProjectId" AND es."TraceId" = "Traces"."TraceId"
+                    AND es."UsageEstimated" = 1 AND es."Type" IN ('generation', 'embedding'))
         FROM "Traces" {(byCost ? "INDEXED BY \"IX_Traces_ProjectId_Cost_TraceId\"" : string.Empty)}
         WHERE "ProjectId" = $project AND "StartTimeUnixNano" >= $from AND "StartTimeUnixNano" < $to
             AND "Cost" > 0{TraceFilter(filter)}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using LlmObserve.Core.Storage;
@@ -20,9 +21,20 @@ namespace LlmObserve.Core.Metrics;
 /// the fall is seen. Families named <c>llmobserve_traces…</c> count each trace once; <c>llmobserve_requests…</c>
 /// count it once per model it called (label <c>model</c>), so a two-model trace shows under both models. A trace
 /// that named no environment, or a call that named no model, is labelled <see cref="MetricLabels.None"/>.
+/// <para>
+/// No series vanishes once exposed: rollup rows are never deleted, so every family but cost has each label set for
+/// good. Cost leaves out a label set only while every call counted in it is unpriced (unknown, not $0); once it has
+/// shown a cost it stays, at 0 if its calls are taken back or only unpriced ones remain, as Prometheus expects of a
+/// series that has existed. The label sets already exposed are remembered by this instance, as a client library
+/// remembers its series: after a restart, a label set left with no priced call is absent again, as after any
+/// restart of a target.
+/// </para>
 /// </remarks>
 public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> dbFactory)
 {
+    // Cost label sets exposed so far; they keep being exposed whatever their calls become.
+    private readonly ConcurrentDictionary<string, bool> _costSeries = new(StringComparer.Ordinal);
+
     /// <summary>The content type of the text format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -113,22 +125,28 @@ public sealed class PrometheusExposition(IDbContextFactory<LlmObserveDbContext> 
         }
     }
 
-    private static void Cost(StringBuilder text, IEnumerable<Row> rows)
+    private void Cost(StringBuilder text, IEnumerable<Row> rows)
     {
         const string name = "llmobserve_cost_usd";
         Header(
             text,
             name,
             "Cost of model calls in US dollars, reported or priced. Current total. Absent for a model none of whose "
-                + "calls had a price: unpriced is never $0.");
-        // Only rows with a priced call or some cost: a model never priced has no cost to show, not $0.
-        foreach (var row in rows.Where(r => r.CostNanoUsd != 0 || r.ModelCalls > r.UnpricedCalls))
+                + "calls had a price: unpriced is never $0. Once shown, a series stays, at 0 when nothing priced "
+                + "is left.");
+        foreach (var row in rows)
         {
-            Sample(
-                text,
-                name,
-                Labels(row, withModel: true),
-                OverviewQueries.ToUsd(row.CostNanoUsd).ToString(CultureInfo.InvariantCulture));
+            var labels = Labels(row, withModel: true);
+
+            // A label set with no priced call has no cost to show, not $0, until it has shown one.
+            var priced = row.CostNanoUsd != 0 || row.ModelCalls > row.UnpricedCalls;
+            if (!priced && !_costSeries.ContainsKey(labels))
+            {
+                continue;
+            }
+
+            _costSeries.TryAdd(labels, true);
+            Sample(text, name, labels, OverviewQueries.ToUsd(row.CostNanoUsd).ToString(CultureInfo.InvariantCulture));
         }
     }
 

@@ -10,12 +10,22 @@ internal readonly record struct RollupKey(
 
 internal readonly record struct ActorKey(string ProjectId, long BucketStart, string Kind, string Key);
 
+internal readonly record struct ActorSliceKey(
+    string ProjectId,
+    string Kind,
+    string Model,
+    string Environment,
+    long BucketStart,
+    string Key);
+
 /// <summary>The changes to rollup rows that a set of trace contributions makes, summed before writing.</summary>
 internal sealed class RollupDeltas
 {
     public Dictionary<RollupKey, RollupDelta> Rollups { get; } = [];
 
     public Dictionary<ActorKey, ActorDelta> Actors { get; } = [];
+
+    public Dictionary<ActorSliceKey, ActorDelta> ActorSlices { get; } = [];
 
     /// <summary>Adds (<paramref name="sign"/> +1) or takes back (−1) what one trace contributes.</summary>
     public void Add(string projectId, TraceContribution contribution, int sign)
@@ -34,17 +44,21 @@ internal sealed class RollupDeltas
         }
 
         var day = RollupResolution.BucketOf(contribution.StartUnixSeconds, RollupResolution.Day);
-        if (!string.IsNullOrEmpty(contribution.UserId))
+        foreach (var (kind, key) in (ReadOnlySpan<(string, string?)>)
+            [(ActorRollup.UserKind, contribution.UserId), (ActorRollup.SessionKind, contribution.SessionId)])
         {
-            AddActor(new ActorKey(projectId, day, ActorRollup.UserKind, contribution.UserId), contribution, sign);
-        }
+            if (string.IsNullOrEmpty(key))
+            {
+                continue;
+            }
 
-        if (!string.IsNullOrEmpty(contribution.SessionId))
-        {
-            AddActor(
-                new ActorKey(projectId, day, ActorRollup.SessionKind, contribution.SessionId),
-                contribution,
-                sign);
+            AddActor(Actors, new ActorKey(projectId, day, kind, key), contribution, sign);
+            var slice = new ActorSliceKey(projectId, kind, MetricRollup.AllModels, contribution.Environment, day, key);
+            AddActor(ActorSlices, slice, contribution, sign);
+            foreach (var model in contribution.SliceModels())
+            {
+                AddActor(ActorSlices, slice with { Model = model }, contribution, sign);
+            }
         }
     }
 
@@ -68,13 +82,23 @@ internal sealed class RollupDeltas
         delta.Usage[7] += sign * usage.UnpricedCalls;
         delta.Usage[8] += sign * usage.EstimatedCalls;
         delta.Bins[bin] += sign;
+        if (sign > 0)
+        {
+            delta.MaxLatencyMicros = Math.Max(delta.MaxLatencyMicros ?? long.MinValue, latencyMicros);
+            delta.MinLatencyMicros = Math.Min(delta.MinLatencyMicros ?? long.MaxValue, latencyMicros);
+        }
     }
 
-    private void AddActor(ActorKey key, TraceContribution contribution, int sign)
+    private static void AddActor<TKey>(
+        Dictionary<TKey, ActorDelta> deltas,
+        TKey key,
+        TraceContribution contribution,
+        int sign)
+        where TKey : notnull
     {
-        if (!Actors.TryGetValue(key, out var delta))
+        if (!deltas.TryGetValue(key, out var delta))
         {
-            Actors[key] = delta = new ActorDelta();
+            deltas[key] = delta = new ActorDelta();
         }
 
         delta.Requests += sign;
@@ -98,6 +122,11 @@ internal sealed class RollupDelta
 
     /// <summary>Change per <see cref="LatencyBins"/> bin.</summary>
     public long[] Bins { get; } = new long[LatencyBins.Count];
+
+    /// <summary>The longest and shortest latency added (takings back leave the row's extremes alone).</summary>
+    public long? MaxLatencyMicros { get; set; }
+
+    public long? MinLatencyMicros { get; set; }
 
     public bool IsZero
         => Requests == 0 && Errors == 0 && LatencySumMicros == 0 && Usage.All(v => v == 0) && Bins.All(v => v == 0);

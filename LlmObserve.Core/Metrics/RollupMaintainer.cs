@@ -24,6 +24,7 @@ public sealed class RollupMaintainer : IDisposable
     private readonly SqliteCommand _upsertRollup;
     private readonly SqliteCommand _readHistogram;
     private readonly SqliteCommand _upsertActor;
+    private readonly SqliteCommand _upsertActorSlice;
     private readonly SqliteCommand[] _all;
 
     public RollupMaintainer(SqliteConnection connection)
@@ -38,7 +39,7 @@ public sealed class RollupMaintainer : IDisposable
             RollupSql.UpsertRollup,
             "$project", "$resolution", "$bucket", "$environment", "$model", "$requests", "$errors", "$latency",
             "$input", "$output", "$cached", "$reasoning", "$total", "$cost", "$calls", "$unpriced", "$estimated",
-            "$histogram");
+            "$histogram", "$maxLatency", "$minLatency");
         _readHistogram = Create(
             connection,
             RollupSql.ReadHistogram,
@@ -47,8 +48,13 @@ public sealed class RollupMaintainer : IDisposable
             connection,
             RollupSql.UpsertActor,
             "$project", "$bucket", "$kind", "$key", "$requests", "$errors", "$total", "$cost");
+        _upsertActorSlice = Create(
+            connection,
+            RollupSql.UpsertActorSlice,
+            "$project", "$kind", "$model", "$environment", "$bucket", "$key", "$requests", "$errors", "$total",
+            "$cost");
         _all = [_readTrace, _readModels, _readState, _writeState, _deleteState, _upsertRollup, _readHistogram,
-            _upsertActor];
+            _upsertActor, _upsertActorSlice];
     }
 
     /// <summary>
@@ -131,6 +137,7 @@ public sealed class RollupMaintainer : IDisposable
         double latencyMs;
         long input, output, cached, reasoning, total;
         double? cost;
+        IReadOnlyList<string> traceModels;
         using (var reader = _readTrace.ExecuteReader())
         {
             if (!reader.Read())
@@ -150,6 +157,7 @@ public sealed class RollupMaintainer : IDisposable
             reasoning = reader.GetInt64(9);
             total = reader.GetInt64(10);
             cost = reader.IsDBNull(11) ? null : reader.GetDouble(11);
+            traceModels = TraceContribution.SplitModels(reader.IsDBNull(12) ? null : reader.GetString(12));
         }
 
         var models = new List<ModelShare>();
@@ -188,7 +196,8 @@ public sealed class RollupMaintainer : IDisposable
             error,
             (long)Math.Round(latencyMs * 1000),
             totals,
-            models);
+            models,
+            traceModels);
     }
 
     public void Dispose()
@@ -255,7 +264,18 @@ public sealed class RollupMaintainer : IDisposable
                 key.ProjectId, key.Resolution, key.BucketStart, key.Environment, key.Model, delta.Requests,
                 delta.Errors, delta.LatencySumMicros, delta.Usage[0], delta.Usage[1], delta.Usage[2], delta.Usage[3],
                 delta.Usage[4], delta.Usage[5], delta.Usage[6], delta.Usage[7], delta.Usage[8],
-                LatencyBins.Encode(bins));
+                LatencyBins.Encode(bins), delta.MaxLatencyMicros, delta.MinLatencyMicros);
+        }
+
+        foreach (var (key, delta) in deltas.ActorSlices)
+        {
+            if (delta.Requests != 0 || delta.Errors != 0 || delta.TotalTokens != 0 || delta.CostNanoUsd != 0)
+            {
+                Execute(
+                    _upsertActorSlice,
+                    key.ProjectId, key.Kind, key.Model, key.Environment, key.BucketStart, key.Key, delta.Requests,
+                    delta.Errors, delta.TotalTokens, delta.CostNanoUsd);
+            }
         }
 
         foreach (var (key, delta) in deltas.Actors)

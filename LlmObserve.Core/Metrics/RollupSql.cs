@@ -5,7 +5,7 @@ internal static class RollupSql
 {
     public const string ReadTrace = """
         SELECT "StartTimeUnixNano", "Environment", "UserId", "SessionId", "Status", "LatencyMs",
-            "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost"
+            "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens", "TotalTokens", "Cost", "Models"
         FROM "Traces"
         WHERE "ProjectId" = $project AND "TraceId" = $trace
         """;
@@ -61,12 +61,17 @@ internal static class RollupSql
         DELETE FROM "TraceRollupStates" WHERE "ProjectId" = $project AND "TraceId" = $trace
         """;
 
+    /// <summary>
+    /// Adds a change to a rollup row. The longest and shortest latency only ever widen; a row that held traces
+    /// before they were kept stays without them (unknown), since the traces added later do not tell its extremes.
+    /// </summary>
     public const string UpsertRollup = """
         INSERT INTO "MetricRollups" ("ProjectId", "Resolution", "BucketStart", "Environment", "Model", "Requests",
             "Errors", "LatencySumMicros", "InputTokens", "OutputTokens", "CachedTokens", "ReasoningTokens",
-            "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls", "LatencyHistogram")
+            "TotalTokens", "CostNanoUsd", "ModelCalls", "UnpricedCalls", "EstimatedCalls", "LatencyHistogram",
+            "MaxLatencyMicros", "MinLatencyMicros")
         VALUES ($project, $resolution, $bucket, $environment, $model, $requests, $errors, $latency, $input, $output,
-            $cached, $reasoning, $total, $cost, $calls, $unpriced, $estimated, $histogram)
+            $cached, $reasoning, $total, $cost, $calls, $unpriced, $estimated, $histogram, $maxLatency, $minLatency)
         ON CONFLICT ("ProjectId", "Resolution", "BucketStart", "Environment", "Model") DO UPDATE SET
             "Requests" = "Requests" + excluded."Requests",
             "Errors" = "Errors" + excluded."Errors",
@@ -80,7 +85,30 @@ internal static class RollupSql
             "ModelCalls" = "ModelCalls" + excluded."ModelCalls",
             "UnpricedCalls" = "UnpricedCalls" + excluded."UnpricedCalls",
             "EstimatedCalls" = "EstimatedCalls" + excluded."EstimatedCalls",
-            "LatencyHistogram" = excluded."LatencyHistogram"
+            "LatencyHistogram" = excluded."LatencyHistogram",
+            "MaxLatencyMicros" = CASE
+                WHEN "MaxLatencyMicros" IS NULL AND "Requests" <> 0 THEN NULL
+                WHEN excluded."MaxLatencyMicros" IS NULL THEN "MaxLatencyMicros"
+                WHEN "MaxLatencyMicros" IS NULL OR excluded."MaxLatencyMicros" > "MaxLatencyMicros"
+                    THEN excluded."MaxLatencyMicros"
+                ELSE "MaxLatencyMicros" END,
+            "MinLatencyMicros" = CASE
+                WHEN "MinLatencyMicros" IS NULL AND "Requests" <> 0 THEN NULL
+                WHEN excluded."MinLatencyMicros" IS NULL THEN "MinLatencyMicros"
+                WHEN "MinLatencyMicros" IS NULL OR excluded."MinLatencyMicros" < "MinLatencyMicros"
+                    THEN excluded."MinLatencyMicros"
+                ELSE "MinLatencyMicros" END
+        """;
+
+    public const string UpsertActorSlice = """
+        INSERT INTO "ActorSliceRollups" ("ProjectId", "Kind", "Model", "Environment", "BucketStart", "Key",
+            "Requests", "Errors", "TotalTokens", "CostNanoUsd")
+        VALUES ($project, $kind, $model, $environment, $bucket, $key, $requests, $errors, $total, $cost)
+        ON CONFLICT ("ProjectId", "Kind", "Model", "Environment", "BucketStart", "Key") DO UPDATE SET
+            "Requests" = "Requests" + excluded."Requests",
+            "Errors" = "Errors" + excluded."Errors",
+            "TotalTokens" = "TotalTokens" + excluded."TotalTokens",
+            "CostNanoUsd" = "CostNanoUsd" + excluded."CostNanoUsd"
         """;
 
     public const string ReadHistogram = """

@@ -48,6 +48,23 @@ internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
         }
     }
 
+    /// <summary>
+    /// Adds a rollup row's longest and shortest latency (null when the row does not keep them) to its series, so
+    /// their percentiles stay within what was seen.
+    /// </summary>
+    public void AddExtremes(int bucket, string environment, string model, long? maxMicros, long? minMicros)
+    {
+        if (bucket < 0 || bucket >= bucketCount)
+        {
+            return;
+        }
+
+        foreach (var accumulator in Targets(environment, model))
+        {
+            accumulator.Extremes[bucket] = accumulator.Extremes[bucket].With(maxMicros, minMicros);
+        }
+    }
+
     public OverviewTimeline Build(
         DateTimeOffset from,
         DateTimeOffset to,
@@ -107,6 +124,8 @@ internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
 
         public long[][] Latency { get; } = Rows(bucketCount, LatencyBins.Count);
 
+        public Extremes[] Extremes { get; } = new Extremes[bucketCount];
+
         public long TotalCost => Sums.Sum(s => s[CostColumn]);
 
         public OverviewSeries ToSeries(string key)
@@ -114,9 +133,11 @@ internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
             var points = new OverviewPoint[bucketCount];
             var allSums = new long[OverviewSql.SumColumns];
             var allLatency = new long[LatencyBins.Count];
+            var allExtremes = default(Extremes);
             for (var b = 0; b < bucketCount; b++)
             {
-                points[b] = ToPoint(Sums[b], Latency[b]);
+                points[b] = ToPoint(Sums[b], Latency[b], Extremes[b]);
+                allExtremes = allExtremes.With(Extremes[b]);
                 for (var i = 0; i < allSums.Length; i++)
                 {
                     allSums[i] += Sums[b][i];
@@ -128,21 +149,29 @@ internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
                 }
             }
 
-            return new OverviewSeries(key, points, ToPoint(allSums, allLatency));
+            return new OverviewSeries(key, points, ToPoint(allSums, allLatency, allExtremes));
         }
 
         private static long[][] Rows(int count, int width)
             => [.. Enumerable.Range(0, count).Select(_ => new long[width])];
 
-        private static OverviewPoint ToPoint(long[] sums, long[] latency)
+        private static OverviewPoint ToPoint(long[] sums, long[] latency, Extremes extremes)
         {
             var requests = sums[0];
+            var latencySumMs = sums[2] / 1000.0;
+
+            // Within what the bins and the sum allow, and within the longest and shortest latency seen.
+            double? Percentile(double quantile)
+                => LatencyBins.Quantile(latency, quantile, latencySumMs) is { } value
+                    ? Math.Max(Math.Min(value, extremes.MaxMs ?? value), extremes.MinMs ?? value)
+                    : null;
+
             return new OverviewPoint(
                 Requests: requests,
                 Errors: sums[1],
-                P50Ms: LatencyBins.Quantile(latency, 0.50),
-                P95Ms: LatencyBins.Quantile(latency, 0.95),
-                P99Ms: LatencyBins.Quantile(latency, 0.99),
+                P50Ms: Percentile(0.50),
+                P95Ms: Percentile(0.95),
+                P99Ms: Percentile(0.99),
                 MeanLatencyMs: requests > 0 ? sums[2] / 1000.0 / requests : null,
                 InputTokens: sums[3],
                 OutputTokens: sums[4],
@@ -157,4 +186,28 @@ internal sealed class SeriesBuilder(int bucketCount, bool modelFiltered = false)
                 EstimatedCalls: sums[11]);
         }
     }
+}
+
+/// <summary>
+/// The longest and shortest latency the rows of a bucket kept, in microseconds; unknown as soon as one row with
+/// traces did not keep them (rows written before they were).
+/// </summary>
+internal readonly record struct Extremes(long? MaxMicros, long? MinMicros, bool Unknown)
+{
+    public double? MaxMs => Unknown || MaxMicros is not { } max ? null : max / 1000.0;
+
+    public double? MinMs => Unknown || MinMicros is not { } min ? null : min / 1000.0;
+
+    public Extremes With(long? maxMicros, long? minMicros)
+        => maxMicros is null || minMicros is null
+            ? this with { Unknown = true }
+            : new(
+                Math.Max(MaxMicros ?? long.MinValue, maxMicros.Value),
+                Math.Min(MinMicros ?? long.MaxValue, minMicros.Value),
+                Unknown);
+
+    public Extremes With(Extremes other)
+        => other.Unknown ? this with { Unknown = true }
+            : other.MaxMicros is null ? this
+            : With(other.MaxMicros, other.MinMicros);
 }

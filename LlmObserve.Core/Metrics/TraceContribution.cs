@@ -20,7 +20,8 @@ public sealed record ModelShare(string Model, UsageShare Usage);
 
 /// <summary>
 /// Everything one trace adds to the rollups: where it falls (start, environment, user, session), whether it
-/// failed, how long it took, its totals and its share per model.
+/// failed, how long it took, its totals, its share per model, and the models its spans named
+/// (<see cref="TraceModels"/>, the trace's model list; null in contributions stored before it was kept).
 /// </summary>
 public sealed record TraceContribution(
     long StartUnixSeconds,
@@ -30,8 +31,25 @@ public sealed record TraceContribution(
     bool Error,
     long LatencyMicros,
     UsageShare Totals,
-    IReadOnlyList<ModelShare> Models)
+    IReadOnlyList<ModelShare> Models,
+    IReadOnlyList<string>? TraceModels = null)
 {
+    /// <summary>
+    /// The models the trace's actor slices are kept under: its model list, or for a contribution stored before that
+    /// was kept, the models of its calls; <see cref="RollupMaintainer.NoModel"/> when there is none.
+    /// </summary>
+    public IReadOnlyList<string> SliceModels()
+    {
+        var models = TraceModels ?? [.. Models.Select(m => m.Model)];
+        return models.Count == 0 ? [RollupMaintainer.NoModel] : models;
+    }
+
+    /// <summary>A trace's model list as stored (comma separated, older rows ", "), as a list.</summary>
+    public static IReadOnlyList<string> SplitModels(string? models)
+        => string.IsNullOrEmpty(models)
+            ? []
+            : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public string ToJson() => JsonSerializer.Serialize(this, ContributionJsonContext.Default.TraceContribution);
 
     public static TraceContribution? FromJson(string? json)

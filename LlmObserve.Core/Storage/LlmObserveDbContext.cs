@@ -39,6 +39,8 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
     public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
 
+    public DbSet<ActorSliceRollup> ActorSliceRollups => Set<ActorSliceRollup>();
+
     public DbSet<ActorRollup> ActorRollups => Set<ActorRollup>();
 
     public DbSet<TraceRollupState> TraceRollupStates => Set<TraceRollupState>();
@@ -179,6 +181,13 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         {
             rollup.ToTable("ActorRollups");
             rollup.HasKey(r => new { r.ProjectId, r.Kind, r.BucketStart, r.Key });
+        });
+
+        // Read by kind, then model and environment, over a range of days: the key leads with those.
+        modelBuilder.Entity<ActorSliceRollup>(rollup =>
+        {
+            rollup.ToTable("ActorSliceRollups");
+            rollup.HasKey(r => new { r.ProjectId, r.Kind, r.Model, r.Environment, r.BucketStart, r.Key });
         });
 
         modelBuilder.Entity<TraceRollupState>(state =>

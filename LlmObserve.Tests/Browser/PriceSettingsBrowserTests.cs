@@ -81,6 +81,54 @@ public sealed class PriceSettingsBrowserTests : IAsyncLifetime
         Assert.False(span.CostReported);
     }
 
+    [Fact]
+    public async Task Prices_WindowOf1400By900_EveryRowsButtonsCanBeClickedWhereTheyAre()
+    {
+        var page = _browser.Page;
+        await page.SetViewportSizeAsync(1400, 900);
+        await OpenAsync(page, "settings/prices");
+
+        // The built-in prices fill the table; their source texts are long. Each button must be on screen and be
+        // what a click at its centre reaches, without scrolling the table sideways first.
+        var buttons = page.Locator(
+            "[data-testid=price-change], [data-testid=price-correct], [data-testid=price-delete]");
+        await Assertions.Expect(buttons.First).ToBeVisibleAsync();
+        var reachable = await buttons.EvaluateAllAsync<bool[]>("""
+            buttons => buttons.slice(0, 30).map(b => {
+                const r = b.getBoundingClientRect();
+                const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                if (r.width === 0 || r.left < 0 || r.right > window.innerWidth) return false;
+                if (y < 0 || y > window.innerHeight) return true;
+                const hit = document.elementFromPoint(x, y);
+                return hit !== null && b.contains(hit);
+            })
+            """);
+
+        Assert.NotEmpty(reachable);
+        Assert.All(reachable, Assert.True);
+        await buttons.First.ClickAsync(new() { Trial = true, Timeout = 2_000 });
+    }
+
+    [Fact]
+    public async Task Prices_PriceOutOfRange_RefusedBesideTheFieldThatStillShowsIt()
+    {
+        var page = _browser.Page;
+        await OpenAsync(page, "settings/prices");
+
+        await page.GetByTestId("price-add").ClickAsync();
+        await FillAsync(page, "price-match", ModelId);
+        await FillAsync(page, "price-input", "2");
+        await FillAsync(page, "price-output", "4");
+        await FillAsync(page, "price-cache-read", "1e400");
+        await Field(page, "price-cache-read").BlurAsync();
+        await page.GetByTestId("price-save").ClickAsync();
+
+        var field = page.Locator($"[data-field={nameof(ModelPrice.CacheReadPerMillion)}]");
+        await Assertions.Expect(field).ToContainTextAsync("out of range");
+        await Assertions.Expect(Field(page, "price-cache-read")).ToHaveValueAsync("1e400");
+        await Assertions.Expect(page.GetByTestId("price-notice")).ToHaveCountAsync(0);
+    }
+
     private static async Task FillAsync(IPage page, string testId, string value)
         => await Field(page, testId).FillAsync(value);
 

@@ -132,6 +132,88 @@ public sealed class PriceSettingsViewModelTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveAsync_ChangeSavedUnchanged_IsRefusedAndAddsNoCopy()
+    {
+        var price = Price("acme-chat", 2m, 4m, from: Jan1);
+        price.Source = "acme.example pricing page, read 2026-01-02";
+        var stored = await StoreAsync(price);
+        await _model.LoadAsync(CancellationToken.None);
+        _model.StartChange(stored.Id);
+
+        var saved = await _model.SaveAsync(CancellationToken.None);
+
+        Assert.False(saved);
+        var error = Assert.Single(_model.Errors);
+        Assert.Equal(string.Empty, error.Field);
+        Assert.Contains("Nothing changed", error.Message, StringComparison.Ordinal);
+        var entry = Assert.Single(await _service.ListAsync(null, CancellationToken.None));
+        Assert.Equal(price.Source, entry.Source);
+    }
+
+    [Fact]
+    public async Task SaveAsync_ChangeFromBeforeThePriceItChanges_IsRefusedBesideEffectiveFrom()
+    {
+        var stored = await StoreAsync(Price("acme-chat", 2m, 4m, from: Mar1));
+        await _model.LoadAsync(CancellationToken.None);
+        _model.StartChange(stored.Id);
+        _model.Draft!.EffectiveFrom = "2026-01-01";
+        _model.Draft.InputPerMillion = 3m;
+
+        var saved = await _model.SaveAsync(CancellationToken.None);
+
+        Assert.False(saved);
+        var error = Assert.Single(_model.Errors);
+        Assert.Equal(nameof(ModelPrice.EffectiveFrom), error.Field);
+        Assert.Contains("starts after the price it changes, which applies from 2026-03-01", error.Message,
+            StringComparison.Ordinal);
+        Assert.Single(await _service.ListAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_EarlierPeriodAddedAsItsOwnPrice_IsKeptAndPricesOnlyThatPeriod()
+    {
+        await StoreAsync(Price("acme-chat", 2m, 4m, from: Mar1));
+        await _model.LoadAsync(CancellationToken.None);
+        _model.StartAdd();
+        _model.Draft!.Match = "acme-chat";
+        _model.Draft.EffectiveFrom = "2026-01-01";
+        _model.Draft.InputPerMillion = 3m;
+        _model.Draft.OutputPerMillion = 6m;
+
+        var saved = await _model.SaveAsync(CancellationToken.None);
+
+        // Entries only start: the earlier one ends where the later begins, so nothing overlaps.
+        Assert.True(saved);
+        Assert.Equal(3m, _tables.Current.Resolve(CostTestStore.Project, "acme-chat", null, Jan1)!.InputPerMillion);
+        Assert.Equal(2m, _tables.Current.Resolve(CostTestStore.Project, "acme-chat", null, Mar1)!.InputPerMillion);
+    }
+
+    [Theory]
+    [InlineData("1e400", "out of range")]
+    [InlineData("79228162514264337593543950336", "out of range")]
+    [InlineData("two", "is not a number")]
+    public async Task SaveAsync_PriceTextThatIsNoPrice_RefusedBesideItsFieldAndKeptAsTyped(
+        string text,
+        string reason)
+    {
+        await _model.LoadAsync(CancellationToken.None);
+        _model.StartAdd();
+        _model.Draft!.Match = "acme-chat";
+        _model.Draft.InputPerMillion = 2m;
+        _model.Draft.OutputPerMillion = 4m;
+        _model.Draft.CacheRead.Text = text;
+
+        var saved = await _model.SaveAsync(CancellationToken.None);
+
+        Assert.False(saved);
+        var error = Assert.Single(_model.Errors);
+        Assert.Equal(nameof(ModelPrice.CacheReadPerMillion), error.Field);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Equal(text, _model.Draft.CacheRead.Text);
+        Assert.Empty(await _service.ListAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SaveAsync_CorrectionOfABuiltInPrice_ChangesItInPlaceAndKeepsItsKey()
     {
         var stored = await StoreAsync(Price("acme-chat", 2m, 4m, builtInKey: "acme/chat"));

@@ -61,4 +61,53 @@ public sealed class LatencyBinsTests
 
         Assert.Null(quantile);
     }
+
+    [Fact]
+    public void Quantile_OneLatencyWithItsSum_EveryPercentileIsThatLatency()
+    {
+        var counts = new long[LatencyBins.Count];
+        counts[LatencyBins.BinOf(201)]++;
+
+        var p50 = LatencyBins.Quantile(counts, 0.50, sumMs: 201)!.Value;
+        var p95 = LatencyBins.Quantile(counts, 0.95, sumMs: 201)!.Value;
+        var p99 = LatencyBins.Quantile(counts, 0.99, sumMs: 201)!.Value;
+
+        Assert.Equal(201, p50, precision: 9);
+        Assert.Equal(201, p95, precision: 9);
+        Assert.Equal(201, p99, precision: 9);
+    }
+
+    [Fact]
+    public void Quantile_TwoLatenciesInOneBin_NeverAboveTheLargestPossible()
+    {
+        // 201 and 210 ms share the bin (200, 250]; read from the bin alone p95 is about 247 ms.
+        var counts = new long[LatencyBins.Count];
+        counts[LatencyBins.BinOf(201)]++;
+        counts[LatencyBins.BinOf(210)]++;
+
+        var p95 = LatencyBins.Quantile(counts, 0.95, sumMs: 411)!.Value;
+        var range = LatencyBins.Range(counts, sumMs: 411)!.Value;
+
+        Assert.True(LatencyBins.Quantile(counts, 0.95)!.Value > 240);
+        Assert.Equal(211, range.MaxMs, precision: 9);
+        Assert.Equal(200, range.MinMs, precision: 9);
+        Assert.InRange(p95, 210, 211);
+    }
+
+    [Fact]
+    public void Quantile_UniformLatenciesWithTheirSum_StayWithinTheObservedRange()
+    {
+        var counts = new long[LatencyBins.Count];
+        var latencies = Enumerable.Range(1, 1000).Select(i => i * 3.0).ToArray();
+        foreach (var latency in latencies)
+        {
+            counts[LatencyBins.BinOf(latency)]++;
+        }
+
+        var p99 = LatencyBins.Quantile(counts, 0.99, latencies.Sum())!.Value;
+        var p50 = LatencyBins.Quantile(counts, 0.50, latencies.Sum())!.Value;
+
+        Assert.Equal(LatencyBins.Quantile(counts, 0.50), p50);
+        Assert.InRange(p99, 2970 / 1.26, 3150);
+    }
 }

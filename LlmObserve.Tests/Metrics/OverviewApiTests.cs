@@ -59,6 +59,34 @@ public sealed partial class OverviewApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_PricedCallMovesToAnotherEnvironment_CostSeriesStaysAtZero()
+    {
+        var trace = "5a1e" + new string('0', 24) + "0003";
+        var start = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await PostOtlpAsync("env-c", Span(trace, "00000000000000c3", "00000000000000a3", start, 10, usage: true));
+        var first = await ScrapeWhenAsync(s => Value(s, "llmobserve_traces", "env-c") == 1);
+
+        await PostOtlpAsync("env-d", Span(trace, "00000000000000a3", null, start, 500, usage: false));
+        var second = await ScrapeWhenAsync(s => Value(s, "llmobserve_traces", "env-d") == 1);
+
+        // The priced gpt-4o call left env-c: its cost series stays, at 0, as its request series does.
+        const string gpt4o = "model=\"gpt-4o\"";
+        Assert.True(Value(first.Samples, "llmobserve_cost_usd", "env-c", gpt4o) > 0);
+        Assert.Contains(second.Samples, s => s.Name == "llmobserve_requests" && Has(s, "env-c", gpt4o));
+        Assert.Contains(second.Samples, s => s.Name == "llmobserve_cost_usd" && Has(s, "env-c", gpt4o));
+        Assert.Equal(0, Value(second.Samples, "llmobserve_cost_usd", "env-c", gpt4o));
+        Assert.True(Value(second.Samples, "llmobserve_cost_usd", "env-d", gpt4o) > 0);
+
+        // No series of the first scrape is missing from the second.
+        var later = second.Samples.Select(s => (s.Name, s.Labels)).ToHashSet();
+        Assert.All(first.Samples, s => Assert.Contains((s.Name, s.Labels), later));
+
+        static bool Has((string Name, string Labels, double Value) sample, string environment, string label)
+            => sample.Labels.Contains($"environment=\"{environment}\"", StringComparison.Ordinal)
+                && sample.Labels.Contains(label, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_CallsWithoutModelOrEnvironment_LabelledNoneAndNotListedToPrice()
     {
         var trace = "5a1e" + new string('0', 24) + "0002";

@@ -69,6 +69,93 @@ public sealed class OverviewQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timeline_OneTracePerBucket_PercentilesAreThatTracesLatency()
+    {
+        var from = UnixNanos.ToDateTimeOffset(T0);
+
+        var timeline = await _queries.TimelineAsync(
+            WriterTestStore.Project, from, from.AddHours(3), TimeSpan.Zero, default);
+
+        // Trace i, alone in bucket 3i, took 1 + i seconds: no percentile of its bucket may pass that.
+        for (var i = 0; i < 12; i++)
+        {
+            var point = timeline.Total.Points[3 * i];
+            var latency = (1 + i) * 1000.0;
+            Assert.Equal(1, point.Requests);
+            Assert.Equal(latency, point.P50Ms!.Value, precision: 6);
+            Assert.Equal(latency, point.P95Ms!.Value, precision: 6);
+            Assert.Equal(latency, point.P99Ms!.Value, precision: 6);
+        }
+
+        Assert.True(timeline.Total.Total.P99Ms <= 12_000);
+    }
+
+    [Fact]
+    public async Task Timeline_ManyTracesInOneBucket_PercentilesNeverPassTheLongest()
+    {
+        await using var store = new WriterTestStore();
+        var writer = store.StartWriter();
+        var queries = new OverviewQueries(new StoreFactory(store));
+
+        // 98 traces of 100 ms and two of 201 and 202 ms, all in one hour: read from its bins alone, p99 falls
+        // halfway through (200, 250] ms, past the longest trace.
+        var traceIds = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var trace = TraceId(500 + i);
+            var startNanos = T0 + (i * Second);
+            var latencyNanos = i switch { 98 => 201_000_000L, 99 => 202_000_000L, _ => 100_000_000L };
+            var span = Span(trace, 1);
+            span.StartTimeUnixNano = startNanos;
+            span.EndTimeUnixNano = startNanos + latencyNanos;
+            await writer.WriteAsync(Batch(span), default);
+            traceIds.Add(trace);
+        }
+
+        RollupReads.Apply(store, [.. traceIds]);
+        var from = UnixNanos.ToDateTimeOffset(T0);
+
+        var timeline = await queries.TimelineAsync(
+            WriterTestStore.Project, from, from.AddHours(6), TimeSpan.Zero, default);
+
+        var bucket = Assert.Single(timeline.Total.Points, p => p.Requests > 0);
+        Assert.Equal(100, bucket.Requests);
+        Assert.InRange(bucket.P99Ms!.Value, 201, 202);
+        Assert.InRange(timeline.Total.Total.P99Ms!.Value, 201, 202);
+        Assert.InRange(bucket.P50Ms!.Value, 100, 100.1);
+    }
+
+    [Fact]
+    public async Task Leaders_UserWhoseCallsAreAllUnpriced_NotListedAtZeroDollars()
+    {
+        await using var store = new WriterTestStore();
+        var writer = store.StartWriter();
+        var queries = new OverviewQueries(new StoreFactory(store));
+        var priced = RollupMaintainerTests.Generation(TraceId(801), 1, null, "gpt-4o", 30, 31, 0.01);
+        priced.UserId = "user-priced";
+        priced.SessionId = "session-priced";
+        var unpriced = RollupMaintainerTests.Generation(TraceId(802), 1, null, "acme-unlisted", 40, 41, null);
+        unpriced.UserId = "user-unpriced";
+        unpriced.SessionId = "session-unpriced";
+        await writer.WriteAsync(Batch(priced), default);
+        await writer.WriteAsync(Batch(unpriced), default);
+        RollupReads.Apply(store, TraceId(801), TraceId(802));
+        var t0 = UnixNanos.ToDateTimeOffset(T0);
+
+        // An hour reads the traces; three days read the whole day from the daily rollups.
+        var hour = await queries.LeadersAsync(WriterTestStore.Project, t0, t0.AddHours(1), 10, default);
+        var days = await queries.LeadersAsync(WriterTestStore.Project, t0.AddHours(-12), t0.AddHours(60), 10, default);
+        var filtered = await queries.LeadersAsync(
+            WriterTestStore.Project, t0.AddHours(-12), t0.AddHours(60), 10, new OverviewFilter("", null), default);
+
+        foreach (var leaders in (OverviewLeaders[])[hour, days, filtered])
+        {
+            Assert.Equal(["user-priced"], leaders.Users.Select(u => u.Key));
+            Assert.Equal(["session-priced"], leaders.Sessions.Select(u => u.Key));
+        }
+    }
+
+    [Fact]
     public async Task Timeline_DayStepsInAViewerZone_StartAtTheViewersMidnight()
     {
         var from = UnixNanos.ToDateTimeOffset(T0).AddDays(-200);

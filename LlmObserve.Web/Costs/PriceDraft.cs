@@ -16,20 +16,73 @@ public enum PriceFormMode
     Correct,
 }
 
+/// <summary>
+/// A price as typed into the form. The text is kept as typed, so a figure that cannot be a price (1e400, "abc") is
+/// refused with its reason when the form is saved instead of vanishing from the field.
+/// </summary>
+public sealed class PriceInput
+{
+    /// <summary>How a stored price is written in its field: two decimals at least, more only if it has them.</summary>
+    public const string Format = "0.00########";
+
+    public string? Text { get; set; }
+
+    /// <summary>The price the text holds; null when empty or unreadable. Setting it rewrites the text.</summary>
+    public decimal? Value
+    {
+        get => TryRead(out var value, out _) ? value : null;
+        set => Text = value?.ToString(Format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the text: true with the price (null when empty), or false with why it cannot be one.</summary>
+    /// <param name="value">The price; null when the text is empty.</param>
+    /// <param name="problem">Why the text is not a price: "range" for a number no price can be, else "number".</param>
+    public bool TryRead(out decimal? value, out string? problem)
+    {
+        value = null;
+        problem = null;
+        var text = Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var price))
+        {
+            value = price;
+            return true;
+        }
+
+        // A number too large or small for a decimal still reads as a double (1e400 as infinity).
+        problem = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? "range" : "number";
+        return false;
+    }
+}
+
 /// <summary>One long-context tier as the form edits it; empty fields are null until the form is saved.</summary>
 public sealed class PriceTierDraft
 {
     public long? AboveInputTokens { get; set; }
 
-    public decimal? InputPerMillion { get; set; }
+    public PriceInput Input { get; } = new();
 
-    public decimal? OutputPerMillion { get; set; }
+    public PriceInput Output { get; } = new();
 
-    public decimal? CacheReadPerMillion { get; set; }
+    public PriceInput CacheRead { get; } = new();
 
-    public decimal? CacheWritePerMillion { get; set; }
+    public PriceInput CacheWrite { get; } = new();
 
-    public decimal? ReasoningPerMillion { get; set; }
+    public PriceInput Reasoning { get; } = new();
+
+    public decimal? InputPerMillion { get => Input.Value; set => Input.Value = value; }
+
+    public decimal? OutputPerMillion { get => Output.Value; set => Output.Value = value; }
+
+    public decimal? CacheReadPerMillion { get => CacheRead.Value; set => CacheRead.Value = value; }
+
+    public decimal? CacheWritePerMillion { get => CacheWrite.Value; set => CacheWrite.Value = value; }
+
+    public decimal? ReasoningPerMillion { get => Reasoning.Value; set => Reasoning.Value = value; }
 }
 
 /// <summary>
@@ -56,15 +109,25 @@ public sealed class PriceDraft
     /// <summary>The first instant the price applies to, in UTC, as typed (see <see cref="DateFormats"/>).</summary>
     public string? EffectiveFrom { get; set; }
 
-    public decimal? InputPerMillion { get; set; }
+    public PriceInput Input { get; } = new();
 
-    public decimal? OutputPerMillion { get; set; }
+    public PriceInput Output { get; } = new();
 
-    public decimal? CacheReadPerMillion { get; set; }
+    public PriceInput CacheRead { get; } = new();
 
-    public decimal? CacheWritePerMillion { get; set; }
+    public PriceInput CacheWrite { get; } = new();
 
-    public decimal? ReasoningPerMillion { get; set; }
+    public PriceInput Reasoning { get; } = new();
+
+    public decimal? InputPerMillion { get => Input.Value; set => Input.Value = value; }
+
+    public decimal? OutputPerMillion { get => Output.Value; set => Output.Value = value; }
+
+    public decimal? CacheReadPerMillion { get => CacheRead.Value; set => CacheRead.Value = value; }
+
+    public decimal? CacheWritePerMillion { get => CacheWrite.Value; set => CacheWrite.Value = value; }
+
+    public decimal? ReasoningPerMillion { get => Reasoning.Value; set => Reasoning.Value = value; }
 
     public List<PriceTierDraft> Tiers { get; } = [];
 
@@ -112,11 +175,12 @@ public sealed class PriceDraft
             Match = Match ?? string.Empty,
             Provider = Provider,
             EffectiveFrom = ReadDate(errors),
-            InputPerMillion = Required(nameof(ModelPrice.InputPerMillion), "input", InputPerMillion, errors),
-            OutputPerMillion = Required(nameof(ModelPrice.OutputPerMillion), "output", OutputPerMillion, errors),
-            CacheReadPerMillion = CacheReadPerMillion,
-            CacheWritePerMillion = CacheWritePerMillion,
-            ReasoningPerMillion = ReasoningPerMillion,
+            InputPerMillion = Required(nameof(ModelPrice.InputPerMillion), "input", Input, errors),
+            OutputPerMillion = Required(nameof(ModelPrice.OutputPerMillion), "output", Output, errors),
+            CacheReadPerMillion = Optional(nameof(ModelPrice.CacheReadPerMillion), "cache read", CacheRead, errors),
+            CacheWritePerMillion = Optional(
+                nameof(ModelPrice.CacheWritePerMillion), "cache write", CacheWrite, errors),
+            ReasoningPerMillion = Optional(nameof(ModelPrice.ReasoningPerMillion), "reasoning", Reasoning, errors),
             Source = Source,
             BuiltInKey = BuiltInKey,
         };
@@ -143,16 +207,28 @@ public sealed class PriceDraft
                 InputPerMillion = Required(
                     $"{field}.{nameof(PriceTier.InputPerMillion)}",
                     $"tier {i + 1} input",
-                    tier.InputPerMillion,
+                    tier.Input,
                     errors),
                 OutputPerMillion = Required(
                     $"{field}.{nameof(PriceTier.OutputPerMillion)}",
                     $"tier {i + 1} output",
-                    tier.OutputPerMillion,
+                    tier.Output,
                     errors),
-                CacheReadPerMillion = tier.CacheReadPerMillion,
-                CacheWritePerMillion = tier.CacheWritePerMillion,
-                ReasoningPerMillion = tier.ReasoningPerMillion,
+                CacheReadPerMillion = Optional(
+                    $"{field}.{nameof(PriceTier.CacheReadPerMillion)}",
+                    $"tier {i + 1} cache read",
+                    tier.CacheRead,
+                    errors),
+                CacheWritePerMillion = Optional(
+                    $"{field}.{nameof(PriceTier.CacheWritePerMillion)}",
+                    $"tier {i + 1} cache write",
+                    tier.CacheWrite,
+                    errors),
+                ReasoningPerMillion = Optional(
+                    $"{field}.{nameof(PriceTier.ReasoningPerMillion)}",
+                    $"tier {i + 1} reasoning",
+                    tier.Reasoning,
+                    errors),
             });
         }
 
@@ -233,15 +309,38 @@ public sealed class PriceDraft
     private static decimal Required(
         string field,
         string label,
-        decimal? value,
+        PriceInput input,
         List<PriceValidationError> errors)
     {
-        if (value is null)
+        var value = Optional(field, label, input, errors);
+        if (value is null && string.IsNullOrWhiteSpace(input.Text))
         {
             errors.Add(new(field, $"Enter the {label} price per million tokens (0 when it is free)."));
         }
 
         return value ?? 0m;
+    }
+
+    /// <summary>The price typed, null when left empty; text that is no price gets a reason naming the field.</summary>
+    private static decimal? Optional(
+        string field,
+        string label,
+        PriceInput input,
+        List<PriceValidationError> errors)
+    {
+        if (input.TryRead(out var value, out var problem))
+        {
+            return value;
+        }
+
+        var text = input.Text!.Trim();
+        errors.Add(new(
+            field,
+            problem == "range"
+                ? $"The {label} price {text} is out of range: enter US dollars per million tokens from 0 to "
+                    + $"{ModelPriceRules.MaxPricePerMillion.ToString("N0", CultureInfo.InvariantCulture)}."
+                : $"The {label} price '{text}' is not a number: write it like 2.50."));
+        return null;
     }
 
     private DateTimeOffset ReadDate(List<PriceValidationError> errors)

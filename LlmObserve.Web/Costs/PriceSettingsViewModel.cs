@@ -45,6 +45,9 @@ public sealed class PriceSettingsViewModel(
 
     private IReadOnlyList<ModelPrice> _entries = [];
     private DateTimeOffset _loadedAt;
+
+    // The price a change follows: the latest of its match when the change was opened.
+    private ModelPrice? _changeOf;
     private bool _projectLooked;
 
     /// <summary>The project whose own prices are shown beside the global ones; null while there is none.</summary>
@@ -139,6 +142,7 @@ public sealed class PriceSettingsViewModel(
         var key = ModelPriceRules.MatchKey(entry);
         var latest = _entries.Where(e => ModelPriceRules.MatchKey(e) == key).MaxBy(e => e.EffectiveFrom) ?? entry;
         Open(PriceFormMode.Change, PriceDraft.ChangeOf(latest, timeProvider.GetUtcNow()));
+        _changeOf = latest;
     }
 
     public void StartCorrection(long id)
@@ -191,6 +195,11 @@ public sealed class PriceSettingsViewModel(
         // Checked here first so that every reason shows at once, those of fields that could not be read included;
         // the service checks again against the whole store.
         var (entry, errors) = draft.Check(ProjectId, _entries);
+        if (errors.Count == 0 && Mode == PriceFormMode.Change)
+        {
+            errors = ChangeRules(entry);
+        }
+
         if (errors.Count > 0)
         {
             Errors = errors;
@@ -276,8 +285,52 @@ public sealed class PriceSettingsViewModel(
 
     private static string NewReference() => Guid.NewGuid().ToString("N")[..12];
 
+    private static bool SameFigures(ModelPrice a, ModelPrice b)
+        => a.InputPerMillion == b.InputPerMillion
+            && a.OutputPerMillion == b.OutputPerMillion
+            && a.CacheReadPerMillion == b.CacheReadPerMillion
+            && a.CacheWritePerMillion == b.CacheWritePerMillion
+            && a.ReasoningPerMillion == b.ReasoningPerMillion
+            && a.Tiers.SequenceEqual(b.Tiers);
+
+    /// <summary>
+    /// What a price change must do beyond being a valid entry: start after the latest price of its match, which it
+    /// follows on the timeline (an earlier date would slot it in before that price, ending where it starts), and
+    /// change a figure (the same figures again would only add a copy).
+    /// </summary>
+    private List<PriceValidationError> ChangeRules(ModelPrice entry)
+    {
+        if (_changeOf is not { } previous || ModelPriceRules.MatchKey(previous) != ModelPriceRules.MatchKey(entry))
+        {
+            return [];
+        }
+
+        var since = PriceText.Date(previous.EffectiveFrom);
+        if (entry.EffectiveFrom <= previous.EffectiveFrom)
+        {
+            return
+            [
+                new(
+                    nameof(ModelPrice.EffectiveFrom),
+                    $"A price change starts after the price it changes, which applies from {since} UTC (entry "
+                    + $"{previous.Id}): give a later date. To record a price for an earlier period, add it as a "
+                    + "price of its own."),
+            ];
+        }
+
+        return SameFigures(entry, previous)
+            ? [
+                new(
+                    string.Empty,
+                    $"Nothing changed: these are the figures of the price in force since {since} UTC (entry "
+                    + $"{previous.Id}). Change a figure to record a new price, or cancel."),
+            ]
+            : [];
+    }
+
     private void Open(PriceFormMode mode, PriceDraft draft)
     {
+        _changeOf = null;
         Mode = mode;
         Draft = draft;
         Errors = [];

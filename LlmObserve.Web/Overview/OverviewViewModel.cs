@@ -1,13 +1,29 @@
 using System.Globalization;
 using LlmObserve.Core.Metrics;
+using LlmObserve.Web.Traces;
 
 namespace LlmObserve.Web.Overview;
 
-/// <summary>One line of a chart, with its x values already in the viewer's time zone.</summary>
-public sealed record ChartLine(string Name, IReadOnlyList<string> X, IReadOnlyList<double?> Y);
+/// <summary>
+/// One line of a chart, with its x values already labelled in the viewer's time zone and, for money, each value as
+/// the pages write it (<see cref="Traces.TraceFormat.Cost(double?)"/>), which the chart shows on hover.
+/// </summary>
+public sealed record ChartLine(
+    string Name,
+    IReadOnlyList<string> X,
+    IReadOnlyList<double?> Y,
+    IReadOnlyList<string>? Text = null);
 
-/// <summary>What a chart shows; the chart component turns it into Plotly traces.</summary>
-public sealed record ChartSpec(string Id, string Title, string Unit, IReadOnlyList<ChartLine> Lines);
+/// <summary>
+/// What a chart shows; the chart component turns it into Plotly traces. With <see cref="Money"/> the values are US
+/// dollars, and ticks and hovers are written as money.
+/// </summary>
+public sealed record ChartSpec(
+    string Id,
+    string Title,
+    string Unit,
+    IReadOnlyList<ChartLine> Lines,
+    bool Money = false);
 
 /// <summary>How the overview's series are split.</summary>
 public enum OverviewSplit
@@ -71,23 +87,35 @@ public sealed class OverviewViewModel(OverviewQueries queries)
         Version++;
     }
 
+    /// <summary>Most lines a split chart draws; beyond, the smallest series by requests fold into "other".</summary>
+    public const int MaxSplitSeries = 8;
+
+    /// <summary>The name of the line that holds the folded series.</summary>
+    public const string OtherSeries = "other";
+
     /// <summary>
     /// The chart specs for a timeline, each split as asked (latency shows the total's percentiles). Cost has no
-    /// value, a gap, where every call was unpriced, and no line for a series none of whose calls had a price.
+    /// value, a gap, where every call was unpriced, and no line for a series none of whose calls had a price. With
+    /// more than <see cref="MaxSplitSeries"/> environments or models, the busiest keep their lines and the rest
+    /// share one, <see cref="OtherSeries"/>.
     /// </summary>
     public static IReadOnlyList<ChartSpec> BuildCharts(
         OverviewTimeline timeline,
         OverviewSplit split,
         TimeZoneInfo zone)
     {
-        var format = timeline.Step >= TimeSpan.FromDays(1) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm";
-        var x = timeline.Buckets
-            .Select(b => TimeZoneInfo.ConvertTime(b, zone).ToString(format, CultureInfo.InvariantCulture))
-            .ToArray();
-        var parts = split == OverviewSplit.Model ? timeline.ByModel : timeline.ByEnvironment;
+        var x = BucketLabels(timeline.Buckets, timeline.Step, zone);
+        var parts = TopSeries(split == OverviewSplit.Model ? timeline.ByModel : timeline.ByEnvironment);
 
         ChartLine Line(string name, IEnumerable<OverviewPoint> points, Func<OverviewPoint, double?> value)
             => new(name, x, [.. points.Select(value)]);
+
+        ChartLine CostLine(string name, IReadOnlyList<OverviewPoint> points)
+            => new(
+                name,
+                x,
+                [.. points.Select(p => (double?)p.CostUsd)],
+                [.. points.Select(p => TraceFormat.Cost((double?)p.CostUsd))]);
 
         IReadOnlyList<ChartLine> Split(Func<OverviewPoint, double?> value)
             => parts.Count > 0
@@ -113,11 +141,91 @@ public sealed class OverviewViewModel(OverviewQueries queries)
                 "Cost",
                 "USD",
                 parts.Count > 0
-                    ? [
-                        .. parts.Where(p => p.Total.CostUsd is not null)
-                            .Select(p => Line(p.Key, p.Points, p => (double?)p.CostUsd)),
-                    ]
-                    : [Line("all", timeline.Total.Points, p => (double?)p.CostUsd)]),
+                    ? [.. parts.Where(p => p.Total.CostUsd is not null).Select(p => CostLine(p.Key, p.Points))]
+                    : [CostLine("all", timeline.Total.Points)],
+                Money: true),
         ];
+    }
+
+    /// <summary>
+    /// The x labels of the buckets in the viewer's zone, each one different: a wall-clock time that a change from
+    /// summer time happens twice (02:00 then 02:00 again) carries its UTC offset, so the two buckets stay apart.
+    /// </summary>
+    public static IReadOnlyList<string> BucketLabels(
+        IReadOnlyList<DateTimeOffset> buckets,
+        TimeSpan step,
+        TimeZoneInfo zone)
+    {
+        var format = step >= TimeSpan.FromDays(1) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm";
+        var labels = new string[buckets.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var local = TimeZoneInfo.ConvertTime(buckets[i], zone);
+            var label = local.ToString(format, CultureInfo.InvariantCulture);
+            var ambiguous = step < TimeSpan.FromDays(1) && zone.IsAmbiguousTime(local);
+            if (ambiguous || !seen.Add(label))
+            {
+                label += " " + local.ToString("zzz", CultureInfo.InvariantCulture);
+                seen.Add(label);
+            }
+
+            labels[i] = label;
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// The series a split chart draws: all of them up to <see cref="MaxSplitSeries"/>; beyond, the busiest by
+    /// requests (in their given order) and one <see cref="OtherSeries"/> that adds up the rest.
+    /// </summary>
+    public static IReadOnlyList<OverviewSeries> TopSeries(IReadOnlyList<OverviewSeries> parts)
+    {
+        if (parts.Count <= MaxSplitSeries)
+        {
+            return parts;
+        }
+
+        var kept = parts
+            .OrderByDescending(p => p.Total.Requests)
+            .ThenByDescending(p => p.Total.CostUsd ?? 0)
+            .ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(MaxSplitSeries - 1)
+            .ToHashSet();
+        var rest = parts.Where(p => !kept.Contains(p)).ToList();
+        var points = Enumerable.Range(0, rest[0].Points.Count)
+            .Select(i => Fold(rest.Select(p => p.Points[i])))
+            .ToArray();
+        var other = new OverviewSeries(OtherSeries, points, Fold(rest.Select(p => p.Total)));
+        return [.. parts.Where(kept.Contains), other];
+    }
+
+    /// <summary>
+    /// Points of several series added up: counts, tokens and the known cost (null only when every one is null, as
+    /// for a single series). Percentiles cannot be added and are left out.
+    /// </summary>
+    private static OverviewPoint Fold(IEnumerable<OverviewPoint> points)
+    {
+        var sum = OverviewPoint.Empty with { CostUsd = null };
+        foreach (var p in points)
+        {
+            sum = sum with
+            {
+                Requests = sum.Requests + p.Requests,
+                Errors = sum.Errors + p.Errors,
+                InputTokens = sum.InputTokens + p.InputTokens,
+                OutputTokens = sum.OutputTokens + p.OutputTokens,
+                CachedTokens = sum.CachedTokens + p.CachedTokens,
+                ReasoningTokens = sum.ReasoningTokens + p.ReasoningTokens,
+                TotalTokens = sum.TotalTokens + p.TotalTokens,
+                CostUsd = p.CostUsd is { } cost ? (sum.CostUsd ?? 0) + cost : sum.CostUsd,
+                ModelCalls = sum.ModelCalls + p.ModelCalls,
+                UnpricedCalls = sum.UnpricedCalls + p.UnpricedCalls,
+                EstimatedCalls = sum.EstimatedCalls + p.EstimatedCalls,
+            };
+        }
+
+        return sum;
     }
 }

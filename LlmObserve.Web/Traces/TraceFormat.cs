@@ -25,23 +25,58 @@ public static class TraceFormat
 
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 
+    /// <summary>The mark before a token count that was estimated here rather than reported.</summary>
+    public const string EstimatedMark = "~";
+
+    /// <summary>The tooltip of that mark, the same wherever a count is shown.</summary>
+    public const string EstimatedTitle =
+        "estimated: some calls reported no usage, so their tokens were counted from their text";
+
+    /// <summary>What a missing cost means when the tokens are known: no price matched, never $0.</summary>
+    public const string Unpriced = "unpriced";
+
+    /// <summary>The tooltip of <see cref="Unpriced"/>.</summary>
+    public const string UnpricedTitle = "unpriced: the calls have token usage but no price and no reported cost";
+
+    /// <summary>A token count, marked with <see cref="EstimatedMark"/> when any of it was estimated.</summary>
+    public static string Tokens(long? value, bool estimated)
+        => value is null ? "–" : (estimated ? EstimatedMark : string.Empty) + Count(value);
+
+    // The smallest amount shown in digits: rollups count in billionths of a dollar.
+    private const double SmallestShown = 0.000000001;
+
     /// <summary>
-    /// A cost in US dollars: a dash when unknown (no priced call), sub-cent amounts with the digits that matter,
-    /// cents and above like money.
+    /// Money in US dollars, the one form every page uses: a dash when unknown, amounts below a cent with three
+    /// significant digits (so $0.0000123 keeps its digits), below a dollar with two to four decimals, and a dollar
+    /// or more grouped with two decimals ($1,234.57).
     /// </summary>
     public static string Cost(double? usd) => usd switch
     {
         null => "–",
+        double.NaN or double.PositiveInfinity or double.NegativeInfinity => "–",
         0 => "$0",
         < 0 => "-" + Cost(-usd),
-        < 0.000001 => "<$0.000001",
-        < 0.01 => "$" + usd.Value.ToString("0.######", CultureInfo.InvariantCulture),
+        < SmallestShown => "<$" + SmallestShown.ToString("0.#########", CultureInfo.InvariantCulture),
+        < 0.01 => "$" + Significant(usd.Value, 3).ToString("0.###############", CultureInfo.InvariantCulture),
         < 1 => "$" + usd.Value.ToString("0.00##", CultureInfo.InvariantCulture),
         _ => "$" + usd.Value.ToString("N2", CultureInfo.InvariantCulture),
     };
 
     /// <inheritdoc cref="Cost(double?)"/>
     public static string Cost(decimal usd) => Cost((double)usd);
+
+    /// <summary>
+    /// A cost where a missing one can mean two things: <see cref="Unpriced"/> when there is token usage (no price
+    /// matched), a dash when there is none (nothing to price).
+    /// </summary>
+    public static string CostOrUnpriced(double? usd, bool hasUsage)
+        => usd is null && hasUsage ? Unpriced : Cost(usd);
+
+    private static double Significant(double value, int digits)
+    {
+        var decimals = digits - 1 - (int)Math.Floor(Math.Log10(value));
+        return Math.Round(value, Math.Clamp(decimals, 0, 15));
+    }
 
     public static string Score(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
 

@@ -71,7 +71,8 @@ internal static class TraceContributions
             trace.Status == SpanStatus.Error,
             (long)Math.Round(trace.LatencyMs * 1000),
             totals,
-            models);
+            models,
+            TraceContribution.SplitModels(trace.Models));
     }
 
     private static IEnumerable<(string Model, ModelSums Sums)> Named(

@@ -503,6 +503,43 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("ActorRollups", (string)null);
                 });
 
+            modelBuilder.Entity("LlmObserve.Core.Metrics.ActorSliceRollup", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CostNanoUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "Kind", "Model", "Environment", "BucketStart", "Key");
+
+                    b.ToTable("ActorSliceRollups", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Metrics.MetricRollup", b =>
                 {
                     b.Property<string>("ProjectId")
@@ -539,6 +576,12 @@ namespace LlmObserve.Core.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("LatencySumMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxLatencyMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MinLatencyMicros")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ModelCalls")

@@ -62,4 +62,5 @@ public sealed record UserSession(
     DateTimeOffset LastStart,
     int TraceCount,
     int ErrorCount,
-    double? Cost);
+    double? Cost,
+    long TotalTokens = 0);

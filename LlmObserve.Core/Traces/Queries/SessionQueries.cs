@@ -111,7 +111,8 @@ public sealed class SessionQueries(IDbContextFactory<LlmObserveDbContext> dbFact
                         UnixNanos.ToDateTimeOffset(s.Last),
                         s.Count,
                         s.Errors,
-                        s.Cost)),
+                        s.Cost,
+                        s.Tokens)),
             ],
         };
     }

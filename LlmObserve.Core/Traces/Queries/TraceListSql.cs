@@ -16,7 +16,9 @@ internal sealed class TraceListSql
         t."TraceId", t."Name", t."SessionId", t."UserId", t."Environment", t."Release", t."Version", t."TagsJson",
         t."StartTimeUnixNano", t."EndTimeUnixNano", t."LatencyMs", t."Status", t."Models", t."InputTokens",
         t."OutputTokens", t."CachedTokens", t."ReasoningTokens", t."TotalTokens", t."Cost", t."SpanCount",
-        t."ErrorCount", t."RootMissing"
+        t."ErrorCount", t."RootMissing", EXISTS (SELECT 1 FROM "Spans" es
+            WHERE es."ProjectId" = t."ProjectId" AND es."TraceId" = t."TraceId" AND es."UsageEstimated" = 1
+                AND es."Type" IN ('generation', 'embedding'))
         """;
 
     private readonly StringBuilder _where = new();

@@ -48,6 +48,12 @@ public sealed record TraceSummary
 
     public required TokenTotals Tokens { get; init; }
 
+    /// <summary>
+    /// True when a model call of the trace reported no usage, so its tokens in <see cref="Tokens"/> were estimated
+    /// from its text.
+    /// </summary>
+    public bool TokensEstimated { get; init; }
+
     public double? Cost { get; init; }
 
     public int SpanCount { get; init; }
@@ -112,6 +118,9 @@ public sealed record TraceDetail
     public required IReadOnlyList<string> Models { get; init; }
 
     public required TokenTotals Tokens { get; init; }
+
+    /// <inheritdoc cref="TraceSummary.TokensEstimated"/>
+    public bool TokensEstimated { get; init; }
 
     public double? Cost { get; init; }
 

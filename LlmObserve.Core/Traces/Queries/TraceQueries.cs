@@ -351,6 +351,10 @@ public sealed class TraceQueries(
         }
 
         var spans = await loadSpans(db, cancellationToken);
+        var estimated = await db.Spans.AnyAsync(
+            s => s.ProjectId == projectId && s.TraceId == traceId && s.UsageEstimated
+                && (s.Type == SpanType.Generation || s.Type == SpanType.Embedding),
+            cancellationToken);
         var scores = await db.Scores.AsNoTracking()
             .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
             .OrderBy(s => s.Id)
@@ -399,6 +403,7 @@ public sealed class TraceQueries(
                 trace.CachedTokens,
                 trace.ReasoningTokens,
                 trace.TotalTokens),
+            TokensEstimated = estimated,
             Cost = trace.Cost,
             SpanCount = trace.SpanCount,
             ErrorCount = trace.ErrorCount,
@@ -592,8 +597,9 @@ public sealed class TraceQueries(
         SpanCount = r.GetInt32(19),
         ErrorCount = r.GetInt32(20),
         RootMissing = r.GetBoolean(21),
-        InputPreview = NullableString(r, 22),
-        OutputPreview = NullableString(r, 23),
+        TokensEstimated = r.GetBoolean(22),
+        InputPreview = NullableString(r, 23),
+        OutputPreview = NullableString(r, 24),
     };
 
     private static string? NullableString(SqliteDataReader reader, int ordinal)

@@ -1,6 +1,7 @@
 using LlmObserve.Core.Costs;
 using LlmObserve.Web.Costs;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace LlmObserve.Web.Components.Pages.Settings;
 
@@ -11,9 +12,6 @@ namespace LlmObserve.Web.Components.Pages.Settings;
 /// </summary>
 public sealed partial class PriceForm
 {
-    /// <summary>Prices show two decimals at least, more only when they have them.</summary>
-    private const string PriceFormat = "0.00########";
-
     private static readonly string[] _entryFields =
     [
         nameof(ModelPrice.MatchKind), nameof(ModelPrice.Match), nameof(ModelPrice.Provider),
@@ -28,6 +26,9 @@ public sealed partial class PriceForm
         nameof(PriceTier.CacheReadPerMillion), nameof(PriceTier.CacheWritePerMillion),
         nameof(PriceTier.ReasoningPerMillion),
     ];
+
+    // A decimal keypad on touch devices; the text itself is read by the draft.
+    private static readonly InputMode DecimalMode = InputMode.@decimal;
 
     [Parameter, EditorRequired]
     public PriceDraft Draft { get; set; } = default!;

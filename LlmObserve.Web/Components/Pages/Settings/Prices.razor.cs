@@ -19,6 +19,10 @@ public sealed partial class Prices : IDisposable
     /// <summary>Characters of an entry's source the table shows; the whole text is in the tooltip.</summary>
     private const int SourceChars = 60;
 
+    // Pinned to the right of the table's scrolling view, over the cells it passes, with a shadow to show the edge.
+    private const string ActionsStyle = "position: sticky; right: 0; z-index: 1; "
+        + "background: var(--mud-palette-surface); box-shadow: -4px 0 6px -4px rgba(0, 0, 0, 0.25);";
+
     private static readonly Func<ModelPrice, object> _byMatch = e => e.Match.ToLowerInvariant();
     private static readonly Func<ModelPrice, object> _byProvider = e => e.Provider ?? string.Empty;
     private static readonly Func<ModelPrice, object> _byInput = e => e.InputPerMillion;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using UsageExclusion = LlmObserve.Core.Costs.UsageExclusion;
+using UsageCounting = LlmObserve.Core.Costs.UsageCounting;
 using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Traces;
@@ -40,6 +42,7 @@ public sealed partial class SpanTree
     private IReadOnlyList<SpanTreeRow> _rows = [];
     private List<SpanTreeRow> _visible = [];
     private SpanTimeline _timeline = SpanTimeline.Of([]);
+    private IReadOnlyDictionary<string, UsageExclusion> _excluded = new Dictionary<string, UsageExclusion>();
     private ElementReference _treeElement;
 
     // The selection last brought into view; a span opened from a link may sit thousands of rows down.
@@ -64,6 +67,7 @@ public sealed partial class SpanTree
             _builtFrom = Spans;
             _rows = SpanTreeBuilder.Build(Spans);
             _timeline = SpanTimeline.Of(Spans);
+            _excluded = UsageCounting.Excluded(Spans);
             _collapsed.Clear();
             UpdateVisible();
         }
@@ -101,11 +105,21 @@ public sealed partial class SpanTree
 
     private static bool ShowsDepth(int depth) => depth > MaxIndentedDepth;
 
-    private static string Tokens(SpanUsage usage)
-        => usage.Input is null && usage.Output is null
-            ? string.Empty
-            : $"{TraceFormat.Count(usage.Input)} → {TraceFormat.Count(usage.Output)}"
-                + (usage.Estimated ? " est." : string.Empty);
+    private static bool HasUsage(SpanUsage usage)
+        => usage.Input is not null || usage.Output is not null || usage.Total is not null;
+
+    private static string ExclusionText(UsageExclusion exclusion) => exclusion switch
+    {
+        UsageExclusion.IncludedInChildren => "included in children",
+        _ => "not counted",
+    };
+
+    private static string ExclusionTitle(UsageExclusion exclusion) => exclusion switch
+    {
+        UsageExclusion.IncludedInChildren =>
+            "Its usage and cost repeat what the spans below it report, so the trace's totals count those instead.",
+        _ => "Only model calls count toward the trace's totals when any of them reports usage.",
+    };
 
     private static string BarClass(SpanDetail span)
         => span.Status == SpanStatus.Error ? "span-bar span-bar--error" : "span-bar span-bar--" + span.Type;

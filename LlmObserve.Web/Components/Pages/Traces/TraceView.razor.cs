@@ -1,3 +1,4 @@
+using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Hosting;
 using LlmObserve.Web.Traces;
@@ -20,6 +21,8 @@ public sealed partial class TraceView : IDisposable
     private SpanDetail? _selectedFull;
     private IReadOnlyList<SpanDetail>? _spanNamesOf;
     private Dictionary<string, string> _spanNames = [];
+    private IReadOnlyList<SpanDetail>? _exclusionsOf;
+    private IReadOnlyDictionary<string, UsageExclusion> _exclusions = new Dictionary<string, UsageExclusion>();
 
     [Inject]
     private TraceDetailViewModel Model { get; set; } = default!;
@@ -130,6 +133,23 @@ public sealed partial class TraceView : IDisposable
 
     private static List<ScoreView> ScoresOf(TraceDetail trace, string spanId)
         => [.. trace.Scores.Where(s => string.Equals(s.SpanId, spanId, StringComparison.Ordinal))];
+
+    /// <summary>Why the span's usage is left out of the totals, by the totals' own rule; null when it counts.</summary>
+    private UsageExclusion? ExclusionOf(string spanId)
+    {
+        if (!Model.SpansLoaded || Model.Trace is not { } trace)
+        {
+            return null;
+        }
+
+        if (!ReferenceEquals(_exclusionsOf, trace.Spans))
+        {
+            _exclusionsOf = trace.Spans;
+            _exclusions = UsageCounting.Excluded(trace.Spans);
+        }
+
+        return _exclusions.TryGetValue(spanId, out var exclusion) ? exclusion : null;
+    }
 
     private static string SessionHref(string sessionId) => PageLinks.Session(sessionId);
 
