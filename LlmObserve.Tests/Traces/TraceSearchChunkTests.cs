@@ -86,7 +86,7 @@ public sealed class TraceSearchChunkTests : IAsyncLifetime
             pages.AddRange(page.Data.Select(t => t.TraceId));
             TraceCursor.TryDecode(page.NextCursor, out cursor);
         }
-        while (cursor is not null);
+        while (cursor is not null && pages.Count <= Traces);
 
         var exported = new List<string>();
         await foreach (var row in _inChunks.ExportAsync(WriterTestStore.Project, filter, sort, default))

@@ -34,6 +34,12 @@ public sealed class TraceQueries(
     /// <summary>The largest chunk a common search reads at once.</summary>
     private const int MaxSearchChunk = 16_384;
 
+    /// <summary>
+    /// Where a list sorted by a score reads that score's mean: after <see cref="TraceListSql.SummaryColumns"/> (23)
+    /// and the two previews.
+    /// </summary>
+    private const int ScoreKeyColumn = 25;
+
     /// <summary>In the columns of <see cref="SearchChunksAsync"/>: whether the search matches the row.</summary>
     private const string SearchHit = "h.rid IS NOT NULL";
 
@@ -129,7 +135,7 @@ public sealed class TraceQueries(
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(ReadSummary(reader));
-                scoreKeys.Add(byScore && !reader.IsDBNull(24) ? reader.GetDouble(24) : null);
+                scoreKeys.Add(byScore && !reader.IsDBNull(ScoreKeyColumn) ? reader.GetDouble(ScoreKeyColumn) : null);
             }
         }
 
