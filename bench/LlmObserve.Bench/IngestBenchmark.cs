@@ -113,6 +113,9 @@ internal static class IngestBenchmark
         var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
         var end = statistics.Statistics;
         table.Add("writer in process, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
+
+        // Stopped before it is disposed, so its scheduler does not fire jobs into a disposed container.
+        await app.StopAsync();
     }
 
     private static async Task RunHttpAsync(
@@ -162,6 +165,7 @@ internal static class IngestBenchmark
         var half = await RunPacedAsync(target, workload, options, full.SpansPerSecond / 2);
         var end = statistics.Statistics;
         table.Add($"(c) {via}, half load (paced)", half, double.NaN, SpansPerTransaction(after, end));
+        await app.StopAsync();
     }
 
     private static Task<LoadResult> RunPacedAsync(
@@ -194,6 +198,9 @@ internal static class IngestBenchmark
             "--LlmObserve:Storage:Synchronous", options.Synchronous,
             "--LlmObserve:Init:PublicKey", ProjectPublicKey,
             "--LlmObserve:Init:SecretKey", ProjectSecretKey,
+
+            // Ingestion alone: the evaluation job would load its models and score the bench's traces mid-run.
+            "--LlmObserve:Evaluation:Enabled", "false",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
         ]);
