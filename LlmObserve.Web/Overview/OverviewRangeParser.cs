@@ -156,4 +156,12 @@ internal static class OverviewRangeParser
         errors.TryAdd(name, [$"'{name}' must be an ISO 8601 time such as 2026-12-04T10:00:00Z."]);
         return null;
     }
+
+    /// <summary>A bucket size as the pages name it under their charts: "5 minutes", "1 hour", "1 day".</summary>
+    public static string StepText(TimeSpan step) => step switch
+    {
+        { TotalDays: >= 1 } => step.TotalDays == 1 ? "1 day" : $"{step.TotalDays:0} days",
+        { TotalHours: >= 1 } => step.TotalHours == 1 ? "1 hour" : $"{step.TotalHours:0} hours",
+        _ => step.TotalMinutes == 1 ? "1 minute" : $"{step.TotalMinutes:0} minutes",
+    };
 }

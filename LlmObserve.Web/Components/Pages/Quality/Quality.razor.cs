@@ -118,13 +118,6 @@ public sealed partial class Quality : IDisposable
         }
     }
 
-    private static string StepText(TimeSpan step) => step switch
-    {
-        { TotalDays: >= 1 } => step.TotalDays == 1 ? "1 day" : $"{step.TotalDays:0} days",
-        { TotalHours: >= 1 } => step.TotalHours == 1 ? "1 hour" : $"{step.TotalHours:0} hours",
-        _ => step.TotalMinutes == 1 ? "1 minute" : $"{step.TotalMinutes:0} minutes",
-    };
-
     private static string Percent(double rate) => rate.ToString("P1", CultureInfo.InvariantCulture);
 
     private static string Mean(double? mean) => mean?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
