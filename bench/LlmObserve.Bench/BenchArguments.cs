@@ -12,7 +12,8 @@ internal sealed record BenchArguments(
     int RawSpansPerTransaction,
     IReadOnlySet<string> Phases,
     int? PageSize,
-    bool LateRoots)
+    bool LateRoots,
+    bool BuildDuringLoad)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -40,6 +41,7 @@ internal sealed record BenchArguments(
             RawSpansPerTransaction: Math.Clamp(Int("raw-tx", 5_000), 6, 1_000_000),
             Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet(),
             PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null,
-            LateRoots: values.ContainsKey("late-roots"));
+            LateRoots: values.ContainsKey("late-roots"),
+            BuildDuringLoad: values.ContainsKey("build-during-load"));
     }
 }
