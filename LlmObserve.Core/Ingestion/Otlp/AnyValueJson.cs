@@ -18,6 +18,15 @@ internal static class AnyValueJson
     // Attribute values nest (kvlist in array in kvlist …) deeper than System.Text.Json's default of 64 levels.
     private static readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = 256 };
 
+    private const int InitialBufferBytes = 16 * 1024;
+    private const int MaxRetainedBufferBytes = 1024 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
     /// <summary>Writes a value; strings pass through <paramref name="limit"/> when given.</summary>
     /// <param name="writer">Target.</param>
     /// <param name="value">The value; an empty value is written as null.</param>
@@ -80,15 +89,30 @@ internal static class AnyValueJson
     }
 
     /// <summary>Attributes as one JSON object text, strings capped by the limiter.</summary>
+    /// <remarks>
+    /// Every span's attributes go through here; growing a fresh buffer for each was almost half of the bytes OTLP
+    /// ingestion allocated, so each thread keeps its buffer (up to <see cref="MaxRetainedBufferBytes"/>).
+    /// </remarks>
     public static string ObjectText(RepeatedField<KeyValue> attributes, TextLimiter limit, string path)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(InitialBufferBytes);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer, _writerOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             WriteObject(writer, attributes, limit, path);
+            writer.Flush();
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            if (buffer.Capacity > MaxRetainedBufferBytes)
+            {
+                _threadBuffer = null;
+                _threadWriter = null;
+            }
+        }
     }
 
     /// <summary>A value as a standalone JSON element.</summary>
