@@ -56,6 +56,7 @@ internal static class GroundednessBenchmark
             $"({clock.Elapsed.TotalMilliseconds / results.Length:0.0} ms each, one thread)");
 
         ReportInSample(examples, results, options.Threshold);
+        ReportSignalsAlone(embedder, examples, options);
         ReportCrossValidation(examples, results.Select(result => 1 - result.Score!.Value).ToArray());
         if (showErrors)
         {
@@ -87,6 +88,37 @@ internal static class GroundednessBenchmark
         Console.WriteLine(
             $"in-sample, the best threshold for this file ({1 - best:0.000} on the score, optimistic): " +
             Describe(ClassificationMetrics.Count(scored, best)));
+    }
+
+    /// <summary>
+    /// Each signal's AUROC on its own, through the options: similarity alone (no word counted, cosine mapped
+    /// onto [0, 1] unclipped) and words alone (every claim fully on topic).
+    /// </summary>
+    private static void ReportSignalsAlone(
+        SentenceEmbedder embedder,
+        IReadOnlyList<HaluExample> examples,
+        GroundednessOptions options)
+    {
+        var similarityAlone = options with
+        {
+            AbsentWordFactor = 1,
+            RestatementSupport = 1,
+            CosineFloor = 0,
+            CosineCeiling = 1,
+        };
+        var wordsAlone = options with { CosineFloor = -2, CosineCeiling = -1 };
+        double? Auroc(GroundednessOptions variant)
+        {
+            var evaluator = new GroundednessEvaluator(embedder, variant);
+            return ClassificationMetrics.Auroc([
+                .. examples.Select(example =>
+                    (1 - evaluator.Evaluate(example.Input).Score!.Value, example.Hallucinated)),
+            ]);
+        }
+
+        Console.WriteLine(
+            $"signals alone: AUROC of similarity {Auroc(similarityAlone):0.000}, " +
+            $"of words {Auroc(wordsAlone):0.000}");
     }
 
     /// <summary>
