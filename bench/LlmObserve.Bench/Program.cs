@@ -31,6 +31,8 @@ static int Usage()
                dotnet run -c Release --project bench/LlmObserve.Bench -- groundedness [options]
           --seconds N         length of the throughput phase (default 10)
           --data PATH         HaluEval QA lines (default: reference/halueval-qa-dev.jsonl in the repository)
+          --errors            print each misclassified answer with its signals
+          --absent-factor X, --restatement-support X, --threshold X   override GroundednessOptions
                dotnet run -c Release --project bench/LlmObserve.Bench -- evaluations [options]
           --traces N          traces the job scores after a warm-up (default 300, at most 5000)
           --offline-concurrency N   the job's offline workers (default 1, the product's default)

@@ -1,12 +1,15 @@
 using System.Globalization;
+using System.Text;
 
 namespace LlmObserve.Core.Evaluation.Offline;
 
 /// <summary>
-/// How well the retrieved context supports an answer, without a judge. Each sentence of the answer is a
-/// claim; its support blends the best cosine similarity to any context sentence (MiniLM embeddings) with the
-/// share of its content words found in the context or question, and is cut for each number or capitalised
-/// name that appears in neither. The score is the mean support over claims.
+/// How well the retrieved context supports an answer, without a judge. Each sentence of the answer is a claim.
+/// What a claim asserts is held in its new words: the content words it adds to the question. Each new word the
+/// context lacks (after folding case, accents, plural and verb endings, number words) cuts the claim's support
+/// by <see cref="GroundednessOptions.AbsentWordFactor"/>; a claim off the context's topic by MiniLM similarity
+/// loses support too. The score is the mean support over claims; the explanation names the unsupported
+/// sentences by position and counts their unknown words, without quoting them.
 /// </summary>
 public sealed class GroundednessEvaluator : IOfflineEvaluator
 {
@@ -21,7 +24,7 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
 
     public string Name => "groundedness";
 
-    public string Version => "offline-1";
+    public string Version => "offline-2";
 
     public OfflineEvaluationResult Evaluate(OfflineEvaluationInput input, CancellationToken cancellationToken = default)
     {
@@ -41,7 +44,7 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
         return Judge(supports);
     }
 
-    /// <summary>The support of each claim, in [0, 1], with the entities the context lacks.</summary>
+    /// <summary>The support of each claim, in [0, 1], with what it was made of.</summary>
     internal IReadOnlyList<ClaimSupport> Support(
         string question,
         IReadOnlyList<string> claims,
@@ -50,9 +53,8 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
         EmbeddingMemo? memo = null)
     {
         var chunks = documents.SelectMany(SentenceSplitter.Split).ToArray();
-        var contextText = string.Join("\n", documents);
-        var knownWords = TextFeatures.WordSet(contextText + "\n" + question);
-        var knownText = (contextText + "\n" + question).Replace(",", string.Empty, StringComparison.Ordinal);
+        var contextTerms = TextFeatures.TermSet(string.Join("\n", documents));
+        var questionTerms = TextFeatures.TermSet(question);
 
         var embedded = claims
             .Select(claim => CountWords(claim) < _options.ShortClaimWords && question.Length > 0
@@ -71,21 +73,27 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
                 bestCosine = Math.Max(bestCosine, SentenceEmbedder.Cosine(vectors[i], vectors[j]));
             }
 
-            var semantic = Math.Clamp(
+            var topicality = Math.Clamp(
                 (bestCosine - _options.CosineFloor) / (_options.CosineCeiling - _options.CosineFloor),
                 0,
                 1);
-            var words = TextFeatures.ContentWords(claims[i]);
-            var lexical = words.Count == 0 ? 1 : (double)words.Count(knownWords.Contains) / words.Count;
-            var absent = TextFeatures.Numbers(claims[i])
-                .Where(number => !knownText.Contains(number, StringComparison.Ordinal))
-                .Concat(TextFeatures.Names(claims[i]).Where(name => !knownWords.Contains(name.ToLowerInvariant())))
-                .Distinct(StringComparer.Ordinal)
+            var newTerms = TextFeatures.ContentTerms(claims[i])
+                .Where(term => !questionTerms.Contains(term.Value))
+                .Distinct()
                 .ToArray();
+            var absent = newTerms.Where(term => !contextTerms.Contains(term.Value)).ToArray();
+            var lexical = newTerms.Length == 0
+                ? _options.RestatementSupport
+                : Math.Pow(_options.AbsentWordFactor, absent.Length);
 
-            var blended = _options.EmbeddingWeight * semantic + (1 - _options.EmbeddingWeight) * lexical;
-            var support = blended * Math.Pow(_options.AbsentEntityFactor, absent.Length);
-            supports.Add(new ClaimSupport(support, bestCosine, lexical, absent.Length, Verdict(support)));
+            var support = lexical * topicality;
+            supports.Add(new ClaimSupport(
+                support,
+                bestCosine,
+                newTerms.Length,
+                absent.Length,
+                absent.Count(term => term.IsNameOrNumber),
+                Verdict(support)));
         }
 
         return supports;
@@ -93,20 +101,37 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
 
     private OfflineEvaluationResult Judge(IReadOnlyList<ClaimSupport> supports)
     {
-        var score = supports.Average(support => support.Support);
+        var score = Math.Clamp(supports.Average(support => support.Support), 0, 1);
         var verdicts = supports.Select(support => support.Verdict).ToArray();
         var faithful = SupportVerdicts.FaithfulFraction(verdicts, penalizeUnsure: false) ?? 0;
-        var absentEntities = supports.Sum(support => support.AbsentEntities);
         var label = score >= _options.Threshold ? OfflineLabels.Grounded : OfflineLabels.Hallucinated;
 
-        // The explanation names counts, not the missing words: an answer may carry personal data.
-        var explanation = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{verdicts.Count(v => v == SupportVerdict.Supported)} of {verdicts.Length} sentences supported, " +
-            $"{verdicts.Count(v => v == SupportVerdict.Unsupported)} unsupported (faithful share {faithful:0.00}); " +
-            $"{absentEntities} numbers or names absent from the context; " +
-            $"best context similarity {supports.Min(support => support.BestCosine):0.00} for the weakest sentence.");
-        return OfflineEvaluationResult.Scored(Name, Math.Clamp(score, 0, 1), label, explanation);
+        // Sentences are named by position and their unknown words counted, never quoted: an answer may carry
+        // personal data, and an explanation must not.
+        var explanation = new StringBuilder();
+        explanation.Append(CultureInfo.InvariantCulture, $"{verdicts.Count(v => v == SupportVerdict.Supported)} ")
+            .Append(CultureInfo.InvariantCulture, $"of {verdicts.Length} sentences supported, ")
+            .Append(CultureInfo.InvariantCulture, $"{verdicts.Count(v => v == SupportVerdict.Unsupported)} ")
+            .Append(CultureInfo.InvariantCulture, $"unsupported (faithful share {faithful:0.00}); ");
+        for (var i = 0; i < supports.Count; i++)
+        {
+            var support = supports[i];
+            if (support.Verdict != SupportVerdict.Supported)
+            {
+                explanation.Append(CultureInfo.InvariantCulture, $"sentence {i + 1} ")
+                    .Append(support.Verdict == SupportVerdict.Unsupported ? "unsupported" : "unsure")
+                    .Append(CultureInfo.InvariantCulture, $": {support.AbsentWords} of its {support.NewWords} ")
+                    .Append(CultureInfo.InvariantCulture, $"new words absent from the context, similarity ")
+                    .Append(CultureInfo.InvariantCulture, $"{support.BestCosine:0.00}; ");
+            }
+        }
+
+        explanation.Append(CultureInfo.InvariantCulture, $"{supports.Sum(s => s.AbsentNamesOrNumbers)} numbers ")
+            .Append(CultureInfo.InvariantCulture, $"or names and {supports.Sum(s => s.AbsentWords)} words in all ")
+            .Append(CultureInfo.InvariantCulture, $"absent from the context; best context similarity ")
+            .Append(CultureInfo.InvariantCulture, $"{supports.Min(support => support.BestCosine):0.00} ")
+            .Append("for the weakest sentence.");
+        return OfflineEvaluationResult.Scored(Name, score, label, explanation.ToString());
     }
 
     private SupportVerdict Verdict(double support) =>
@@ -119,9 +144,16 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
 }
 
 /// <summary>One claim's support and what it was made of.</summary>
+/// <param name="Support">In [0, 1].</param>
+/// <param name="BestCosine">Cosine similarity to the closest context sentence.</param>
+/// <param name="NewWords">Distinct content words of the claim that the question lacks.</param>
+/// <param name="AbsentWords">Those of <paramref name="NewWords"/> that the context lacks too.</param>
+/// <param name="AbsentNamesOrNumbers">Those of <paramref name="AbsentWords"/> that are names or numbers.</param>
+/// <param name="Verdict">The support read as a verdict.</param>
 internal readonly record struct ClaimSupport(
     double Support,
     double BestCosine,
-    double Lexical,
-    int AbsentEntities,
+    int NewWords,
+    int AbsentWords,
+    int AbsentNamesOrNumbers,
     SupportVerdict Verdict);
