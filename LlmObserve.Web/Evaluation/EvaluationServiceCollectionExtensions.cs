@@ -50,13 +50,15 @@ internal static class EvaluationServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Creates the default offline evaluators at first start, once the projects exist.</summary>
+    /// <summary>
+    /// Creates the default offline evaluators at first start, once the projects exist, and starts a new version of
+    /// any offline evaluator whose method this release changed.
+    /// </summary>
     public static WebApplication UseLlmObserveEvaluation(this WebApplication app)
     {
-        app.Services.GetRequiredService<EvaluatorSeeder>()
-            .EnsureDefaultsAsync(CancellationToken.None)
-            .GetAwaiter()
-            .GetResult();
+        var seeder = app.Services.GetRequiredService<EvaluatorSeeder>();
+        seeder.EnsureDefaultsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        seeder.StartNewMethodVersionsAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         return app;
     }

@@ -75,4 +75,15 @@ internal static partial class EvaluationLog
         Level = LogLevel.Information,
         Message = "Evaluator {EvaluatorId} is rate limited by its judge until {Until:O}")]
     public static partial void RateLimited(this ILogger logger, string evaluatorId, DateTimeOffset until);
+
+    [LoggerMessage(
+        EventId = 1529,
+        Level = LogLevel.Information,
+        Message = "Offline evaluator {Name} starts version {Version}: method {OldMethod} replaced by {NewMethod}")]
+    public static partial void NewMethodVersion(
+        this ILogger logger,
+        string name,
+        int version,
+        string oldMethod,
+        string newMethod);
 }

@@ -26,6 +26,18 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
         };
     }
 
+    /// <summary>The method version (<see cref="IOfflineEvaluator.Version"/>) of an offline kind, without loading it.</summary>
+    /// <exception cref="ArgumentException">The kind is not an offline evaluator.</exception>
+    public static string MethodOf(string kind) => kind switch
+    {
+        EvaluatorKinds.Groundedness => GroundednessEvaluator.Method,
+        EvaluatorKinds.AnswerRelevance => AnswerRelevanceEvaluator.Method,
+        EvaluatorKinds.Refusal => RefusalEvaluator.Method,
+        EvaluatorKinds.Pii => PiiEvaluator.Method,
+        EvaluatorKinds.Language => LanguageEvaluator.Method,
+        _ => throw new ArgumentException($"'{kind}' is not an offline evaluator.", nameof(kind)),
+    };
+
     /// <summary>The evaluator of an offline kind, loading it on first use.</summary>
     /// <exception cref="ArgumentException">The kind is not an offline evaluator.</exception>
     public IOfflineEvaluator Get(string kind)

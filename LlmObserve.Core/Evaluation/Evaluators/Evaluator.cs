@@ -75,6 +75,12 @@ public sealed class EvaluatorVersion
     /// <summary>"trace" or a span type (<see cref="Traces.SpanType"/>).</summary>
     public required string Target { get; set; }
 
+    /// <summary>
+    /// For an offline evaluator, the version of its method that scores under these settings (e.g. "offline-2"); a
+    /// release with a new method starts a new version. Null for a judge.
+    /// </summary>
+    public string? Method { get; set; }
+
     /// <summary>For a judge: a built-in template's name or <see cref="EvaluatorKinds.CustomTemplate"/>.</summary>
     public string? TemplateName { get; set; }
 

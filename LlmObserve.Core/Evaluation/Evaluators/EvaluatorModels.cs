@@ -76,7 +76,11 @@ public sealed record EvaluatorView(
     JudgeSettingsView? Judge,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    EvaluatorStatus Status);
+    EvaluatorStatus Status)
+{
+    /// <summary>An offline evaluator's method under this version (e.g. "offline-2"); null for a judge.</summary>
+    public string? Method { get; init; }
+}
 
 /// <summary>The judge settings of an evaluator's current version.</summary>
 public sealed record JudgeSettingsView(

@@ -61,6 +61,7 @@ public sealed class EvaluatorSeeder(
                 EvaluatorId = id,
                 Version = 1,
                 Target = EvaluatorTargets.Trace,
+                Method = OfflineEvaluatorCatalog.MethodOf(kind),
                 CreatedAt = now,
             });
             created++;
@@ -74,5 +75,56 @@ public sealed class EvaluatorSeeder(
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// Starts a new version of every offline evaluator whose current version was scored by an older method than this
+    /// release's (<see cref="OfflineEvaluatorCatalog.MethodOf"/>): same settings, the new method, scoring traces stored
+    /// from now on, as a settings change does. Scores of the two methods then never share a version.
+    /// </summary>
+    /// <returns>How many evaluators got a new version.</returns>
+    public async Task<int> StartNewMethodVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var offline = await db.Evaluators
+            .Where(e => EvaluatorKinds.Offline.Contains(e.Kind))
+            .Join(
+                db.EvaluatorVersions,
+                e => new { e.Id, Version = e.CurrentVersion },
+                v => new { Id = v.EvaluatorId, v.Version },
+                (e, v) => new { Evaluator = e, Current = v })
+            .ToListAsync(cancellationToken);
+        var outdated = offline.Where(pair => pair.Current.Method != OfflineEvaluatorCatalog.MethodOf(pair.Evaluator.Kind))
+            .ToList();
+        if (outdated.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var newest = await db.Traces.MaxAsync(t => (long?)t.Id, cancellationToken) ?? 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (evaluator, current) in outdated.Select(pair => (pair.Evaluator, pair.Current)))
+        {
+            var number = evaluator.CurrentVersion + 1;
+            var method = OfflineEvaluatorCatalog.MethodOf(evaluator.Kind);
+            db.EvaluatorVersions.Add(new EvaluatorVersion
+            {
+                EvaluatorId = evaluator.Id,
+                Version = number,
+                Target = current.Target,
+                Method = method,
+                CreatedAt = now,
+            });
+            evaluator.CurrentVersion = number;
+            evaluator.LiveCursorRowId = newest;
+            evaluator.UpdatedAt = now;
+            await EvaluatorService.SupersedeOlderVersionsAsync(db, evaluator.Id, number, now, cancellationToken);
+            logger.NewMethodVersion(evaluator.Name, number, current.Method ?? "unrecorded", method);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outdated.Count;
     }
 }

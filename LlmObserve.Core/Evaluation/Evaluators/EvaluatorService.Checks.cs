@@ -69,7 +69,12 @@ public sealed partial class EvaluatorService
             errors.Add(new FieldError("samplingRate", "The sampling rate must lie between 0 and 1."));
         }
 
-        var version = new EvaluatorVersion { EvaluatorId = existing?.Id ?? string.Empty, Target = target };
+        var version = new EvaluatorVersion
+        {
+            EvaluatorId = existing?.Id ?? string.Empty,
+            Target = target,
+            Method = kind is not null && EvaluatorKinds.IsOffline(kind) ? OfflineEvaluatorCatalog.MethodOf(kind) : null,
+        };
         if (kind == EvaluatorKinds.Judge)
         {
             await CheckJudgeAsync(db, projectId, name ?? "judge", draft.Judge, version, errors, cancellationToken);

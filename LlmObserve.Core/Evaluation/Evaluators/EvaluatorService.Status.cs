@@ -133,7 +133,10 @@ public sealed partial class EvaluatorService
             judge,
             evaluator.CreatedAt,
             evaluator.UpdatedAt,
-            new EvaluatorStatus(state, counts, lastError, rateLimited, budget));
+            new EvaluatorStatus(state, counts, lastError, rateLimited, budget))
+        {
+            Method = version.Method,
+        };
     }
 
     private static async Task<JudgeBudgetStatus> BudgetAsync(

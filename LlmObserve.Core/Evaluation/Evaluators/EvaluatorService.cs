@@ -147,21 +147,7 @@ public sealed partial class EvaluatorService(
             evaluator.LiveCursorRowId = await NewestTraceRowIdAsync(db, cancellationToken);
             evaluator.RateLimitedUntil = null;
             evaluator.ConfigurationError = null;
-
-            var superseded = $"superseded by version {number} before it was evaluated";
-            await db.EvaluationRuns
-                .Where(r => r.EvaluatorId == id && r.EvaluatorVersion < number
-                    && (r.Status == EvaluationRunStatus.Pending || r.Status == EvaluationRunStatus.Running))
-                .ExecuteUpdateAsync(
-                    r => r.SetProperty(x => x.Status, EvaluationRunStatus.Skipped)
-                        .SetProperty(x => x.SkipReason, superseded)
-                        .SetProperty(x => x.FinishedAt, now)
-                        .SetProperty(x => x.LeaseToken, (string?)null)
-                        .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null),
-                    cancellationToken);
-            await db.EvaluationBackfills
-                .Where(b => b.EvaluatorId == id && b.CompletedAt == null)
-                .ExecuteUpdateAsync(b => b.SetProperty(x => x.CompletedAt, now), cancellationToken);
+            await SupersedeOlderVersionsAsync(db, id, number, now, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -271,6 +257,33 @@ public sealed partial class EvaluatorService(
                 draft.Filter with { From = null, To = null, TraceIds = null },
                 StoreJson.Options);
 
+    /// <summary>
+    /// Closes what older versions left open once <paramref name="number"/> runs: their pending and running
+    /// evaluations are skipped with the reason, their backfills ended.
+    /// </summary>
+    internal static async Task SupersedeOlderVersionsAsync(
+        LlmObserveDbContext db,
+        string evaluatorId,
+        int number,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var superseded = $"superseded by version {number} before it was evaluated";
+        await db.EvaluationRuns
+            .Where(r => r.EvaluatorId == evaluatorId && r.EvaluatorVersion < number
+                && (r.Status == EvaluationRunStatus.Pending || r.Status == EvaluationRunStatus.Running))
+            .ExecuteUpdateAsync(
+                r => r.SetProperty(x => x.Status, EvaluationRunStatus.Skipped)
+                    .SetProperty(x => x.SkipReason, superseded)
+                    .SetProperty(x => x.FinishedAt, now)
+                    .SetProperty(x => x.LeaseToken, (string?)null)
+                    .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null),
+                cancellationToken);
+        await db.EvaluationBackfills
+            .Where(b => b.EvaluatorId == evaluatorId && b.CompletedAt == null && b.EvaluatorVersion < number)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.CompletedAt, now), cancellationToken);
+    }
+
     private static bool SameSettings(EvaluatorVersion a, EvaluatorVersion b)
         => a.Target == b.Target
             && a.TemplateName == b.TemplateName
@@ -280,7 +293,8 @@ public sealed partial class EvaluatorService(
             && a.Model == b.Model
             && a.Temperature == b.Temperature
             && a.MaxTokensPerDay == b.MaxTokensPerDay
-            && a.MaxCostPerDay == b.MaxCostPerDay;
+            && a.MaxCostPerDay == b.MaxCostPerDay
+            && a.Method == b.Method;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

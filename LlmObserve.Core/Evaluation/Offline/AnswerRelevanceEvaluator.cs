@@ -14,7 +14,10 @@ public sealed class AnswerRelevanceEvaluator(SentenceEmbedder embedder) : IOffli
 
     public string Name => "answer_relevance";
 
-    public string Version => "offline-1";
+    /// <summary>The version of this evaluator's method; see <see cref="IOfflineEvaluator.Version"/>.</summary>
+    public const string Method = "offline-1";
+
+    public string Version => Method;
 
     public OfflineEvaluationResult Evaluate(OfflineEvaluationInput input, CancellationToken cancellationToken = default)
     {

@@ -24,7 +24,10 @@ public sealed class GroundednessEvaluator : IOfflineEvaluator
 
     public string Name => "groundedness";
 
-    public string Version => "offline-2";
+    /// <summary>The version of this evaluator's method; see <see cref="IOfflineEvaluator.Version"/>.</summary>
+    public const string Method = "offline-2";
+
+    public string Version => Method;
 
     public OfflineEvaluationResult Evaluate(OfflineEvaluationInput input, CancellationToken cancellationToken = default)
     {

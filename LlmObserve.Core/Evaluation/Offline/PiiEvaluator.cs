@@ -13,7 +13,10 @@ public sealed partial class PiiEvaluator : IOfflineEvaluator
 {
     public string Name => "pii";
 
-    public string Version => "offline-1";
+    /// <summary>The version of this evaluator's method; see <see cref="IOfflineEvaluator.Version"/>.</summary>
+    public const string Method = "offline-1";
+
+    public string Version => Method;
 
     public OfflineEvaluationResult Evaluate(OfflineEvaluationInput input, CancellationToken cancellationToken = default)
     {

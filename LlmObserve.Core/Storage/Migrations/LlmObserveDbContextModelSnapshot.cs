@@ -184,6 +184,9 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long?>("MaxTokensPerDay")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Method")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Model")
                         .HasColumnType("TEXT");
 
@@ -783,8 +786,7 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<double>("ValueSum")
                         .HasColumnType("REAL");
 
-                    b.HasKey(
-                        "ProjectId", "Resolution", "BucketStart", "Name", "Environment", "Release", "Model", "Label");
+                    b.HasKey("ProjectId", "Resolution", "BucketStart", "Name", "Environment", "Release", "Model", "Label");
 
                     b.ToTable("ScoreRollups", (string)null);
                 });
