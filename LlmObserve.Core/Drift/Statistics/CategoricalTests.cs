@@ -12,12 +12,12 @@ public static class CategoricalTests
 {
     /// <summary>Pearson's chi-square statistic and p-value of observed against expected counts (k - 1 degrees of
     /// freedom), as scipy's <c>chisquare</c>. One category alone gives p = 1: nothing can shift.</summary>
-    public static TestOutcome ChiSquare(IReadOnlyList<double> observed, IReadOnlyList<double> expected) =>
+    public static TestOutcome ChiSquareOfCounts(IReadOnlyList<double> observed, IReadOnlyList<double> expected) =>
         PowerDivergence(observed, expected, logLikelihood: false);
 
     /// <summary>The G-test (log-likelihood ratio) of observed against expected counts, as scipy's
     /// <c>power_divergence(lambda_="log-likelihood")</c>.</summary>
-    public static TestOutcome GTest(IReadOnlyList<double> observed, IReadOnlyList<double> expected) =>
+    public static TestOutcome GTestOfCounts(IReadOnlyList<double> observed, IReadOnlyList<double> expected) =>
         PowerDivergence(observed, expected, logLikelihood: true);
 
     /// <summary>Evidently's chi-square drift test: current counts against reference counts scaled by n_cur / n_ref.</summary>
@@ -25,7 +25,7 @@ public static class CategoricalTests
         where T : notnull
     {
         var (observed, expected) = ObservedExpected(reference, current);
-        return ChiSquare(observed, expected);
+        return ChiSquareOfCounts(observed, expected);
     }
 
     /// <summary>Evidently's G-test drift test: current counts against reference counts scaled by n_cur / n_ref.</summary>
@@ -33,7 +33,7 @@ public static class CategoricalTests
         where T : notnull
     {
         var (observed, expected) = ObservedExpected(reference, current);
-        return GTest(observed, expected);
+        return GTestOfCounts(observed, expected);
     }
 
     /// <summary>
