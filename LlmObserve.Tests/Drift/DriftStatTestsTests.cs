@@ -162,8 +162,9 @@ public sealed class DriftStatTestsTests
     public void RunCategorical_ManyCategories_SumsTheRestIntoOther()
     {
         var reference = Enumerable.Range(0, 100).Select(i => $"c{i % 40}").ToArray();
+        var options = new DriftTestOptions { MaxCategoriesShown = 5 };
 
-        var result = DriftStatTests.RunCategorical(reference, reference, new DriftTestOptions { MaxCategoriesShown = 5 });
+        var result = DriftStatTests.RunCategorical(reference, reference, options);
 
         Assert.Equal(6, result.Distribution!.Categories!.Count);
         Assert.Equal(DriftStatTests.OtherCategory, result.Distribution.Categories[^1]);

@@ -22,7 +22,11 @@ internal sealed class SyntheticEmbeddings
     }
 
     /// <summary>Draws <paramref name="count"/> vectors, each near a topic picked with the given weights.</summary>
-    public float[][] Mixture(IReadOnlyList<float[]> topics, IReadOnlyList<double> weights, int count, double spread = 0.8)
+    public float[][] Mixture(
+        IReadOnlyList<float[]> topics,
+        IReadOnlyList<double> weights,
+        int count,
+        double spread = 0.8)
     {
         var total = weights.Sum();
         var result = new float[count][];

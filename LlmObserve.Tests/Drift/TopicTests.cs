@@ -137,7 +137,7 @@ public sealed class TopicTests
         Assert.Contains("10 embeddings, 1 texts", error.Message);
     }
 
-    /// <summary>Vectors around separate directions, each with a text mixing its topic's words and common words.</summary>
+    /// <summary>Vectors around separate directions, each with a text of its topic's words and common ones.</summary>
     private static (float[][] Vectors, int[] Truth, string[] Texts) Corpus(int seed, int topics, int perTopic)
     {
         var gen = new SyntheticEmbeddings(seed);

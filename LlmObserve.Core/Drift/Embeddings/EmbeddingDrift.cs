@@ -90,13 +90,14 @@ public static class EmbeddingDrift
         EmbeddingDriftOptions? options = null)
     {
         options ??= new EmbeddingDriftOptions();
+        var threshold = options.Threshold ?? DefaultCentroidEuclideanThreshold;
         return NotEnough(CentroidEuclideanName, "Centroid distance (euclidean)", DriftScoreKind.Distance,
-                DriftRule.AtOrAbove, options.Threshold ?? DefaultCentroidEuclideanThreshold, reference, current, options)
+                DriftRule.AtOrAbove, threshold, reference, current, options)
             ?? Distance(
                 CentroidEuclideanName,
                 "Centroid distance (euclidean)",
                 Centroids(reference, current).Euclidean,
-                options.Threshold ?? DefaultCentroidEuclideanThreshold,
+                threshold,
                 reference,
                 current);
     }

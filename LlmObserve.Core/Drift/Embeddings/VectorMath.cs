@@ -63,7 +63,7 @@ internal static class VectorMath
         return mean;
     }
 
-    /// <summary>Checks every vector has the same, non-zero length and finite values; names the first offender.</summary>
+    /// <summary>Checks all vectors share one non-zero length and finite values; names any offender.</summary>
     public static int CheckDimensions(IReadOnlyList<float[]> reference, IReadOnlyList<float[]> current)
     {
         if (reference.Count == 0 || current.Count == 0)
@@ -85,7 +85,8 @@ internal static class VectorMath
                 if (vectors[i].Length != dimensions)
                 {
                     throw new ArgumentException(
-                        $"Vector {i} of the {window} window has {vectors[i].Length} dimensions; expected {dimensions}.");
+                        $"Vector {i} of the {window} window has {vectors[i].Length} dimensions; "
+                        + $"expected {dimensions}.");
                 }
 
                 if (vectors[i].Any(x => !float.IsFinite(x)))
@@ -98,7 +99,7 @@ internal static class VectorMath
         return dimensions;
     }
 
-    /// <summary>At most <paramref name="cap"/> of the vectors, drawn without replacement with the given generator.</summary>
+    /// <summary>At most <paramref name="cap"/> of the vectors, drawn without replacement.</summary>
     public static float[][] Subsample(IReadOnlyList<float[]> vectors, int cap, Random random)
     {
         var all = vectors.ToArray();

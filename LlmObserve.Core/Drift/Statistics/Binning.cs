@@ -49,7 +49,7 @@ internal static class Binning
         return edges;
     }
 
-    /// <summary>numpy's <c>histogram</c> counts: half-open bins, the last one closed; values outside are skipped.</summary>
+    /// <summary>numpy's <c>histogram</c> counts: half-open bins, the last closed; values outside skipped.</summary>
     public static long[] Histogram(IEnumerable<double> values, double[] edges)
     {
         var counts = new long[edges.Length - 1];
@@ -147,7 +147,7 @@ internal sealed class CategoryCounts<T>
 
 internal static class CategoryCounts
 {
-    /// <summary>Counts per distinct value; keys in first-seen order (reference first), which no test depends on.</summary>
+    /// <summary>Counts per distinct value; keys in first-seen order, which no test depends on.</summary>
     public static CategoryCounts<T> Of<T>(IReadOnlyList<T> reference, IReadOnlyList<T> current)
         where T : notnull
     {

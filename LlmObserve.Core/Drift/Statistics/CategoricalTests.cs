@@ -20,7 +20,7 @@ public static class CategoricalTests
     public static TestOutcome GTestOfCounts(IReadOnlyList<double> observed, IReadOnlyList<double> expected) =>
         PowerDivergence(observed, expected, logLikelihood: true);
 
-    /// <summary>Evidently's chi-square drift test: current counts against reference counts scaled by n_cur / n_ref.</summary>
+    /// <summary>Evidently's chi-square drift test: current counts against reference counts × n_cur / n_ref.</summary>
     public static TestOutcome ChiSquare<T>(IReadOnlyList<T> reference, IReadOnlyList<T> current)
         where T : notnull
     {
@@ -28,7 +28,7 @@ public static class CategoricalTests
         return ChiSquareOfCounts(observed, expected);
     }
 
-    /// <summary>Evidently's G-test drift test: current counts against reference counts scaled by n_cur / n_ref.</summary>
+    /// <summary>Evidently's G-test drift test: current counts against reference counts × n_cur / n_ref.</summary>
     public static TestOutcome GTest<T>(IReadOnlyList<T> reference, IReadOnlyList<T> current)
         where T : notnull
     {
@@ -81,7 +81,8 @@ public static class CategoricalTests
         if (reference.Count != current.Count)
         {
             throw new ArgumentException(
-                $"Fisher's exact test needs windows of equal size (reference {reference.Count}, current {current.Count}).");
+                "Fisher's exact test needs windows of equal size "
+                + $"(reference {reference.Count}, current {current.Count}).");
         }
 
         var counts = CategoryCounts.Of(reference, current);
@@ -93,7 +94,8 @@ public static class CategoricalTests
 
         var oneCur = counts.Keys.Count == 2 ? counts.Current[1] : 0;
         var oneRef = counts.Keys.Count == 2 ? counts.Reference[1] : 0;
-        return new TestOutcome(double.NaN, FisherTwoSided(oneCur, current.Count - oneCur, oneRef, reference.Count - oneRef));
+        var p = FisherTwoSided(oneCur, current.Count - oneCur, oneRef, reference.Count - oneRef);
+        return new TestOutcome(double.NaN, p);
     }
 
     /// <summary>Two-sided p-value of Fisher's exact test on the table [[a, b], [c, d]].</summary>
@@ -109,7 +111,8 @@ public static class CategoricalTests
         var row = (int)(a + b);
         var low = Math.Max(0, row + column - total);
         var high = Math.Min(row, column);
-        double LogPmf(int x) => SpecialFunctions.BinomialLn(column, x) + SpecialFunctions.BinomialLn(total - column, row - x)
+        double LogPmf(int x) => SpecialFunctions.BinomialLn(column, x)
+            + SpecialFunctions.BinomialLn(total - column, row - x)
             - SpecialFunctions.BinomialLn(total, row);
         var observed = LogPmf((int)a);
         var p = 0.0;
@@ -235,7 +238,9 @@ public static class CategoricalTests
             return new TestOutcome(0, 1.0);
         }
 
-        var p = double.IsPositiveInfinity(statistic) ? 0.0 : SpecialFunctions.GammaUpperRegularized(df / 2.0, statistic / 2);
+        var p = double.IsPositiveInfinity(statistic)
+            ? 0.0
+            : SpecialFunctions.GammaUpperRegularized(df / 2.0, statistic / 2);
         return new TestOutcome(statistic, p);
     }
 }

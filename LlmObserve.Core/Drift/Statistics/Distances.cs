@@ -7,7 +7,9 @@ namespace LlmObserve.Core.Drift.Statistics;
 public static class Distances
 {
     /// <summary>Population stability index: sum of (r - c) ln(r / c) over the bins.</summary>
-    public static double PopulationStabilityIndex(IReadOnlyList<double> referenceShares, IReadOnlyList<double> currentShares)
+    public static double PopulationStabilityIndex(
+        IReadOnlyList<double> referenceShares,
+        IReadOnlyList<double> currentShares)
     {
         SameLength(referenceShares, currentShares);
         var psi = 0.0;

@@ -104,12 +104,15 @@ public static class DriftStatTests
             StatTestCatalog.ProportionZ => Outcome(CategoricalTests.ProportionZ(r, c)),
             StatTestCatalog.JensenShannon => Distance(
                 Shares(Binning.Categorical(r, c, false), Distances.JensenShannon)),
-            StatTestCatalog.Psi => Distance(Shares(Binning.Categorical(r, c, true), Distances.PopulationStabilityIndex)),
-            StatTestCatalog.KlDivergence => Distance(Shares(Binning.Categorical(r, c, true), Distances.KullbackLeibler)),
+            StatTestCatalog.Psi => Distance(
+                Shares(Binning.Categorical(r, c, true), Distances.PopulationStabilityIndex)),
+            StatTestCatalog.KlDivergence => Distance(
+                Shares(Binning.Categorical(r, c, true), Distances.KullbackLeibler)),
             StatTestCatalog.Hellinger => Distance(Distances.Hellinger(r, c)),
             StatTestCatalog.FisherExact => Outcome(CategoricalTests.FisherExact(r, c)),
             StatTestCatalog.GTest => Outcome(CategoricalTests.GTest(r, c)),
-            StatTestCatalog.TotalVariation => Outcome(CategoricalTests.TotalVariationPermutation(r, c, seed: options.Seed)),
+            StatTestCatalog.TotalVariation => Outcome(
+                CategoricalTests.TotalVariationPermutation(r, c, seed: options.Seed)),
             _ => throw new ArgumentException($"The test '{test.Name}' does not apply to a categorical feature."),
         };
 
@@ -210,7 +213,8 @@ public static class DriftStatTests
     private static (double Statistic, double Score, int? Sampled) Outcome(TestOutcome outcome) =>
         (outcome.Statistic, outcome.PValue, null);
 
-    private static (double Statistic, double Score, int? Sampled) Distance(double distance) => (distance, distance, null);
+    private static (double Statistic, double Score, int? Sampled) Distance(double distance) =>
+        (distance, distance, null);
 
     private static double Shares(BinnedShares shares, Func<IReadOnlyList<double>, IReadOnlyList<double>, double> f) =>
         f(shares.Reference, shares.Current);
@@ -231,7 +235,11 @@ public static class DriftStatTests
         }
 
         var edges = Binning.SturgesEdges([.. reference, .. current]);
-        return new DriftDistribution(edges, null, Binning.Histogram(reference, edges), Binning.Histogram(current, edges));
+        return new DriftDistribution(
+            edges,
+            null,
+            Binning.Histogram(reference, edges),
+            Binning.Histogram(current, edges));
     }
 
     private static DriftDistribution CategoryDistribution(string[] reference, string[] current, int maxCategories)

@@ -164,7 +164,7 @@ public static class KolmogorovSmirnov
         return Math.Clamp(Math.Exp(exponent), 0, 1);
     }
 
-    /// <summary>Survival function of the Kolmogorov distribution, by whichever of its two series converges fast.</summary>
+    /// <summary>Survival function of the Kolmogorov distribution, by whichever series converges fast.</summary>
     internal static double KolmogorovSurvival(double x)
     {
         if (x <= 0)

@@ -349,7 +349,8 @@ public static class RankTests
         }
 
         var pooled = reference.Concat(current).ToArray();
-        var iqr = pooled.QuantileCustom(0.75, QuantileDefinition.R7) - pooled.QuantileCustom(0.25, QuantileDefinition.R7);
+        var iqr = pooled.QuantileCustom(0.75, QuantileDefinition.R7)
+            - pooled.QuantileCustom(0.25, QuantileDefinition.R7);
         if (iqr == 0)
         {
             throw new ArgumentException(

@@ -47,7 +47,7 @@ public static class KMeans
         return best!;
     }
 
-    /// <summary>The index of the centroid nearest to <paramref name="vector"/> and the squared distance to it.</summary>
+    /// <summary>The index of the centroid nearest to <paramref name="vector"/>, and the squared distance.</summary>
     public static (int Cluster, double SquaredDistance) Nearest(IReadOnlyList<float[]> centroids, float[] vector)
     {
         var best = 0;

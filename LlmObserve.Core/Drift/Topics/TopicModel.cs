@@ -13,7 +13,7 @@ public sealed record Topic(int Id, IReadOnlyList<string> Keywords, int Size)
 /// <summary>How a topic model is fitted.</summary>
 public sealed record TopicModelOptions
 {
-    /// <summary>The number of topics; null to choose it by silhouette over <see cref="MinK"/>..<see cref="MaxK"/>.</summary>
+    /// <summary>Number of topics; null to choose by silhouette over <see cref="MinK"/>..<see cref="MaxK"/>.</summary>
     public int? K { get; init; }
 
     public int MinK { get; init; } = 2;
@@ -147,7 +147,9 @@ public sealed partial class TopicModel
         int k,
         int keep)
     {
-        var perClass = Enumerable.Range(0, k).Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+        var perClass = Enumerable.Range(0, k)
+            .Select(_ => new Dictionary<string, int>(StringComparer.Ordinal))
+            .ToArray();
         var overall = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
         {

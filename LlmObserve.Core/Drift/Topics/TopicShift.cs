@@ -25,7 +25,7 @@ public sealed record TopicShare(
     double PValue,
     TopicFlag Flag)
 {
-    /// <summary>Indices into the current window of up to a few vectors of this topic, nearest to its centre first.</summary>
+    /// <summary>Indices into the current window of a few vectors of this topic, nearest its centre first.</summary>
     public IReadOnlyList<int> CurrentExamples { get; init; } = [];
 }
 
