@@ -128,6 +128,17 @@ public sealed class TopicTests
     }
 
     [Fact]
+    public void Restore_StoredModel_AssignsLikeTheFittedOne()
+    {
+        var (vectors, _, texts) = Corpus(seed: 10, topics: 3, perTopic: 40);
+        var model = TopicModel.Fit(vectors, texts, new TopicModelOptions { K = 3 });
+
+        var restored = TopicModel.Restore(model.Centroids, model.Topics, model.OutlierDistance);
+
+        Assert.Equal(vectors.Select(model.Assign), vectors.Select(restored.Assign));
+    }
+
+    [Fact]
     public void Fit_TextsDoNotMatchEmbeddings_SaysHowMany()
     {
         var (vectors, _, _) = Corpus(seed: 9, topics: 2, perTopic: 5);

@@ -107,6 +107,34 @@ public sealed partial class TopicModel
         return new TopicModel(fit.Centroids, topics, outlier, choice);
     }
 
+    /// <summary>
+    /// Rebuilds a model from what a monitor stored of an earlier fit (centroids, topics, outlier distance), so
+    /// later windows are assigned to the same topics.
+    /// </summary>
+    public static TopicModel Restore(
+        IReadOnlyList<float[]> centroids,
+        IReadOnlyList<Topic> topics,
+        double outlierDistance)
+    {
+        if (centroids.Count == 0 || centroids.Count != topics.Count)
+        {
+            throw new ArgumentException(
+                $"Each topic needs its centroid ({centroids.Count} centroids, {topics.Count} topics).");
+        }
+
+        if (centroids.Any(c => c.Length != centroids[0].Length || c.Length == 0))
+        {
+            throw new ArgumentException("All centroids need the same, non-zero number of dimensions.");
+        }
+
+        if (topics.Select((t, i) => t.Id != i).Any(wrong => wrong))
+        {
+            throw new ArgumentException("Topic ids must be 0, 1, … in the order of the centroids.");
+        }
+
+        return new TopicModel(centroids, topics, outlierDistance, null);
+    }
+
     /// <summary>The nearest topic, or <see cref="Unassigned"/> when even it is beyond the outlier distance.</summary>
     public TopicAssignment Assign(float[] vector)
     {
