@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     "evaluations" => await EvaluationBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "drift" => DriftBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -37,6 +38,10 @@ static int Usage()
           --traces N          traces the job scores after a warm-up (default 300, at most 5000)
           --offline-concurrency N   the job's offline workers (default 1, the product's default)
           --data PATH         HaluEval QA lines, sent as RAG traces (default as for groundedness)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- drift [options]
+          --values N          values per window for the column tests (default 5000)
+          --vectors N         384-dim vectors per window for the embedding and topic measures (default 2000)
+          --runs N            timed runs per measure; the median is printed (default 3)
         """);
     return 2;
 }
