@@ -26,9 +26,8 @@ namespace LlmObserve.Core.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "Method",
-                table: "EvaluatorVersions");
+            // EF refuses DropColumn on SQLite; SQLite itself has dropped columns since 3.35.
+            migrationBuilder.Sql("ALTER TABLE EvaluatorVersions DROP COLUMN Method;");
         }
     }
 }
