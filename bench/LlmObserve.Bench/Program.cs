@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     "evaluations" => await EvaluationBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "languages" => LanguageBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -35,6 +36,7 @@ static int Usage()
           --traces N          traces the job scores after a warm-up (default 300, at most 5000)
           --offline-concurrency N   the job's offline workers (default 1, the product's default)
           --data PATH         HaluEval QA lines, sent as RAG traces (default as for groundedness)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- languages --mode low|high
         """);
     return 2;
 }

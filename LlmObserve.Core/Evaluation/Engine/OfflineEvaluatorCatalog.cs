@@ -33,6 +33,9 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
             ? evaluator.Value
             : throw new ArgumentException($"'{kind}' is not an offline evaluator.", nameof(kind));
 
+    /// <summary>The shared MiniLM embedder, loaded on first use (the drift features embed with it too).</summary>
+    public SentenceEmbedder Embedder => _embedder.Value;
+
     /// <summary>Whether the evaluator of a kind was loaded already.</summary>
     public bool IsLoaded(string kind) => _evaluators.TryGetValue(kind, out var evaluator) && evaluator.IsValueCreated;
 

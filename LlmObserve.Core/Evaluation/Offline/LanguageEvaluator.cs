@@ -11,10 +11,15 @@ namespace LlmObserve.Core.Evaluation.Offline;
 public sealed class LanguageEvaluator : IOfflineEvaluator
 {
     public const double MinimumConfidence = 0.5;
-    private const int MinimumLetters = 10;
 
-    // The languages LLM applications answer in most; fewer models load faster and confuse less on short text.
-    private static readonly Language[] Candidates =
+    /// <summary>Texts with fewer letters are too short to tell and labelled "unknown".</summary>
+    public const int MinimumLetters = 10;
+
+    /// <summary>
+    /// The languages LLM applications answer in most; fewer models load faster and confuse less on short text.
+    /// The drift features detect among the same ones.
+    /// </summary>
+    public static readonly IReadOnlyList<Language> Candidates =
     [
         Language.English, Language.French, Language.German, Language.Spanish, Language.Italian,
         Language.Portuguese, Language.Dutch, Language.Polish, Language.Swedish, Language.Danish, Language.Bokmal,
@@ -24,7 +29,7 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
     ];
 
     private readonly LanguageDetector _detector =
-        LanguageDetectorBuilder.FromLanguages(Candidates).WithPreloadedLanguageModels().Build();
+        LanguageDetectorBuilder.FromLanguages([.. Candidates]).WithPreloadedLanguageModels().Build();
 
     public string Name => "language";
 
