@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LlmObserve.Core.Drift.Features;
+using LlmObserve.Core.Evaluation.Offline;
 
 namespace LlmObserve.Bench;
 
@@ -46,6 +46,17 @@ internal static class LanguageBenchmark
         }
 
         var perText = clock.Elapsed.TotalMilliseconds / LanguageSamples.All.Count;
+        var questions = 0;
+        foreach (var (code, text) in LanguageSamples.Questions)
+        {
+            var found = identifier.Identify(text);
+            questions += found == code ? 1 : 0;
+            if (found != code)
+            {
+                wrong.Add($"{code}→{found}: {text}");
+            }
+        }
+
         process.Refresh();
         string Share(bool isLong)
         {
@@ -56,7 +67,7 @@ internal static class LanguageBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             languages --mode {mode}: {Environment.ProcessorCount} cores
               load {load.TotalSeconds:0.0} s; managed heap +{(heapAfter - heapBefore) / 1e6:0} MB; resident {residentBefore / 1e6:0} → {residentAfter / 1e6:0} MB (peak {process.PeakWorkingSet64 / 1e6:0} MB)
-              right: short {Share(false)}, long {Share(true)}; {perText:0.00} ms per text
+              right: short answers {Share(false)}, long answers {Share(true)}, questions {questions}/{LanguageSamples.Questions.Count}; {perText:0.00} ms per text
             """));
         foreach (var line in wrong)
         {

@@ -5,9 +5,10 @@ namespace LlmObserve.Core.Drift.Features;
 /// <summary>
 /// Stores a sentence embedding in 4 + n bytes instead of 4n: a little-endian float scale (the largest absolute
 /// component divided by 127), then each component rounded to a signed byte of that scale. A 384-dimension MiniLM
-/// vector takes 388 bytes. Each component is off by at most half a step (scale / 2); on unit vectors the cosine
-/// similarity of two decoded vectors differs from the original's by well under 0.01 (measured in the tests and the
-/// README: about 0.001 typical, 0.003 at worst).
+/// vector takes 388 bytes. Each component is off by at most half a step (scale / 2); on 90 real answers the cosine
+/// similarity of two decoded vectors differed from the original's by 0.0004 on average and 0.0022 at worst (4,095
+/// pairs, <c>EmbeddingCodecTests</c>). Half floats would take 768 bytes for an error about ten times smaller, which
+/// no drift test can see.
 /// </summary>
 public static class EmbeddingCodec
 {

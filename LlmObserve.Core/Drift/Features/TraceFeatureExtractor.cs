@@ -23,7 +23,7 @@ public sealed record TraceFeatureValues(
 
 /// <summary>
 /// Computes the drift features of a trace with the models the offline evaluators use: token counts with the cost
-/// module's tiktoken encodings, language with Lingua (<see cref="LanguageIdentifier"/>), refusal with the refusal
+/// module's tiktoken encodings, language with the language evaluator's Lingua rules (<see cref="LanguageIdentifier"/>), refusal with the refusal
 /// evaluator's patterns, MiniLM embeddings of input and output, and sentiment and tone of the output zero-shot from
 /// its embedding (<see cref="ToneAnchors"/>). CPU-bound; safe from several threads.
 /// </summary>

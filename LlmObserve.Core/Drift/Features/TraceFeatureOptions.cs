@@ -1,3 +1,5 @@
+using LlmObserve.Core.Evaluation.Offline;
+
 namespace LlmObserve.Core.Drift.Features;
 
 /// <summary>The feature job (<c>LlmObserve:Drift:Features</c>).</summary>
@@ -37,8 +39,10 @@ public sealed class TraceFeatureOptions
     public double MaxRunSeconds { get; set; } = 60;
 
     /// <summary>
-    /// Lingua's mode for the language features: <c>Low</c> (about 130 MB, under a second to load) or <c>High</c>
-    /// (about 1.4 GB, 15 s). Measured as equally right on paragraphs and within one text in 48 on short replies.
+    /// Lingua's mode for the language features. <c>High</c> (the default) shares the language evaluator's models, so
+    /// with that evaluator on it costs nothing more; <c>Low</c> loads its own, about 130 MB and a second instead of
+    /// 1.5 GB and 20 s, for a deployment that runs no language evaluator and can accept wrong labels on some short
+    /// questions (see <see cref="LanguageAccuracy"/>).
     /// </summary>
-    public LanguageAccuracy LanguageAccuracy { get; set; } = LanguageAccuracy.Low;
+    public LanguageAccuracy LanguageAccuracy { get; set; } = LanguageAccuracy.High;
 }

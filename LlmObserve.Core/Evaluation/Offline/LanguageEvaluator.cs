@@ -28,8 +28,18 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
         Language.Japanese, Language.Korean, Language.Vietnamese, Language.Indonesian, Language.Thai,
     ];
 
-    private readonly LanguageDetector _detector =
-        LanguageDetectorBuilder.FromLanguages([.. Candidates]).WithPreloadedLanguageModels().Build();
+    private readonly LanguageIdentifier _identifier;
+
+    /// <summary>An evaluator with its own high-accuracy models (tests); the app shares the catalog's.</summary>
+    public LanguageEvaluator()
+        : this(new LanguageIdentifier(LanguageAccuracy.High))
+    {
+    }
+
+    public LanguageEvaluator(LanguageIdentifier identifier)
+    {
+        _identifier = identifier;
+    }
 
     public string Name => "language";
 
@@ -51,10 +61,7 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
                 $"fewer than {MinimumLetters} letters: too short to tell.");
         }
 
-        var (language, confidence) = _detector.ComputeLanguageConfidenceValues(input.Output)
-            .OrderByDescending(pair => pair.Value)
-            .Select(pair => (pair.Key, pair.Value))
-            .FirstOrDefault();
+        var (language, confidence) = _identifier.Top(input.Output);
         if (language == Language.Unknown || confidence < MinimumConfidence)
         {
             return OfflineEvaluationResult.Scored(
@@ -69,7 +76,7 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
         return OfflineEvaluationResult.Scored(
             Name,
             Math.Clamp(confidence, 0, 1),
-            LanguageInfo.IsoCode6391(language).ToString().ToLowerInvariant(),
+            LanguageIdentifier.Code(language),
             string.Create(CultureInfo.InvariantCulture, $"{language} with confidence {confidence:0.00}."));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmObserve.Core.Drift.Features;
+using LlmObserve.Core.Evaluation.Offline;
 using LlmObserve.Tests.Evaluation;
 using LlmObserve.Tests.Infrastructure;
 using Xunit.Abstractions;
