@@ -231,7 +231,7 @@ internal static class EvaluationBenchmark
     }
 
     /// <summary>HaluEval QA lines: each question with its right and its hallucinated answer.</summary>
-    private static class HaluEval
+    internal static class HaluEval
     {
         public static List<(string Question, string Answer, string Knowledge)> Load(string path)
         {

@@ -64,11 +64,17 @@ internal static class LanguageBenchmark
             return $"{part.Count(r => r.Right)}/{part.Count}";
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            languages --mode {mode}: {Environment.ProcessorCount} cores
-              load {load.TotalSeconds:0.0} s; managed heap +{(heapAfter - heapBefore) / 1e6:0} MB; resident {residentBefore / 1e6:0} → {residentAfter / 1e6:0} MB (peak {process.PeakWorkingSet64 / 1e6:0} MB)
-              right: short answers {Share(false)}, long answers {Share(true)}, questions {questions}/{LanguageSamples.Questions.Count}; {perText:0.00} ms per text
-            """));
+        var invariant = CultureInfo.InvariantCulture;
+        Console.WriteLine($"languages --mode {mode}: {Environment.ProcessorCount} cores");
+        Console.WriteLine(string.Create(
+            invariant,
+            $"  load {load.TotalSeconds:0.0} s; managed heap +{(heapAfter - heapBefore) / 1e6:0} MB; "
+            + $"resident {residentBefore / 1e6:0} → {residentAfter / 1e6:0} MB "
+            + $"(peak {process.PeakWorkingSet64 / 1e6:0} MB)"));
+        Console.WriteLine(string.Create(
+            invariant,
+            $"  right: short answers {Share(false)}, long answers {Share(true)}, "
+            + $"questions {questions}/{LanguageSamples.Questions.Count}; {perText:0.00} ms per text"));
         foreach (var line in wrong)
         {
             Console.WriteLine("  wrong " + line);

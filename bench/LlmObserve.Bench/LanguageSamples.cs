@@ -132,12 +132,15 @@ internal static class LanguageSamples
     public static readonly IReadOnlyList<(string Code, string Text)> Questions =
     [
         ("en", "Where is my order?"), ("en", "How do I reset my password?"), ("en", "Can I pay by card?"),
-        ("fr", "Où est ma commande ?"), ("fr", "Comment changer mon mot de passe ?"), ("fr", "Je peux payer par carte ?"),
-        ("de", "Wo ist meine Bestellung?"), ("de", "Wie ändere ich mein Passwort?"), ("de", "Kann ich mit Karte zahlen?"),
+        ("fr", "Où est ma commande ?"), ("fr", "Comment changer mon mot de passe ?"),
+        ("fr", "Je peux payer par carte ?"),
+        ("de", "Wo ist meine Bestellung?"), ("de", "Wie ändere ich mein Passwort?"),
+        ("de", "Kann ich mit Karte zahlen?"),
         ("es", "¿Dónde está mi pedido?"), ("es", "¿Cómo cambio mi contraseña?"), ("es", "¿Puedo pagar con tarjeta?"),
         ("it", "Dov'è il mio ordine?"), ("it", "Come cambio la password?"), ("it", "Posso pagare con la carta?"),
         ("pt", "Cadê o meu pedido?"), ("pt", "Como eu troco minha senha?"), ("pt", "Posso pagar com cartão?"),
-        ("nl", "Waar is mijn bestelling?"), ("nl", "Hoe verander ik mijn wachtwoord?"), ("nl", "Kan ik met een kaart betalen?"),
+        ("nl", "Waar is mijn bestelling?"), ("nl", "Hoe verander ik mijn wachtwoord?"),
+        ("nl", "Kan ik met een kaart betalen?"),
         ("pl", "Gdzie jest moje zamówienie?"), ("pl", "Jak zmienić hasło?"), ("pl", "Czy mogę zapłacić kartą?"),
     ];
 }

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     "evaluations" => await EvaluationBenchmark.RunAsync(args.Skip(1).ToArray()),
     "languages" => LanguageBenchmark.Run(args.Skip(1).ToArray()),
+    "features" => await FeatureBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -37,6 +38,10 @@ static int Usage()
           --offline-concurrency N   the job's offline workers (default 1, the product's default)
           --data PATH         HaluEval QA lines, sent as RAG traces (default as for groundedness)
                dotnet run -c Release --project bench/LlmObserve.Bench -- languages --mode low|high
+               dotnet run -c Release --project bench/LlmObserve.Bench -- features [options]
+          --traces N          traces featured after a warm-up (default 500, at most 5000)
+          --concurrency N     the job's workers (default 1, the product's default)
+          --data PATH         HaluEval QA lines (default as for groundedness)
         """);
     return 2;
 }

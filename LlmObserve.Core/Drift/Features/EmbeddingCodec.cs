@@ -52,7 +52,7 @@ public static class EmbeddingCodec
         return vector;
     }
 
-    /// <summary>Cosine similarity of two vectors of any length (decoded vectors are no longer exactly unit length).</summary>
+    /// <summary>Cosine similarity of two vectors of any length (decoded ones are not exactly unit length).</summary>
     public static double Cosine(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
     {
         double dot = 0, leftNorm = 0, rightNorm = 0;

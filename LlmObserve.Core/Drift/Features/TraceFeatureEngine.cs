@@ -38,8 +38,8 @@ public sealed class TraceFeatureEngine(
 
     private TraceFeatureOptions Settings => options.Drift.Features;
 
-    /// <summary>Makes passes over every project until nothing is left, the run's time is up, or it is cancelled.</summary>
-    /// <exception cref="OperationCanceledException">Cancelled; what was not committed is redone by the next run.</exception>
+    /// <summary>Makes passes over every project until nothing is left, its time is up or it is cancelled.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; what was not committed is redone next run.</exception>
     public async Task<TraceFeatureRunReport> RunAsync(CancellationToken cancellationToken)
     {
         await _running.WaitAsync(cancellationToken);
@@ -111,7 +111,11 @@ public sealed class TraceFeatureEngine(
         await Parallel.ForAsync(
             0,
             scan.Work.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = Settings.Concurrency, CancellationToken = cancellationToken },
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Settings.Concurrency,
+                CancellationToken = cancellationToken,
+            },
             (i, cancel) =>
             {
                 computed[i] = Compute(scan.Work[i], cancel);

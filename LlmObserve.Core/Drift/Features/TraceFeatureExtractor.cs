@@ -23,9 +23,9 @@ public sealed record TraceFeatureValues(
 
 /// <summary>
 /// Computes the drift features of a trace with the models the offline evaluators use: token counts with the cost
-/// module's tiktoken encodings, language with the language evaluator's Lingua rules (<see cref="LanguageIdentifier"/>), refusal with the refusal
-/// evaluator's patterns, MiniLM embeddings of input and output, and sentiment and tone of the output zero-shot from
-/// its embedding (<see cref="ToneAnchors"/>). CPU-bound; safe from several threads.
+/// module's tiktoken encodings, language by the language evaluator's Lingua rules (<see cref="LanguageIdentifier"/>),
+/// refusal with the refusal evaluator's patterns, MiniLM embeddings of input and output, and sentiment and tone of
+/// the output zero-shot from its embedding (<see cref="ToneAnchors"/>). CPU-bound; safe from several threads.
 /// </summary>
 public sealed class TraceFeatureExtractor
 {
@@ -131,5 +131,7 @@ public sealed class TraceFeatureExtractor
     /// comparable when the model changes (a tokenizer switch would otherwise look like drift).
     /// </summary>
     private static int? Tokens(string? text)
-        => text is null ? null : (int)Math.Min(int.MaxValue, TokenEstimator.Shared.Count(text, TokenEstimator.O200kBase));
+        => text is null
+            ? null
+            : (int)Math.Min(int.MaxValue, TokenEstimator.Shared.Count(text, TokenEstimator.O200kBase));
 }

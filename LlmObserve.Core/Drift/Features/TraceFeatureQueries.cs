@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Drift.Features;
 
-/// <summary>Which traces' features to read: a project's traces that started in [From, To), optionally filtered.</summary>
+/// <summary>Which features to read: a project's traces that started in [From, To), optionally filtered.</summary>
 /// <param name="ProjectId">The project.</param>
 /// <param name="From">The window's start, inclusive.</param>
 /// <param name="To">The window's end, exclusive.</param>
@@ -61,7 +61,7 @@ public sealed record TraceFeatureWindow(
 {
     public int Missing => Math.Max(0, Traces - Featured);
 
-    /// <summary>Whether <see cref="Rows"/> is a thinned sample of the featured traces rather than all of them.</summary>
+    /// <summary>Whether <see cref="Rows"/> is a thinned sample of the featured traces, not all of them.</summary>
     public bool Thinned => Rows.Count < Featured;
 
     /// <summary>The values of a numeric feature (<see cref="TraceFeatureNames.Numeric"/>), null where absent.</summary>
@@ -80,7 +80,9 @@ public sealed record TraceFeatureWindow(
         return [.. Rows.Select(read)];
     }
 
-    /// <summary>The values of a categorical feature (<see cref="TraceFeatureNames.Categorical"/>), null where absent.</summary>
+    /// <summary>
+    /// The values of a categorical feature (<see cref="TraceFeatureNames.Categorical"/>), null where absent.
+    /// </summary>
     /// <exception cref="ArgumentException">Not a categorical feature.</exception>
     public IReadOnlyList<string?> Categorical(string feature)
     {
@@ -119,7 +121,8 @@ public static class TraceFeatureNames
 
     public static readonly IReadOnlyList<string> Numeric = [InputTokens, OutputTokens, LatencyMs, Cost, SentimentScore];
 
-    public static readonly IReadOnlyList<string> Categorical = [InputLanguage, OutputLanguage, Refusal, Sentiment, Tone];
+    public static readonly IReadOnlyList<string> Categorical =
+        [InputLanguage, OutputLanguage, Refusal, Sentiment, Tone];
 
     public static readonly IReadOnlyList<string> Embedding = [InputEmbedding, OutputEmbedding];
 }

@@ -14,7 +14,7 @@ public sealed class TraceFeatureRow
     /// <summary>The trace's row id when it was featured (the scan's order).</summary>
     public long TraceRowId { get; set; }
 
-    /// <summary>The trace's start, copied so that a window's features are read by time without the trace table.</summary>
+    /// <summary>The trace's start, copied so a window's features are read by time without the trace table.</summary>
     public long StartTimeUnixNano { get; set; }
 
     /// <summary>The trace's last write when it was featured: a later span makes the row stale, to be redone.</summary>
@@ -25,7 +25,7 @@ public sealed class TraceFeatureRow
 
     public DateTimeOffset ComputedAt { get; set; }
 
-    /// <summary>Tokens of the trace's input text in o200k_base (one encoding for every model; see the README).</summary>
+    /// <summary>Tokens of the trace's input text in o200k_base (one encoding for every model, see README).</summary>
     public int? InputTokens { get; set; }
 
     public int? OutputTokens { get; set; }

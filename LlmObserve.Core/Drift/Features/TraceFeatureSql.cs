@@ -20,7 +20,8 @@ internal static class TraceFeatureSql
     public static readonly string Upsert = $"""
         INSERT INTO "TraceFeatures" ("ProjectId", "TraceId", "TraceRowId", "StartTimeUnixNano",
             {string.Join(", ", Columns.Select(c => $"\"{c}\""))})
-        SELECT t."ProjectId", t."TraceId", t."Id", t."StartTimeUnixNano", {string.Join(", ", Columns.Select(c => "$" + c))}
+        SELECT t."ProjectId", t."TraceId", t."Id", t."StartTimeUnixNano",
+            {string.Join(", ", Columns.Select(c => "$" + c))}
         FROM "Traces" AS t
         WHERE t."ProjectId" = $ProjectId AND t."TraceId" = $TraceId
         ON CONFLICT ("ProjectId", "TraceId") DO UPDATE SET

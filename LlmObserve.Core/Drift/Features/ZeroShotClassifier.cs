@@ -16,7 +16,7 @@ public sealed class ZeroShotClassifier
 
     /// <summary>Each class's mean similarity to a unit-length embedding, in the order the anchors were given.</summary>
     public IReadOnlyList<(string Label, double Similarity)> Similarities(float[] embedding)
-        => [.. _classes.Select(c => (c.Label, c.Anchors.Average(anchor => SentenceEmbedder.Cosine(embedding, anchor))))];
+        => [.. _classes.Select(c => (c.Label, c.Anchors.Average(a => SentenceEmbedder.Cosine(embedding, a))))];
 
     /// <summary>The most similar class.</summary>
     public string Classify(float[] embedding) => Similarities(embedding).MaxBy(pair => pair.Similarity).Label;

@@ -4,8 +4,8 @@ namespace LlmObserve.Core.Evaluation.Offline;
 
 /// <summary>
 /// Lingua among <see cref="LanguageEvaluator.Candidates"/> in one accuracy mode, with the models preloaded. One
-/// instance serves the language evaluator and the drift features (<see cref="Engine.OfflineEvaluatorCatalog.Languages"/>),
-/// so the process holds the models once. Thread-safe.
+/// instance serves the language evaluator and the drift features
+/// (<see cref="Engine.OfflineEvaluatorCatalog.Languages"/>), so the process holds the models once. Thread-safe.
 /// </summary>
 public sealed class LanguageIdentifier
 {
@@ -28,7 +28,7 @@ public sealed class LanguageIdentifier
 
     public LanguageAccuracy Accuracy { get; }
 
-    /// <summary>The most likely candidate and Lingua's confidence in it (<see cref="Language.Unknown"/>, 0: none).</summary>
+    /// <summary>The likeliest candidate and Lingua's confidence in it (<see cref="Language.Unknown"/>, 0).</summary>
     public (Language Language, double Confidence) Top(string text)
         => _detector.ComputeLanguageConfidenceValues(text)
             .OrderByDescending(pair => pair.Value)

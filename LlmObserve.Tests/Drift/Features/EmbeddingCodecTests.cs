@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace LlmObserve.Tests.Drift.Features;
 
-/// <summary>What int8 quantization of MiniLM embeddings costs on cosine similarity, measured on real embeddings.</summary>
+/// <summary>What int8 quantization of MiniLM embeddings costs on cosine similarity, on real embeddings.</summary>
 public sealed class EmbeddingCodecTests(ITestOutputHelper output)
 {
     [Fact]
@@ -22,7 +22,9 @@ public sealed class EmbeddingCodecTests(ITestOutputHelper output)
         for (var i = 0; i < vectors.Length; i++)
         {
             var halfStep = BinaryPrimitives.ReadSingleLittleEndian(encoded[i]) / 2 + 1e-7f;
-            Assert.All(Enumerable.Range(0, 384), d => Assert.InRange(decoded[i][d] - vectors[i][d], -halfStep, halfStep));
+            var vector = vectors[i];
+            var back = decoded[i];
+            Assert.All(Enumerable.Range(0, 384), d => Assert.InRange(back[d] - vector[d], -halfStep, halfStep));
         }
 
         var errors = new List<double>();
@@ -41,7 +43,8 @@ public sealed class EmbeddingCodecTests(ITestOutputHelper output)
         var worst = errors.Max();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{errors.Count} cosines: mean error {mean:0.00000}, p99 {errors.Order().ElementAt(errors.Count * 99 / 100):0.00000}, "
+            $"{errors.Count} cosines: mean error {mean:0.00000}, "
+            + $"p99 {errors.Order().ElementAt(errors.Count * 99 / 100):0.00000}, "
             + $"worst {worst:0.00000}"));
         Assert.True(worst < 0.01, $"worst cosine error {worst}");
         Assert.True(mean < 0.002, $"mean cosine error {mean}");

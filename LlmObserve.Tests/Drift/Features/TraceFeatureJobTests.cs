@@ -202,7 +202,10 @@ public sealed class TraceFeatureJobTests(ITestOutputHelper output)
     {
         var response = await harness.Client.PostAsJsonAsync("api/ingest", new
         {
-            traces = new[] { new { id = traceId, name = "late-spans", input = "Can I get a refund?", spans = new[] { span } } },
+            traces = new[]
+            {
+                new { id = traceId, name = "late-spans", input = "Can I get a refund?", spans = new[] { span } },
+            },
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
