@@ -21,6 +21,8 @@ public sealed class LlmObserveOptions
 
     public EvaluationOptions Evaluation { get; set; } = new();
     public QualityOptions Quality { get; set; } = new();
+
+    public Drift.DriftOptions Drift { get; set; } = new();
 }
 
 /// <summary>How the Quality page reads scores.</summary>

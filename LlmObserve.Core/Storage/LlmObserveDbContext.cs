@@ -1,4 +1,5 @@
 using LlmObserve.Core.Costs;
+using LlmObserve.Core.Drift.Features;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Evaluation.Runs;
@@ -58,6 +59,10 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<JudgeEndpoint> JudgeEndpoints => Set<JudgeEndpoint>();
 
     public DbSet<EvaluatorSeed> EvaluatorSeeds => Set<EvaluatorSeed>();
+
+    public DbSet<TraceFeatureRow> TraceFeatures => Set<TraceFeatureRow>();
+
+    public DbSet<TraceFeatureCursor> TraceFeatureCursors => Set<TraceFeatureCursor>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -262,6 +267,23 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         {
             seed.ToTable("EvaluatorSeeds");
             seed.HasKey(s => s.ProjectId);
+        });
+
+        // One row per trace; a trigger on Traces deletes it with its trace (migration TraceFeatures).
+        modelBuilder.Entity<TraceFeatureRow>(features =>
+        {
+            features.ToTable("TraceFeatures");
+            features.HasKey(f => new { f.ProjectId, f.TraceId });
+
+            // A window's features of the current version, read by time.
+            features.HasIndex(f => new { f.ProjectId, f.FeatureVersion, f.StartTimeUnixNano });
+        });
+
+        modelBuilder.Entity<TraceFeatureCursor>(cursor =>
+        {
+            cursor.ToTable("TraceFeatureCursors");
+            cursor.HasKey(c => c.ProjectId);
+            cursor.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

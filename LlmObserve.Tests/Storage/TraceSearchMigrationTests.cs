@@ -62,9 +62,9 @@ public sealed class TraceSearchMigrationTests
             [
                 "Scores_Aggregates_AfterDelete", "Scores_Aggregates_AfterInsert", "Scores_Aggregates_AfterUpdate",
                 "Traces_Facets_AfterDelete", "Traces_Facets_AfterInsert", "Traces_Facets_AfterUpdate",
-                "Traces_ScoreAggregates_AfterDelete", "Traces_ScoreAggregates_AfterInsert",
-                "Traces_ScoreAggregates_AfterUpdate", "Traces_SearchPending_AfterInsert",
-                "Traces_SearchPending_AfterUpdate", "Traces_Search_AfterDelete",
+                "Traces_Features_AfterDelete", "Traces_ScoreAggregates_AfterDelete",
+                "Traces_ScoreAggregates_AfterInsert", "Traces_ScoreAggregates_AfterUpdate",
+                "Traces_SearchPending_AfterInsert", "Traces_SearchPending_AfterUpdate", "Traces_Search_AfterDelete",
             ],
             triggers);
         Assert.Contains("content=''", search, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
+using LlmObserve.Web.Drift;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
@@ -38,6 +39,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveEvaluation();
+        builder.Services.AddLlmObserveDriftFeatures();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();

@@ -1,4 +1,5 @@
 using LlmObserve.Core;
+using LlmObserve.Core.Drift.Features;
 using Microsoft.Extensions.Options;
 
 namespace LlmObserve.Web.Hosting;
@@ -102,12 +103,52 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         }
 
         ValidateEvaluation(options.Evaluation, errors);
+        ValidateDriftFeatures(options.Drift.Features, errors);
         if (options.Quality.FailingLabelSet().Count == 0)
         {
             errors.Add("LlmObserve:Quality:FailingLabels must name at least one label (comma-separated).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateDriftFeatures(TraceFeatureOptions features, List<string> errors)
+    {
+        const string Section = "LlmObserve:Drift:Features:";
+        if (!(features.SamplingRate >= 0 && features.SamplingRate <= 1))
+        {
+            errors.Add($"{Section}SamplingRate must lie between 0 and 1 (was {features.SamplingRate}).");
+        }
+
+        if (!(features.IntervalSeconds >= 0.1 && features.IntervalSeconds <= 3600))
+        {
+            errors.Add($"{Section}IntervalSeconds must lie between 0.1 and 3600 (was {features.IntervalSeconds}).");
+        }
+
+        if (!(features.SettleSeconds >= 0 && features.SettleSeconds <= 3600))
+        {
+            errors.Add($"{Section}SettleSeconds must lie between 0 and 3600 (was {features.SettleSeconds}).");
+        }
+
+        if (features.BatchSize < 1 || features.ScanSize < 1 || features.Concurrency < 1)
+        {
+            errors.Add($"{Section}BatchSize, ScanSize and Concurrency must be at least 1.");
+        }
+
+        if (!(features.BackfillDays >= 0 && features.BackfillDays <= 400))
+        {
+            errors.Add($"{Section}BackfillDays must lie between 0 and 400 (was {features.BackfillDays}).");
+        }
+
+        if (!(features.MaxRunSeconds >= 1))
+        {
+            errors.Add($"{Section}MaxRunSeconds must be at least 1 (was {features.MaxRunSeconds}).");
+        }
+
+        if (!Enum.IsDefined(features.LanguageAccuracy))
+        {
+            errors.Add($"{Section}LanguageAccuracy must be Low or High.");
+        }
     }
 
     private static void ValidateEvaluation(EvaluationOptions evaluation, List<string> errors)

@@ -113,6 +113,7 @@ internal static class EvaluationBenchmark
             "--LlmObserve:Evaluation:IntervalSeconds", "0.5",
             "--LlmObserve:Evaluation:SettleSeconds", "1",
             "--LlmObserve:Evaluation:OfflineConcurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+            "--LlmObserve:Drift:Features:Enabled", "false",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error",
@@ -230,7 +231,7 @@ internal static class EvaluationBenchmark
     }
 
     /// <summary>HaluEval QA lines: each question with its right and its hallucinated answer.</summary>
-    private static class HaluEval
+    internal static class HaluEval
     {
         public static List<(string Question, string Answer, string Knowledge)> Load(string path)
         {

@@ -242,6 +242,7 @@ internal static class IngestBenchmark
 
             // Ingestion alone: the evaluation job would load its models and score the bench's traces mid-run.
             "--LlmObserve:Evaluation:Enabled", "false",
+            "--LlmObserve:Drift:Features:Enabled", "false",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
         ]);

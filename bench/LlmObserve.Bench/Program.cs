@@ -8,6 +8,8 @@ return args.FirstOrDefault() switch
     "groundedness" => GroundednessBenchmark.Run(args.Skip(1).ToArray()),
     "evaluations" => await EvaluationBenchmark.RunAsync(args.Skip(1).ToArray()),
     "drift" => DriftBenchmark.Run(args.Skip(1).ToArray()),
+    "languages" => LanguageBenchmark.Run(args.Skip(1).ToArray()),
+    "features" => await FeatureBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -42,6 +44,11 @@ static int Usage()
           --values N          values per window for the column tests (default 5000)
           --vectors N         384-dim vectors per window for the embedding and topic measures (default 2000)
           --runs N            timed runs per measure; the median is printed (default 3)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- languages --mode low|high
+               dotnet run -c Release --project bench/LlmObserve.Bench -- features [options]
+          --traces N          traces featured after a warm-up (default 500, at most 5000)
+          --concurrency N     the job's workers (default 1, the product's default)
+          --data PATH         HaluEval QA lines (default as for groundedness)
         """);
     return 2;
 }

@@ -83,6 +83,7 @@ internal static class TraceOpenBenchmark
             "--urls", "http://127.0.0.1:0",
             "--LlmObserve:DataDirectory", dataDirectory,
             "--Logging:LogLevel:Default", "Warning",
+            "--LlmObserve:Drift:Features:Enabled", "false",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error",
         ]);

@@ -12,6 +12,7 @@ namespace LlmObserve.Core.Evaluation.Engine;
 public sealed class OfflineEvaluatorCatalog : IDisposable
 {
     private readonly Lazy<SentenceEmbedder> _embedder = new(() => new SentenceEmbedder());
+    private readonly Lazy<LanguageIdentifier> _languages = new(() => new LanguageIdentifier(LanguageAccuracy.High));
     private readonly Dictionary<string, Lazy<IOfflineEvaluator>> _evaluators;
 
     public OfflineEvaluatorCatalog()
@@ -22,7 +23,7 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
             [EvaluatorKinds.AnswerRelevance] = new(() => new AnswerRelevanceEvaluator(_embedder.Value)),
             [EvaluatorKinds.Refusal] = new(() => new RefusalEvaluator()),
             [EvaluatorKinds.Pii] = new(() => new PiiEvaluator()),
-            [EvaluatorKinds.Language] = new(() => new LanguageEvaluator()),
+            [EvaluatorKinds.Language] = new(() => new LanguageEvaluator(_languages.Value)),
         };
     }
 
@@ -44,6 +45,15 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
         => _evaluators.TryGetValue(kind, out var evaluator)
             ? evaluator.Value
             : throw new ArgumentException($"'{kind}' is not an offline evaluator.", nameof(kind));
+
+    /// <summary>The shared MiniLM embedder, loaded on first use (the drift features embed with it too).</summary>
+    public SentenceEmbedder Embedder => _embedder.Value;
+
+    /// <summary>
+    /// The shared high-accuracy Lingua models, loaded on first use (the language evaluator's; the drift features read
+    /// them too unless set to low accuracy).
+    /// </summary>
+    public LanguageIdentifier Languages => _languages.Value;
 
     /// <summary>Whether the evaluator of a kind was loaded already.</summary>
     public bool IsLoaded(string kind) => _evaluators.TryGetValue(kind, out var evaluator) && evaluator.IsValueCreated;

@@ -11,10 +11,15 @@ namespace LlmObserve.Core.Evaluation.Offline;
 public sealed class LanguageEvaluator : IOfflineEvaluator
 {
     public const double MinimumConfidence = 0.5;
-    private const int MinimumLetters = 10;
 
-    // The languages LLM applications answer in most; fewer models load faster and confuse less on short text.
-    private static readonly Language[] Candidates =
+    /// <summary>Texts with fewer letters are too short to tell and labelled "unknown".</summary>
+    public const int MinimumLetters = 10;
+
+    /// <summary>
+    /// The languages LLM applications answer in most; fewer models load faster and confuse less on short text.
+    /// The drift features detect among the same ones.
+    /// </summary>
+    public static readonly IReadOnlyList<Language> Candidates =
     [
         Language.English, Language.French, Language.German, Language.Spanish, Language.Italian,
         Language.Portuguese, Language.Dutch, Language.Polish, Language.Swedish, Language.Danish, Language.Bokmal,
@@ -23,8 +28,18 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
         Language.Japanese, Language.Korean, Language.Vietnamese, Language.Indonesian, Language.Thai,
     ];
 
-    private readonly LanguageDetector _detector =
-        LanguageDetectorBuilder.FromLanguages(Candidates).WithPreloadedLanguageModels().Build();
+    private readonly LanguageIdentifier _identifier;
+
+    /// <summary>An evaluator with its own high-accuracy models (tests); the app shares the catalog's.</summary>
+    public LanguageEvaluator()
+        : this(new LanguageIdentifier(LanguageAccuracy.High))
+    {
+    }
+
+    public LanguageEvaluator(LanguageIdentifier identifier)
+    {
+        _identifier = identifier;
+    }
 
     public string Name => "language";
 
@@ -49,10 +64,7 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
                 $"fewer than {MinimumLetters} letters: too short to tell.");
         }
 
-        var (language, confidence) = _detector.ComputeLanguageConfidenceValues(input.Output)
-            .OrderByDescending(pair => pair.Value)
-            .Select(pair => (pair.Key, pair.Value))
-            .FirstOrDefault();
+        var (language, confidence) = _identifier.Top(input.Output);
         if (language == Language.Unknown || confidence < MinimumConfidence)
         {
             return OfflineEvaluationResult.Scored(
@@ -67,7 +79,7 @@ public sealed class LanguageEvaluator : IOfflineEvaluator
         return OfflineEvaluationResult.Scored(
             Name,
             Math.Clamp(confidence, 0, 1),
-            LanguageInfo.IsoCode6391(language).ToString().ToLowerInvariant(),
+            LanguageIdentifier.Code(language),
             string.Create(CultureInfo.InvariantCulture, $"{language} with confidence {confidence:0.00}."));
     }
 }

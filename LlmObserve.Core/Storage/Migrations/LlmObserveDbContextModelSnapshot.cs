@@ -99,6 +99,91 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("ModelPriceSeeds", (string)null);
                 });
 
+            modelBuilder.Entity("LlmObserve.Core.Drift.Features.TraceFeatureCursor", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CursorRowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FeatureVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId");
+
+                    b.ToTable("TraceFeatureCursors", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Features.TraceFeatureRow", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Cost")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("FeatureVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("InputEmbedding")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("InputLanguage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<byte[]>("OutputEmbedding")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("OutputLanguage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Refusal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sentiment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("SentimentScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("StartTimeUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TraceRowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TraceUpdatedAtUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "TraceId");
+
+                    b.HasIndex("ProjectId", "FeatureVersion", "StartTimeUnixNano");
+
+                    b.ToTable("TraceFeatures", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Evaluation.Evaluators.Evaluator", b =>
                 {
                     b.Property<string>("Id")
@@ -1149,6 +1234,15 @@ namespace LlmObserve.Core.Storage.Migrations
                         .WithMany()
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Features.TraceFeatureCursor", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Evaluation.Evaluators.Evaluator", b =>
