@@ -20,7 +20,17 @@ public sealed class LlmObserveOptions
     public DemoOptions Demo { get; set; } = new();
 
     public EvaluationOptions Evaluation { get; set; } = new();
+
     public QualityOptions Quality { get; set; } = new();
+
+    public FeedbackOptions Feedback { get; set; } = new();
+}
+
+/// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>
+public sealed class FeedbackOptions
+{
+    /// <summary>Seconds between passes that link pending feedback to traces stored since.</summary>
+    public double LinkIntervalSeconds { get; set; } = 2;
 }
 
 /// <summary>How the Quality page reads scores.</summary>

@@ -151,6 +151,8 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+            feedback.Property(f => f.Source).HasDefaultValue(FeedbackSource.Api);
+            feedback.HasIndex(f => f.LinkedAt).HasFilter("\"LinkedAt\" IS NULL").HasDatabaseName("IX_Feedback_Pending");
         });
 
         modelBuilder.Entity<ModelPrice>(price =>

@@ -2,6 +2,7 @@ using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Evaluation;
+using LlmObserve.Web.Feedback;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Overview;
@@ -38,6 +39,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveIngestionWriter();
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveEvaluation();
+        builder.Services.AddLlmObserveFeedback();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -64,6 +66,7 @@ public static class LlmObserveApp
         app.MapLlmObserveSessions();
         app.MapLlmObserveOverview();
         app.MapLlmObserveEvaluation();
+        app.MapLlmObserveFeedback();
         app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

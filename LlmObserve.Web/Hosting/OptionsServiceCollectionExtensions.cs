@@ -77,6 +77,13 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
                 $"LlmObserve:Ingestion:SearchIndexMaxTraces must be positive (was {ingestion.SearchIndexMaxTraces}).");
         }
 
+        if (!(options.Feedback.LinkIntervalSeconds is >= 0.1 and <= 3600))
+        {
+            errors.Add(
+                "LlmObserve:Feedback:LinkIntervalSeconds must lie between 0.1 and 3600 "
+                + $"(was {options.Feedback.LinkIntervalSeconds}).");
+        }
+
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {

@@ -443,9 +443,15 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Inference")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LinkedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProjectId")
                         .IsRequired()
@@ -453,6 +459,12 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<string>("RequestId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("api");
 
                     b.Property<string>("TraceId")
                         .HasColumnType("TEXT");
@@ -464,6 +476,10 @@ namespace LlmObserve.Core.Storage.Migrations
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LinkedAt")
+                        .HasDatabaseName("IX_Feedback_Pending")
+                        .HasFilter("\"LinkedAt\" IS NULL");
 
                     b.HasIndex("ProjectId", "RequestId");
 
@@ -783,8 +799,7 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<double>("ValueSum")
                         .HasColumnType("REAL");
 
-                    b.HasKey(
-                        "ProjectId", "Resolution", "BucketStart", "Name", "Environment", "Release", "Model", "Label");
+                    b.HasKey("ProjectId", "Resolution", "BucketStart", "Name", "Environment", "Release", "Model", "Label");
 
                     b.ToTable("ScoreRollups", (string)null);
                 });

@@ -21,6 +21,7 @@ public sealed partial class TraceList : IDisposable
     private const string ParamFrom = "from";
     private const string ParamTo = "to";
     private const string ParamStatus = "status";
+    private const string ParamFeedback = "feedback";
     private const string ParamSort = "sort";
     private const string ParamOrder = "order";
     private const string CustomRange = "custom";
@@ -73,6 +74,14 @@ public sealed partial class TraceList : IDisposable
     private IJSRuntime JS { get; set; } = default!;
 
     private static IEnumerable<(string Name, string Label)> TextFields => _textFields;
+
+    private static string FeedbackFilterLabel(string value) => value switch
+    {
+        TraceFeedbackFilter.Any => "With feedback",
+        TraceFeedbackFilter.Negative => "Negative (👎, rating ≤ 2)",
+        TraceFeedbackFilter.Positive => "Positive (👍, rating ≥ 4)",
+        _ => "Kind: " + value,
+    };
 
     private TraceSort Sort { get; set; } = TraceSort.Default;
 
