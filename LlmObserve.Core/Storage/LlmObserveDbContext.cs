@@ -78,6 +78,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             key.ToTable("ApiKeys");
             key.HasIndex(k => k.PublicKey).IsUnique();
             key.HasIndex(k => k.SecretHash).IsUnique();
+            key.Property(k => k.Scope).HasDefaultValue(ApiKeyScope.All);
             key.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -25,8 +25,12 @@ internal static class FeedbackEndpoints
 
     public static WebApplication MapLlmObserveFeedback(this WebApplication app)
     {
-        app.MapPost("/api/feedback", AddAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/api/feedback", AddAsync)
+            .AddEndpointFilter<RouteHandlerBuilder, FeedbackKeyEndpointFilter>()
+            .RequireCors(FeedbackCorsPolicyProvider.PolicyName)
+            .DisableAntiforgery();
         app.MapGet("/api/feedback", ListAsync).RequireApiKey();
+        app.MapLlmObserveBrowserAccess();
         return app;
     }
 

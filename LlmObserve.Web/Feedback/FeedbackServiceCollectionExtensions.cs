@@ -1,5 +1,7 @@
 using LlmObserve.Core;
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Projects;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Quartz;
 
 namespace LlmObserve.Web.Feedback;
@@ -10,6 +12,10 @@ internal static class FeedbackServiceCollectionExtensions
     public static IServiceCollection AddLlmObserveFeedback(this IServiceCollection services)
     {
         services.AddSingleton<FeedbackService>();
+        services.AddSingleton<BrowserAccessService>();
+        services.AddSingleton<FeedbackKeyEndpointFilter>();
+        services.AddCors();
+        services.AddSingleton<ICorsPolicyProvider, FeedbackCorsPolicyProvider>();
         services.AddSingleton<FeedbackLinker>();
         services.AddQuartz(quartz => quartz.ScheduleJob<FeedbackLinkJob>(
             (provider, trigger) =>
@@ -24,5 +30,12 @@ internal static class FeedbackServiceCollectionExtensions
             (_, _) => { }));
 
         return services;
+    }
+
+    /// <summary>CORS for the browser-safe feedback endpoint; after routing, before the endpoints run.</summary>
+    public static WebApplication UseLlmObserveFeedback(this WebApplication app)
+    {
+        app.UseCors();
+        return app;
     }
 }

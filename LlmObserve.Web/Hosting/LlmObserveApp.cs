@@ -56,6 +56,7 @@ public static class LlmObserveApp
         app.UseLlmObserveProjects();
         app.UseLlmObserveCosts();
         app.UseLlmObserveEvaluation();
+        app.UseLlmObserveFeedback();
         app.UseStaticFiles();
         app.UseAntiforgery();
 
