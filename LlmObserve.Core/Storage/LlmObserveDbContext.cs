@@ -154,6 +154,25 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
             feedback.Property(f => f.Source).HasDefaultValue(FeedbackSource.Api);
             feedback.HasIndex(f => f.LinkedAt).HasFilter("\"LinkedAt\" IS NULL").HasDatabaseName("IX_Feedback_Pending");
+
+            // An inferred signal is stored once per trace and kind, however often its session is read.
+            feedback.HasIndex(f => new { f.ProjectId, f.TraceId, f.Kind })
+                .IsUnique()
+                .HasFilter("\"Source\" = 'inferred'")
+                .HasDatabaseName("IX_Feedback_Inferred");
+        });
+
+        modelBuilder.Entity<FeedbackInferenceState>(state =>
+        {
+            state.ToTable("FeedbackInferenceStates");
+            state.Property(s => s.Id).ValueGeneratedNever();
+        });
+
+        modelBuilder.Entity<SessionInferenceQueueEntry>(entry =>
+        {
+            entry.ToTable("SessionInferenceQueue");
+            entry.HasKey(e => new { e.ProjectId, e.SessionId });
+            entry.HasIndex(e => e.CheckAfter);
         });
 
         modelBuilder.Entity<ModelPrice>(price =>

@@ -35,7 +35,8 @@ public sealed class RunningApp : IAsyncDisposable
     /// <summary>
     /// Starts the app; pass a data directory to reuse a store, settings to override configuration, and a callback to
     /// add services (registered before the app's own, so a service the app adds only if absent can be replaced).
-    /// The evaluation job is off unless the settings turn it on: it would load the offline models in every test app.
+    /// The evaluation job and the session inference are off unless the settings turn them on: they would load the
+    /// offline models in every test app.
     /// </summary>
     public static async Task<RunningApp> StartAsync(
         string? dataDirectory = null,
@@ -111,6 +112,7 @@ public sealed class RunningApp : IAsyncDisposable
             ["LlmObserve:Init:PublicKey"] = PublicKey,
             ["LlmObserve:Init:SecretKey"] = SecretKey,
             ["LlmObserve:Evaluation:Enabled"] = "false",
+            ["LlmObserve:Feedback:InferenceEnabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (settings is not null)

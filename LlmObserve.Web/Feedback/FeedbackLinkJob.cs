@@ -42,4 +42,10 @@ internal static partial class FeedbackWebLog
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Linking pending feedback failed")]
     public static partial void LinkFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 1702, Level = LogLevel.Debug, Message = "Inferred {Count} implicit signals from sessions")]
+    public static partial void Inferred(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1703, Level = LogLevel.Warning, Message = "Inferring implicit signals failed")]
+    public static partial void InferenceFailed(ILogger logger, Exception error);
 }

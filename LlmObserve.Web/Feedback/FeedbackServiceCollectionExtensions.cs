@@ -17,6 +17,7 @@ internal static class FeedbackServiceCollectionExtensions
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, FeedbackCorsPolicyProvider>();
         services.AddSingleton<FeedbackLinker>();
+        services.AddSingleton<SessionSignalInference>();
         services.AddQuartz(quartz => quartz.ScheduleJob<FeedbackLinkJob>(
             (provider, trigger) =>
             {
@@ -25,6 +26,17 @@ internal static class FeedbackServiceCollectionExtensions
                     .StartNow()
                     .WithSimpleSchedule(schedule => schedule
                         .WithInterval(TimeSpan.FromSeconds(settings.LinkIntervalSeconds))
+                        .RepeatForever());
+            },
+            (_, _) => { }));
+        services.AddQuartz(quartz => quartz.ScheduleJob<FeedbackInferenceJob>(
+            (provider, trigger) =>
+            {
+                var settings = provider.GetRequiredService<LlmObserveOptions>().Feedback;
+                trigger.WithIdentity("feedback-inference")
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule
+                        .WithInterval(TimeSpan.FromSeconds(settings.InferenceIntervalSeconds))
                         .RepeatForever());
             },
             (_, _) => { }));

@@ -33,6 +33,9 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
             ? evaluator.Value
             : throw new ArgumentException($"'{kind}' is not an offline evaluator.", nameof(kind));
 
+    /// <summary>The MiniLM sentence embedder the evaluators share, loading it on first use.</summary>
+    public SentenceEmbedder Embedder => _embedder.Value;
+
     /// <summary>Whether the evaluator of a kind was loaded already.</summary>
     public bool IsLoaded(string kind) => _evaluators.TryGetValue(kind, out var evaluator) && evaluator.IsValueCreated;
 

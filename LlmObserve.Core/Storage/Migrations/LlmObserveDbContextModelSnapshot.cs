@@ -485,7 +485,43 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("ProjectId", "TraceId");
 
+                    b.HasIndex("ProjectId", "TraceId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Feedback_Inferred")
+                        .HasFilter("\"Source\" = 'inferred'");
+
                     b.ToTable("Feedback", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Feedback.FeedbackInferenceState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TraceRowCursor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FeedbackInferenceStates", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Feedback.SessionInferenceQueueEntry", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "SessionId");
+
+                    b.HasIndex("CheckAfter");
+
+                    b.ToTable("SessionInferenceQueue", (string)null);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Metrics.ActorRollup", b =>
