@@ -1,3 +1,4 @@
+using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
@@ -40,6 +41,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveEvaluation();
         builder.Services.AddLlmObserveFeedback();
+        builder.Services.AddLlmObserveAnnotation();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -68,6 +70,7 @@ public static class LlmObserveApp
         app.MapLlmObserveOverview();
         app.MapLlmObserveEvaluation();
         app.MapLlmObserveFeedback();
+        app.MapLlmObserveAnnotation();
         app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
