@@ -38,7 +38,9 @@ public sealed class FeedbackOptions
     /// <summary>Seconds between inference passes.</summary>
     public double InferenceIntervalSeconds { get; set; } = 5;
 
-    /// <summary>A trace is read for inference once no span of it arrived for this long (its session may change).</summary>
+    /// <summary>
+    /// A trace is read for inference once no span of it arrived for this long (its session may change).
+    /// </summary>
     public double InferenceSettleSeconds { get; set; } = 10;
 
     /// <summary>

@@ -8,7 +8,9 @@ public sealed record ScoreConfigDraft(
     double? Min,
     double? Max);
 
-/// <summary>A queue as a caller describes it; the traces come from a trace-list filter, all or a random sample.</summary>
+/// <summary>
+/// A queue as a caller describes it; the traces come from a trace-list filter, all or a random sample.
+/// </summary>
 public sealed record AnnotationQueueDraft(
     string? Name,
     string? Filter,
@@ -61,3 +63,17 @@ public sealed record LabelResult(
 {
     public static LabelResult Ok { get; } = new(true, [], null);
 }
+
+/// <summary>
+/// How much the reviewers of a queue agree on one score: Cohen's kappa when exactly two reviewers labelled it (over
+/// the items both labelled), Krippendorff's alpha for any number (nominal for labels, interval for numbers).
+/// </summary>
+public sealed record ScoreAgreement(
+    string Name,
+    string Kind,
+    int Reviewers,
+    int ItemsWithSeveralLabels,
+    int PairedItems,
+    double? CohenKappa,
+    double? KrippendorffAlpha,
+    double? PercentAgreement);

@@ -124,7 +124,9 @@ public sealed class AnnotationService(
         return (await GetAsync(projectId, queue.Id, cancellationToken), []);
     }
 
-    public async Task<IReadOnlyList<AnnotationQueueView>> ListAsync(string projectId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AnnotationQueueView>> ListAsync(
+        string projectId,
+        CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.AnnotationQueues.AsNoTracking()
@@ -141,7 +143,10 @@ public sealed class AnnotationService(
         return views;
     }
 
-    public async Task<AnnotationQueueView?> GetAsync(string projectId, string queueId, CancellationToken cancellationToken)
+    public async Task<AnnotationQueueView?> GetAsync(
+        string projectId,
+        string queueId,
+        CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await ViewAsync(db, projectId, queueId, cancellationToken);
@@ -231,7 +236,9 @@ public sealed class AnnotationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await QueueAsync(db, projectId, queueId, cancellationToken) is null
-            || !await db.AnnotationLeases.AnyAsync(l => l.ItemId == itemId && l.Reviewer == reviewer.Id, cancellationToken))
+            || !await db.AnnotationLeases.AnyAsync(
+                l => l.ItemId == itemId && l.Reviewer == reviewer.Id,
+                cancellationToken))
         {
             return null;
         }
@@ -343,7 +350,10 @@ public sealed class AnnotationService(
         var mine = leases.FirstOrDefault(l => l.Reviewer == reviewer.Id);
         if (mine is null || mine.State == AnnotationLeaseStates.Skipped)
         {
-            return new LabelResult(false, [], "This item is not assigned to you: open the queue to get your next item.");
+            return new LabelResult(
+                false,
+                [],
+                "This item is not assigned to you: open the queue to get your next item.");
         }
 
         if (mine.State == AnnotationLeaseStates.Leased && mine.ExpiresAt <= now)
@@ -355,11 +365,12 @@ public sealed class AnnotationService(
                 .ToList();
             if (takers.Count >= queue.ReviewsPerItem)
             {
+                var takenBy = string.Join(", ", takers.Select(t => t.ReviewerName));
                 var expired = mine.ExpiresAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
                 return new LabelResult(
                     false,
                     [],
-                    $"Your hold on this item ran out at {expired} and {string.Join(", ", takers.Select(t => t.ReviewerName))} "
+                    $"Your hold on this item ran out at {expired} and {takenBy} "
                     + "took it since; your labels were not saved. Open the next item.");
             }
         }
@@ -387,6 +398,77 @@ public sealed class AnnotationService(
         return LabelResult.Ok;
     }
 
+    /// <summary>Agreement between the queue's reviewers, per score configuration (free text has none).</summary>
+    public async Task<IReadOnlyList<ScoreAgreement>?> AgreementAsync(
+        string projectId,
+        string queueId,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await ViewAsync(db, projectId, queueId, cancellationToken) is not { } queue)
+        {
+            return null;
+        }
+
+        var labels = await db.Scores.AsNoTracking()
+            .Where(s => s.ProjectId == projectId && s.Source == ScoreSource.Human && s.AnnotationItemId != null)
+            .Join(
+                db.AnnotationItems.Where(i => i.QueueId == queueId),
+                s => s.AnnotationItemId,
+                i => (long?)i.Id,
+                (s, i) => new { s.Name, Item = i.Id, s.Reviewer, s.Label, s.Value })
+            .ToListAsync(cancellationToken);
+        var result = new List<ScoreAgreement>();
+        foreach (var config in queue.ScoreConfigs.Where(c => c.Kind != ScoreConfigKinds.Text))
+        {
+            var numeric = config.Kind == ScoreConfigKinds.Numeric;
+            var given = labels
+                .Where(l => l.Name == config.Name && l.Reviewer != null)
+                .Where(l => numeric ? l.Value != null : l.Label != null)
+                .Select(l => (l.Item, Reviewer: l.Reviewer!, Text: l.Label ?? string.Empty, Number: l.Value ?? 0))
+                .ToList();
+            var reviewers = given.Select(g => g.Reviewer).Distinct(StringComparer.Ordinal).Order().ToList();
+            var byItem = given.GroupBy(g => g.Item).Where(g => g.Count() >= 2).ToList();
+            double? kappa = null;
+            var paired = 0;
+            if (reviewers.Count == 2)
+            {
+                var pairs = byItem
+                    .Select(g => (
+                        First: g.FirstOrDefault(x => x.Reviewer == reviewers[0]),
+                        Second: g.FirstOrDefault(x => x.Reviewer == reviewers[1])))
+                    .Where(p => p.First.Reviewer is not null && p.Second.Reviewer is not null)
+                    .ToList();
+                paired = pairs.Count;
+                kappa = numeric
+                    ? Agreement.CohenKappa(
+                        [.. pairs.Select(p => Show(p.First.Number))],
+                        [.. pairs.Select(p => Show(p.Second.Number))])
+                    : Agreement.CohenKappa([.. pairs.Select(p => p.First.Text)], [.. pairs.Select(p => p.Second.Text)]);
+            }
+
+            var alpha = numeric
+                ? Agreement.KrippendorffAlpha<double>(
+                    byItem.Select(g => (IReadOnlyList<double>)[.. g.Select(x => x.Number)]),
+                    Agreement.Interval)
+                : Agreement.KrippendorffAlpha<string>(
+                    byItem.Select(g => (IReadOnlyList<string>)[.. g.Select(x => x.Text)]),
+                    Agreement.Nominal);
+            var unanimous = byItem.Count(g => g.Select(x => numeric ? Show(x.Number) : x.Text).Distinct().Count() == 1);
+            result.Add(new ScoreAgreement(
+                config.Name,
+                config.Kind,
+                reviewers.Count,
+                byItem.Count,
+                paired,
+                kappa,
+                alpha,
+                byItem.Count == 0 ? null : unanimous / (double)byItem.Count));
+        }
+
+        return result;
+    }
+
     private static List<ScoreConfigView> CheckConfigs(IReadOnlyList<ScoreConfigDraft>? drafts, List<FieldError> errors)
     {
         var configs = new List<ScoreConfigView>();
@@ -403,7 +485,9 @@ public sealed class AnnotationService(
             var name = d.Name?.Trim();
             if (string.IsNullOrEmpty(name) || name.Length > ScoreService.MaxNameLength)
             {
-                errors.Add(new FieldError($"{path}.name", "'name' is required: the score name labels are stored under."));
+                errors.Add(new FieldError(
+                    $"{path}.name",
+                    "'name' is required: the score name labels are stored under."));
                 continue;
             }
 
@@ -422,7 +506,8 @@ public sealed class AnnotationService(
                     break;
                 case ScoreConfigKinds.Categorical when labels.Count is < 2 or > 9
                     || labels.Distinct(StringComparer.Ordinal).Count() != labels.Count
-                    || labels.Any(l => l.Contains('|', StringComparison.Ordinal) || l.Length > ScoreService.MaxLabelLength):
+                    || labels.Any(l => l.Contains('|', StringComparison.Ordinal)
+                        || l.Length > ScoreService.MaxLabelLength):
                     errors.Add(new FieldError(
                         $"{path}.labels",
                         "A categorical score needs 2 to 9 distinct labels (keys 1–9 pick them), without '|'."));

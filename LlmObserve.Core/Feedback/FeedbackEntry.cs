@@ -16,7 +16,9 @@ public sealed class FeedbackEntry
     /// <summary>One of <see cref="FeedbackKinds.All"/>.</summary>
     public required string Kind { get; set; }
 
-    /// <summary>Thumbs: 1 up, -1 down; rating: 1 to 5; other kinds carry none (see <see cref="FeedbackKinds"/>).</summary>
+    /// <summary>
+    /// Thumbs: 1 up, -1 down; rating: 1 to 5; other kinds carry none (see <see cref="FeedbackKinds"/>).
+    /// </summary>
     public double? Value { get; set; }
 
     public string? Comment { get; set; }
@@ -29,7 +31,9 @@ public sealed class FeedbackEntry
     /// <summary>Who produced it: <see cref="FeedbackSource.Api"/> or <see cref="FeedbackSource.Inferred"/>.</summary>
     public string Source { get; set; } = FeedbackSource.Api;
 
-    /// <summary>For inferred signals, the rule and the evidence it read; null for feedback sent by an application.</summary>
+    /// <summary>
+    /// For inferred signals, the rule and the evidence it read; null for feedback sent by an application.
+    /// </summary>
     public string? Inference { get; set; }
 
     /// <summary>

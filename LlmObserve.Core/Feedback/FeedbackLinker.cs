@@ -11,7 +11,9 @@ namespace LlmObserve.Core.Feedback;
 /// </summary>
 public sealed class FeedbackLinker(IDbContextFactory<LlmObserveDbContext> dbFactory, TimeProvider timeProvider)
 {
-    /// <summary>Most entries linked by trace id per statement, so one pass never holds the write lock for long.</summary>
+    /// <summary>
+    /// Most entries linked by trace id per statement, so one pass never holds the write lock for long.
+    /// </summary>
     public const int BatchSize = 500;
 
     private const string LinkByTraceId = """
@@ -19,7 +21,8 @@ public sealed class FeedbackLinker(IDbContextFactory<LlmObserveDbContext> dbFact
         WHERE "Id" IN (
             SELECT f."Id" FROM "Feedback" AS f
             WHERE f."LinkedAt" IS NULL AND f."TraceId" IS NOT NULL
-                AND EXISTS (SELECT 1 FROM "Traces" AS t WHERE t."ProjectId" = f."ProjectId" AND t."TraceId" = f."TraceId")
+                AND EXISTS (SELECT 1 FROM "Traces" AS t
+                    WHERE t."ProjectId" = f."ProjectId" AND t."TraceId" = f."TraceId")
             LIMIT $limit)
         """;
 

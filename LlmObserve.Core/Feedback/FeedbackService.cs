@@ -17,7 +17,9 @@ public sealed record FeedbackDraft(
     string? UserId,
     DateTimeOffset? Time);
 
-/// <summary>A stored feedback entry, and whether its trace is known yet (linked) or it waits for it (pending).</summary>
+/// <summary>
+/// A stored feedback entry, and whether its trace is known yet (linked) or it waits for it (pending).
+/// </summary>
 public sealed record FeedbackRecord(
     long Id,
     string? TraceId,
@@ -56,7 +58,9 @@ public sealed class FeedbackService(
 {
     public const int MaxIdLength = 200;
 
-    /// <summary>How far ahead of the server's clock a caller's time may be (clock skew), before it is refused.</summary>
+    /// <summary>
+    /// How far ahead of the server's clock a caller's time may be (clock skew), before it is refused.
+    /// </summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
 
     public async Task<(FeedbackRecord? Feedback, IReadOnlyList<FieldError> Errors)> AddAsync(

@@ -72,7 +72,9 @@ public sealed class SessionSignalInference(
 
     private FeedbackOptions Settings => options.Feedback;
 
-    /// <summary>One pass: queue the sessions of newly settled traces, then infer the due ones. Returns signals stored.</summary>
+    /// <summary>
+    /// One pass: queue the sessions of newly settled traces, then infer the due ones. Returns signals stored.
+    /// </summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

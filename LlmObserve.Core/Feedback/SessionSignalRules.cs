@@ -53,8 +53,8 @@ public static class SessionSignalRules
                     FeedbackKinds.Retry,
                     after.Start,
                     after.UserId ?? before.UserId,
-                    $"retry: the next request of the session (trace {after.TraceId}, {Seconds(after.Start - before.End)} "
-                    + "later) sent the same input again."));
+                    $"retry: the next request of the session (trace {after.TraceId}, "
+                    + $"{Seconds(after.Start - before.End)} later) sent the same input again."));
             }
             else
             {

@@ -49,7 +49,9 @@ public sealed class BrowserAccessService(
         var normalized = new List<string>();
         if (origins is null)
         {
-            errors.Add(new FieldError("origins", "'origins' is required: a list such as [\"https://app.example.com\"]."));
+            errors.Add(new FieldError(
+                "origins",
+                "'origins' is required: a list such as [\"https://app.example.com\"]."));
         }
         else if (origins.Count > MaxOrigins)
         {
@@ -90,7 +92,10 @@ public sealed class BrowserAccessService(
     }
 
     /// <summary>Creates a feedback-only key; its public key is all a page needs, and no secret is ever shown.</summary>
-    public async Task<BrowserKeyView> CreateKeyAsync(string projectId, string? name, CancellationToken cancellationToken)
+    public async Task<BrowserKeyView> CreateKeyAsync(
+        string projectId,
+        string? name,
+        CancellationToken cancellationToken)
     {
         var pair = ApiKeyCredentials.Generate();
         var key = new ApiKey
@@ -134,7 +139,9 @@ public sealed class BrowserAccessService(
         }
     }
 
-    /// <summary><c>scheme://host[:port]</c> in lower case without a default port; null when it is not an origin.</summary>
+    /// <summary>
+    /// <c>scheme://host[:port]</c> in lower case without a default port; null when it is not an origin.
+    /// </summary>
     public static string? NormalizeOrigin(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)

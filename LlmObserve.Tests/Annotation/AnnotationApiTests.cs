@@ -144,6 +144,45 @@ public sealed class AnnotationApiTests : IAsyncLifetime
         Assert.Equal("hallucinated", verdict.GetProperty("label").GetString());
     }
 
+    [Fact]
+    public async Task Agreement_TwoReviewersOnTheSameItems_IsCohensKappaAndKrippendorffsAlphaOfTheirLabels()
+    {
+        var queue = await CreateQueueAsync(reviews: 2, leaseSeconds: 300);
+        bool[] annSays = [true, true, false];
+        bool[] bobSays = [true, false, false];
+        foreach (var (reviewer, says) in new[] { ("Ann", annSays), ("Bob", bobSays) })
+        {
+            while (await NextItemAsync(queue, reviewer) is { } item)
+            {
+                using var labelled = await PostLabelAsync(queue, item.ItemId, reviewer, says[item.Position]);
+                Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
+            }
+        }
+
+        var agreement = await _client.GetFromJsonAsync<JsonElement>($"api/annotation-queues/{queue}/agreement");
+
+        var correct = Assert.Single(agreement.EnumerateArray());
+        Assert.Equal(2, correct.GetProperty("reviewers").GetInt32());
+        Assert.Equal(3, correct.GetProperty("pairedItems").GetInt32());
+
+        // p_o = 2/3, p_e = 2/3 · 1/3 + 1/3 · 2/3 = 4/9: kappa = (2/9) / (5/9); alpha = 1 − (2/6) / (18/30).
+        Assert.Equal(0.4, correct.GetProperty("cohenKappa").GetDouble(), 12);
+        Assert.Equal(1 - ((2.0 / 6) / (18.0 / 30)), correct.GetProperty("krippendorffAlpha").GetDouble(), 12);
+        Assert.Equal(2.0 / 3, correct.GetProperty("percentAgreement").GetDouble(), 12);
+    }
+
+    private async Task<(long ItemId, int Position)?> NextItemAsync(string queue, string reviewer)
+    {
+        using var response = await _client.PostAsJsonAsync($"api/annotation-queues/{queue}/next", new { reviewer });
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        var item = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (item.GetProperty("itemId").GetInt64(), item.GetProperty("position").GetInt32());
+    }
+
     private async Task AddOfflineScoreAsync(string traceId)
     {
         var factory = _app.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>();
@@ -176,7 +215,8 @@ public sealed class AnnotationApiTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    private Task<HttpResponseMessage> CreateAsync(object body) => _client.PostAsJsonAsync("api/annotation-queues", body);
+    private Task<HttpResponseMessage> CreateAsync(object body)
+        => _client.PostAsJsonAsync("api/annotation-queues", body);
 
     private async Task<(long ItemId, string TraceId)?> NextAsync(string queue, string reviewer)
     {

@@ -74,7 +74,9 @@ public sealed class BrowserFeedbackTests : IAsyncLifetime
         Assert.Equal(_allowedOrigin, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.StartsWith($"Pages from {_refusedOrigin} may not send feedback", problem.GetProperty("detail").GetString());
+        Assert.StartsWith(
+            $"Pages from {_refusedOrigin} may not send feedback",
+            problem.GetProperty("detail").GetString());
         Assert.Single((await ListAsync("req-allowed")).EnumerateArray());
         Assert.Empty((await ListAsync("req-refused")).EnumerateArray());
     }

@@ -34,6 +34,12 @@ internal static class AnnotationEndpoints
             => await service.GetAsync(ProjectOf(http), id, c) is { } queue
                 ? Results.Ok(queue)
                 : RequestJson.NotFound("annotation queue"));
+        queues.MapGet(
+            "/{id}/agreement",
+            async (string id, HttpContext http, AnnotationService service, CancellationToken c)
+                => await service.AgreementAsync(ProjectOf(http), id, c) is { } agreement
+                    ? Results.Ok(agreement)
+                    : RequestJson.NotFound("annotation queue"));
         queues.MapPost("/{id}/next", NextAsync);
         queues.MapPost("/{id}/items/{itemId:long}/labels", LabelAsync);
         queues.MapPost("/{id}/items/{itemId:long}/skip", SkipAsync);
@@ -163,6 +169,8 @@ internal static class AnnotationEndpoints
         return Reviewer.FromName(request.Reviewer) is { } reviewer
             ? (reviewer, request, null)
             : (null, null, RequestJson.Invalid(
-                [new FieldError("reviewer", $"'reviewer' is the reviewer's name, 1 to {Reviewer.MaxNameLength} characters.")]));
+                [new FieldError(
+                    "reviewer",
+                    $"'reviewer' is the reviewer's name, 1 to {Reviewer.MaxNameLength} characters.")]));
     }
 }

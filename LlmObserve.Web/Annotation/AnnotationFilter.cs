@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace LlmObserve.Web.Annotation;
 
-/// <summary>Reads a queue's filter: the trace list's query string (or a whole /traces URL), as the list reads it.</summary>
+/// <summary>
+/// Reads a queue's filter: the trace list's query string (or a whole /traces URL), as the list reads it.
+/// </summary>
 internal static class AnnotationFilter
 {
     public static (TraceFilter? Filter, string Text, IReadOnlyList<FieldError> Errors) Parse(

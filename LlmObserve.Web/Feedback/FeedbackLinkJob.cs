@@ -3,7 +3,9 @@ using Quartz;
 
 namespace LlmObserve.Web.Feedback;
 
-/// <summary>Links pending feedback to the traces that arrived since, every <c>Feedback:LinkIntervalSeconds</c>.</summary>
+/// <summary>
+/// Links pending feedback to the traces that arrived since, every <c>Feedback:LinkIntervalSeconds</c>.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class FeedbackLinkJob(
     FeedbackLinker linker,

@@ -90,19 +90,22 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         {
             errors.Add(
                 "LlmObserve:Feedback:InferenceIntervalSeconds must lie between 0.1 and 3600 and InferenceSettleSeconds "
-                + $"between 0 and 3600 (were {feedback.InferenceIntervalSeconds} and {feedback.InferenceSettleSeconds}).");
+                + $"between 0 and 3600 (were {feedback.InferenceIntervalSeconds} and "
+                + $"{feedback.InferenceSettleSeconds}).");
         }
 
         if (!(feedback.RephraseSimilarity is > 0 and <= 1))
         {
             errors.Add(
-                $"LlmObserve:Feedback:RephraseSimilarity must lie above 0 and at most 1 (was {feedback.RephraseSimilarity}).");
+                "LlmObserve:Feedback:RephraseSimilarity must lie above 0 and at most 1 "
+                + $"(was {feedback.RephraseSimilarity}).");
         }
 
         if (!(feedback.SessionIdleMinutes is > 0 and <= 10080))
         {
             errors.Add(
-                $"LlmObserve:Feedback:SessionIdleMinutes must lie above 0 and at most 10080 (was {feedback.SessionIdleMinutes}).");
+                "LlmObserve:Feedback:SessionIdleMinutes must lie above 0 and at most 10080 "
+                + $"(was {feedback.SessionIdleMinutes}).");
         }
 
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();

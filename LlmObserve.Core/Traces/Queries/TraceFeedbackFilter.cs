@@ -23,11 +23,13 @@ public static class TraceFeedbackFilter
         Any => "1",
         Negative => $"""
             (({alias}."Kind" = '{FeedbackKinds.Thumbs}' AND {alias}."Value" < 0)
-                OR ({alias}."Kind" = '{FeedbackKinds.Rating}' AND {alias}."Value" <= {FeedbackKinds.NegativeRatingUpTo}))
+                OR ({alias}."Kind" = '{FeedbackKinds.Rating}'
+                    AND {alias}."Value" <= {FeedbackKinds.NegativeRatingUpTo}))
             """,
         Positive => $"""
             (({alias}."Kind" = '{FeedbackKinds.Thumbs}' AND {alias}."Value" > 0)
-                OR ({alias}."Kind" = '{FeedbackKinds.Rating}' AND {alias}."Value" >= {FeedbackKinds.PositiveRatingFrom}))
+                OR ({alias}."Kind" = '{FeedbackKinds.Rating}'
+                    AND {alias}."Value" >= {FeedbackKinds.PositiveRatingFrom}))
             """,
         _ when FeedbackKinds.IsKnown(value) => $"{alias}.\"Kind\" = {bind(value)}",
         _ => throw new ArgumentException($"'{value}' is not a feedback filter.", nameof(value)),

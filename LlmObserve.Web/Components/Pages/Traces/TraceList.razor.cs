@@ -85,6 +85,17 @@ public sealed partial class TraceList : IDisposable
 
     private TraceSort Sort { get; set; } = TraceSort.Default;
 
+    /// <summary>The annotation page's form, its filter set to this list's filters.</summary>
+    private string AnnotateLink
+    {
+        get
+        {
+            var filters = _query.Where(p => p.Key is not (ParamSort or ParamOrder or ParamTrace))
+                .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+            return "/annotation?filter=" + Uri.EscapeDataString(QueryString.Create(filters).ToString().TrimStart('?'));
+        }
+    }
+
     private bool HasFilters => _query.Keys.Any(k => k is not (ParamSort or ParamOrder));
 
     private string RangeValue
