@@ -48,23 +48,18 @@ namespace LlmObserve.Core.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // SQLite drops these columns in place; the rebuild EF would do otherwise trips over the score triggers.
             migrationBuilder.Sql("""DROP INDEX IF EXISTS "IX_Traces_RequestId" """);
 
             migrationBuilder.DropIndex(
                 name: "IX_Feedback_Pending",
                 table: "Feedback");
 
-            migrationBuilder.DropColumn(
-                name: "Inference",
-                table: "Feedback");
+            migrationBuilder.Sql("""ALTER TABLE "Feedback" DROP COLUMN "Inference" """);
 
-            migrationBuilder.DropColumn(
-                name: "LinkedAt",
-                table: "Feedback");
+            migrationBuilder.Sql("""ALTER TABLE "Feedback" DROP COLUMN "LinkedAt" """);
 
-            migrationBuilder.DropColumn(
-                name: "Source",
-                table: "Feedback");
+            migrationBuilder.Sql("""ALTER TABLE "Feedback" DROP COLUMN "Source" """);
         }
     }
 }

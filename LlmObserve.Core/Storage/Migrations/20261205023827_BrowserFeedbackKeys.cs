@@ -27,13 +27,10 @@ namespace LlmObserve.Core.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "FeedbackOrigins",
-                table: "Projects");
+            // SQLite drops these columns in place; the rebuild EF would do otherwise trips over the score triggers.
+            migrationBuilder.Sql("""ALTER TABLE "Projects" DROP COLUMN "FeedbackOrigins" """);
 
-            migrationBuilder.DropColumn(
-                name: "Scope",
-                table: "ApiKeys");
+            migrationBuilder.Sql("""ALTER TABLE "ApiKeys" DROP COLUMN "Scope" """);
         }
     }
 }

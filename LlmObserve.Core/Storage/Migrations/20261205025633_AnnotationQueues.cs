@@ -159,6 +159,7 @@ namespace LlmObserve.Core.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // SQLite drops these columns in place; the rebuild EF would do otherwise trips over the score triggers.
             migrationBuilder.DropTable(
                 name: "AnnotationLeases");
 
@@ -175,13 +176,9 @@ namespace LlmObserve.Core.Storage.Migrations
                 name: "IX_Scores_AnnotationItemId",
                 table: "Scores");
 
-            migrationBuilder.DropColumn(
-                name: "AnnotationItemId",
-                table: "Scores");
+            migrationBuilder.Sql("""ALTER TABLE "Scores" DROP COLUMN "AnnotationItemId" """);
 
-            migrationBuilder.DropColumn(
-                name: "Reviewer",
-                table: "Scores");
+            migrationBuilder.Sql("""ALTER TABLE "Scores" DROP COLUMN "Reviewer" """);
         }
     }
 }
