@@ -41,6 +41,10 @@ public sealed class JudgeRobustnessJobTests
         {
             ["LlmObserve:Evaluation:MaxAttempts"] = "2",
         });
+
+        // The save-time connection test runs under the endpoint's own timeout; a first call through a cold client
+        // (JIT, first connection) can take more than 1 s, so one endpoint with room is saved first.
+        await harness.CreateEndpointAsync(timeoutSeconds: 30);
         var evaluator = await harness.CreateJudgeEvaluatorAsync(
             await harness.CreateEndpointAsync(timeoutSeconds: 1, maxAttempts: 1));
         harness.Judge.Fallback = FakeJudgeServer.Hang;
