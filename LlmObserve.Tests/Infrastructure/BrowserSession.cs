@@ -12,13 +12,11 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
-    private readonly string _timeZone;
 
-    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page, string timeZone)
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
     {
         _playwright = playwright;
         _browser = browser;
-        _timeZone = timeZone;
         Page = page;
     }
 
@@ -46,15 +44,7 @@ public sealed class BrowserSession : IAsyncDisposable
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = timeZone });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new BrowserSession(playwright, browser, page, timeZone);
-    }
-
-    /// <summary>A page in a new browser context: its own cookies and storage, as a second person would have.</summary>
-    public async Task<IPage> NewContextPageAsync()
-    {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = _timeZone });
-        context.SetDefaultTimeout(20_000);
-        return await context.NewPageAsync();
+        return new BrowserSession(playwright, browser, page);
     }
 
     public async ValueTask DisposeAsync()

@@ -23,6 +23,11 @@ public sealed class NativeFormatException(string message) : Exception(message);
 /// </summary>
 public sealed partial class NativeBatchReader(IngestionOptions options, TimeProvider timeProvider)
 {
+    private static readonly HashSet<string> _feedbackKinds = new(StringComparer.Ordinal)
+    {
+        "thumbs", "rating", "comment", "retry", "rephrase", "escalate", "abandon", "copy",
+    };
+
     private static readonly DateTimeOffset _latestTime = new(2262, 4, 11, 0, 0, 0, TimeSpan.Zero);
 
     public NativeReadResult Read(ReadOnlyMemory<byte> body, string projectId)
@@ -253,20 +258,11 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
 
         var kind = OptionalString(element, "kind", path)?.ToLowerInvariant()
             ?? throw new NativeItemException($"{path}.kind", "is required.");
-        if (!FeedbackKinds.IsKnown(kind))
+        if (!_feedbackKinds.Contains(kind))
         {
             throw new NativeItemException(
                 $"{path}.kind",
-                $"'{kind}' is not one of {string.Join(", ", FeedbackKinds.All)}.");
-        }
-
-        var value = element.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null
-            ? FiniteNumber(v, $"{path}.value", allowNegative: true)
-            : (double?)null;
-        var comment = OptionalString(element, "comment", path);
-        if (FeedbackKinds.Check(kind, value, comment) is { } fault)
-        {
-            throw new NativeItemException($"{path}.{fault.Field}", fault.Reason);
+                $"'{kind}' is not one of {string.Join(", ", _feedbackKinds)}.");
         }
 
         context.Feedback.Add(new FeedbackEntry
@@ -275,8 +271,10 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
             TraceId = traceId,
             RequestId = requestId,
             Kind = kind,
-            Value = value,
-            Comment = Limit(comment, context.Options.MaxFieldChars),
+            Value = element.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null
+                ? FiniteNumber(v, $"{path}.value", allowNegative: true)
+                : null,
+            Comment = Limit(OptionalString(element, "comment", path), context.Options.MaxFieldChars),
             UserId = OptionalString(element, "userId", path),
             CreatedAt = context.Now,
         });

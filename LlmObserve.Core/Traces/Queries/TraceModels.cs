@@ -272,9 +272,7 @@ public sealed record FeedbackView(
     string? Comment,
     string? UserId,
     string? RequestId,
-    DateTimeOffset CreatedAt,
-    string Source = "api",
-    string? Inference = null);
+    DateTimeOffset CreatedAt);
 
 /// <summary>How many traces match, up to a cap; <see cref="Capped"/> when more exist than were counted.</summary>
 public sealed record TraceCount(int Count, bool Capped);
