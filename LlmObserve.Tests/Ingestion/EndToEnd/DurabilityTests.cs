@@ -78,7 +78,7 @@ public sealed class DurabilityTests
         var accepted = PostAsync(client, OtlpRequests.Request(
             [.. Enumerable.Range(0, 3).Select(i => OtlpRequests.Span(acceptedTrace, OtlpRequests.NewSpanId(), $"a{i}"))]));
         var writer = app.GetRequiredService<GroupCommitSpanWriter>();
-        for (var waited = 0; writer.Statistics.QueuedItems < 3 && waited < 1200; waited++)
+        for (var waited = 0; writer.Statistics.QueuedItems < 3 && waited < 200; waited++)
         {
             await Task.Delay(25);
         }
