@@ -27,7 +27,9 @@ public sealed class OfflineEvaluatorCatalog : IDisposable
         };
     }
 
-    /// <summary>The method version (<see cref="IOfflineEvaluator.Version"/>) of an offline kind, without loading it.</summary>
+    /// <summary>
+    /// The method version (<see cref="IOfflineEvaluator.Version"/>) of an offline kind, without loading it.
+    /// </summary>
     /// <exception cref="ArgumentException">The kind is not an offline evaluator.</exception>
     public static string MethodOf(string kind) => kind switch
     {

@@ -94,7 +94,8 @@ public sealed class EvaluatorSeeder(
                 v => new { Id = v.EvaluatorId, v.Version },
                 (e, v) => new { Evaluator = e, Current = v })
             .ToListAsync(cancellationToken);
-        var outdated = offline.Where(pair => pair.Current.Method != OfflineEvaluatorCatalog.MethodOf(pair.Evaluator.Kind))
+        var outdated = offline
+            .Where(pair => pair.Current.Method != OfflineEvaluatorCatalog.MethodOf(pair.Evaluator.Kind))
             .ToList();
         if (outdated.Count == 0)
         {

@@ -66,7 +66,8 @@ public sealed class OfflineMethodVersionTests
         }
     }
 
-    private static async Task<List<(string EvaluatorId, string Kind, int Version, string? Method)>> CurrentVersionsAsync(
+    private static async Task<List<(string EvaluatorId, string Kind, int Version, string? Method)>>
+        CurrentVersionsAsync(
         Core.Storage.LlmObserveDbContext db)
     {
         var rows = await db.Evaluators
