@@ -24,6 +24,7 @@ public sealed class ApiKeyAuthenticator(
     private static readonly TimeSpan _lastUsedResolution = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, CachedIdentity> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, byte> _touching = new();
 
     public async Task<(ApiKeyIdentity? Identity, ApiKeyFailure? Failure)> AuthenticateAsync(
         string? authorizationHeader,
@@ -58,9 +59,12 @@ public sealed class ApiKeyAuthenticator(
             return (null, new ApiKeyFailure("Unknown, revoked or mismatched API key."));
         }
 
-        if (key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
+        if ((key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
+            && _touching.TryAdd(key.Id, 0))
         {
-            _ = TouchAsync(key.Id, now);
+            // SQLite runs synchronously even behind an async call, so the update gets a thread of its own: waiting
+            // on the request thread for the writer's lock stalled ingestion for up to the busy timeout.
+            _ = Task.Run(() => TouchAsync(key.Id, now), CancellationToken.None);
         }
 
         var identity = new ApiKeyIdentity(key.ProjectId, key.Id, key.PublicKey);
@@ -82,6 +86,10 @@ public sealed class ApiKeyAuthenticator(
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             // Best effort: the next use after the cache expires tries again.
+        }
+        finally
+        {
+            _touching.TryRemove(keyId, out _);
         }
     }
 

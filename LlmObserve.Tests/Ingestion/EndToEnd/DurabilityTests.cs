@@ -83,6 +83,8 @@ public sealed class DurabilityTests
             await Task.Delay(25);
         }
 
+        // Authentication must not wait for the lock (it once did, recording the key's last use on the request thread).
+        var queuedWhileLocked = writer.Statistics.QueuedItems;
         var refused = await PostAsync(client, OtlpRequests.Request(
             OtlpRequests.Span(refusedTrace, OtlpRequests.NewSpanId(), "refused")));
         await using (var rollback = blocker.CreateCommand())
@@ -95,6 +97,7 @@ public sealed class DurabilityTests
         var stored = await TraceApi.WaitForTraceAsync(client, acceptedTrace, 3);
         var lookup = await client.GetAsync(new Uri($"api/traces/{refusedTrace}", UriKind.Relative));
 
+        Assert.Equal(3, queuedWhileLocked);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter!.Delta);
         Assert.Equal(HttpStatusCode.OK, acceptedResponse.StatusCode);
