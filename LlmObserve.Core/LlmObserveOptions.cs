@@ -20,9 +20,38 @@ public sealed class LlmObserveOptions
     public DemoOptions Demo { get; set; } = new();
 
     public EvaluationOptions Evaluation { get; set; } = new();
+
     public QualityOptions Quality { get; set; } = new();
 
     public Drift.DriftOptions Drift { get; set; } = new();
+    public FeedbackOptions Feedback { get; set; } = new();
+}
+
+/// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>
+public sealed class FeedbackOptions
+{
+    /// <summary>Seconds between passes that link pending feedback to traces stored since.</summary>
+    public double LinkIntervalSeconds { get; set; } = 2;
+
+    /// <summary>Infer implicit signals (retry, rephrase, abandon) from sessions in the background.</summary>
+    public bool InferenceEnabled { get; set; } = true;
+
+    /// <summary>Seconds between inference passes.</summary>
+    public double InferenceIntervalSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// A trace is read for inference once no span of it arrived for this long (its session may change).
+    /// </summary>
+    public double InferenceSettleSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Cosine similarity of two consecutive user inputs (MiniLM sentence embeddings) from which the second counts as
+    /// a rephrase of the first.
+    /// </summary>
+    public double RephraseSimilarity { get; set; } = 0.8;
+
+    /// <summary>Minutes without a request after which a session has ended (for abandon).</summary>
+    public double SessionIdleMinutes { get; set; } = 30;
 }
 
 /// <summary>How the Quality page reads scores.</summary>

@@ -59,6 +59,12 @@ public sealed class ApiKeyAuthenticator(
             return (null, new ApiKeyFailure("Unknown, revoked or mismatched API key."));
         }
 
+        if (key.Scope != ApiKeyScope.All)
+        {
+            return (null, new ApiKeyFailure(
+                "This is a browser key: it may only send feedback (POST /api/feedback with its public key)."));
+        }
+
         if ((key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
             && _touching.TryAdd(key.Id, 0))
         {

@@ -8,6 +8,25 @@ public sealed class Project
     public required string Name { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Web origins (<c>https://app.example.com</c>) whose pages may send feedback straight from the browser with a
+    /// feedback key, space-separated; null or empty: none.
+    /// </summary>
+    public string? FeedbackOrigins { get; set; }
+}
+
+/// <summary>What a key may do.</summary>
+public static class ApiKeyScope
+{
+    /// <summary>Every API of the project: ingestion, reading, evaluators. Its secret stays on servers.</summary>
+    public const string All = "all";
+
+    /// <summary>
+    /// Browser-safe: only <c>POST /api/feedback</c>, authenticated by the public key alone from the project's
+    /// feedback origins. It can be published in a web page; all it allows is adding feedback.
+    /// </summary>
+    public const string Feedback = "feedback";
 }
 
 /// <summary>
@@ -34,4 +53,7 @@ public sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>One of <see cref="ApiKeyScope"/>.</summary>
+    public string Scope { get; set; } = ApiKeyScope.All;
 }

@@ -37,4 +37,10 @@ public sealed class Score
     public string? EvaluatorVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>For a label given in an annotation queue (source human): who gave it.</summary>
+    public string? Reviewer { get; set; }
+
+    /// <summary>For a label given in an annotation queue: the item it was given on.</summary>
+    public long? AnnotationItemId { get; set; }
 }

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Drift.Features;
 using LlmObserve.Core.Evaluation.Evaluators;
@@ -33,6 +34,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<ScoreRollupState> ScoreRollupStates => Set<ScoreRollupState>();
 
     public DbSet<FeedbackEntry> Feedback => Set<FeedbackEntry>();
+
+    public DbSet<AnnotationQueue> AnnotationQueues => Set<AnnotationQueue>();
+
+    public DbSet<ScoreConfig> ScoreConfigs => Set<ScoreConfig>();
+
+    public DbSet<AnnotationItem> AnnotationItems => Set<AnnotationItem>();
+
+    public DbSet<AnnotationLease> AnnotationLeases => Set<AnnotationLease>();
 
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
 
@@ -83,6 +92,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             key.ToTable("ApiKeys");
             key.HasIndex(k => k.PublicKey).IsUnique();
             key.HasIndex(k => k.SecretHash).IsUnique();
+            key.Property(k => k.Scope).HasDefaultValue(ApiKeyScope.All);
             key.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -125,6 +135,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .HasDatabaseName("UX_Scores_Evaluator_Trace");
             // A label filter on the trace list starts from the scores carrying the label when they are few.
             score.HasIndex(s => new { s.ProjectId, s.Name, s.Label, s.TraceId });
+            score.HasIndex(s => s.AnnotationItemId).HasFilter("\"AnnotationItemId\" IS NOT NULL");
         });
 
         // Kept by ScoreAggregateMaintainer. The index serves the list's score filter and sort: a name's traces in
@@ -156,6 +167,58 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+            feedback.Property(f => f.Source).HasDefaultValue(FeedbackSource.Api);
+            feedback.HasIndex(f => f.LinkedAt).HasFilter("\"LinkedAt\" IS NULL").HasDatabaseName("IX_Feedback_Pending");
+
+            // An inferred signal is stored once per trace and kind, however often its session is read.
+            feedback.HasIndex(f => new { f.ProjectId, f.TraceId, f.Kind })
+                .IsUnique()
+                .HasFilter("\"Source\" = 'inferred'")
+                .HasDatabaseName("IX_Feedback_Inferred");
+        });
+
+        modelBuilder.Entity<AnnotationQueue>(queue =>
+        {
+            queue.ToTable("AnnotationQueues");
+            queue.HasIndex(q => new { q.ProjectId, q.CreatedAt });
+            queue.HasOne<Project>().WithMany().HasForeignKey(q => q.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ScoreConfig>(config =>
+        {
+            config.ToTable("ScoreConfigs");
+            config.Ignore(c => c.LabelList);
+            config.HasIndex(c => new { c.QueueId, c.Name }).IsUnique();
+            config.HasOne<AnnotationQueue>().WithMany().HasForeignKey(c => c.QueueId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AnnotationItem>(item =>
+        {
+            item.ToTable("AnnotationItems");
+            item.HasIndex(i => new { i.QueueId, i.Position });
+            item.HasIndex(i => new { i.QueueId, i.TraceId }).IsUnique();
+            item.HasOne<AnnotationQueue>().WithMany().HasForeignKey(i => i.QueueId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AnnotationLease>(lease =>
+        {
+            lease.ToTable("AnnotationLeases");
+            lease.HasIndex(l => new { l.ItemId, l.Reviewer }).IsUnique();
+            lease.HasIndex(l => new { l.Reviewer, l.State });
+            lease.HasOne<AnnotationItem>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<FeedbackInferenceState>(state =>
+        {
+            state.ToTable("FeedbackInferenceStates");
+            state.Property(s => s.Id).ValueGeneratedNever();
+        });
+
+        modelBuilder.Entity<SessionInferenceQueueEntry>(entry =>
+        {
+            entry.ToTable("SessionInferenceQueue");
+            entry.HasKey(e => new { e.ProjectId, e.SessionId });
+            entry.HasIndex(e => e.CheckAfter);
         });
 
         modelBuilder.Entity<ModelPrice>(price =>

@@ -12,11 +12,13 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
+    private readonly string _timeZone;
 
-    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page, string timeZone)
     {
         _playwright = playwright;
         _browser = browser;
+        _timeZone = timeZone;
         Page = page;
     }
 
@@ -44,7 +46,15 @@ public sealed class BrowserSession : IAsyncDisposable
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = timeZone });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        return new BrowserSession(playwright, browser, page);
+        return new BrowserSession(playwright, browser, page, timeZone);
+    }
+
+    /// <summary>A page in a new browser context: its own cookies and storage, as a second person would have.</summary>
+    public async Task<IPage> NewContextPageAsync()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = _timeZone });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -35,8 +35,8 @@ public sealed class RunningApp : IAsyncDisposable
     /// <summary>
     /// Starts the app; pass a data directory to reuse a store, settings to override configuration, and a callback to
     /// add services (registered before the app's own, so a service the app adds only if absent can be replaced).
-    /// The evaluation and feature jobs are off unless the settings turn them on: they would load the offline models in
-    /// every test app.
+    /// The evaluation and feature jobs and the session inference are off unless the settings turn them on: they
+    /// would load the offline models in every test app.
     /// </summary>
     public static async Task<RunningApp> StartAsync(
         string? dataDirectory = null,
@@ -113,6 +113,7 @@ public sealed class RunningApp : IAsyncDisposable
             ["LlmObserve:Init:SecretKey"] = SecretKey,
             ["LlmObserve:Evaluation:Enabled"] = "false",
             ["LlmObserve:Drift:Features:Enabled"] = "false",
+            ["LlmObserve:Feedback:InferenceEnabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (settings is not null)

@@ -1,8 +1,10 @@
+using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Drift;
 using LlmObserve.Web.Evaluation;
+using LlmObserve.Web.Feedback;
 using LlmObserve.Web.Ingestion;
 using LlmObserve.Web.Live;
 using LlmObserve.Web.Overview;
@@ -40,6 +42,8 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveEvaluation();
         builder.Services.AddLlmObserveDriftFeatures();
+        builder.Services.AddLlmObserveFeedback();
+        builder.Services.AddLlmObserveAnnotation();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -56,6 +60,7 @@ public static class LlmObserveApp
         app.UseLlmObserveProjects();
         app.UseLlmObserveCosts();
         app.UseLlmObserveEvaluation();
+        app.UseLlmObserveFeedback();
         app.UseStaticFiles();
         app.UseAntiforgery();
 
@@ -66,6 +71,8 @@ public static class LlmObserveApp
         app.MapLlmObserveSessions();
         app.MapLlmObserveOverview();
         app.MapLlmObserveEvaluation();
+        app.MapLlmObserveFeedback();
+        app.MapLlmObserveAnnotation();
         app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -78,6 +78,37 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
                 $"LlmObserve:Ingestion:SearchIndexMaxTraces must be positive (was {ingestion.SearchIndexMaxTraces}).");
         }
 
+        if (!(options.Feedback.LinkIntervalSeconds is >= 0.1 and <= 3600))
+        {
+            errors.Add(
+                "LlmObserve:Feedback:LinkIntervalSeconds must lie between 0.1 and 3600 "
+                + $"(was {options.Feedback.LinkIntervalSeconds}).");
+        }
+
+        var feedback = options.Feedback;
+        if (!(feedback.InferenceIntervalSeconds is >= 0.1 and <= 3600)
+            || !(feedback.InferenceSettleSeconds is >= 0 and <= 3600))
+        {
+            errors.Add(
+                "LlmObserve:Feedback:InferenceIntervalSeconds must lie between 0.1 and 3600 and InferenceSettleSeconds "
+                + $"between 0 and 3600 (were {feedback.InferenceIntervalSeconds} and "
+                + $"{feedback.InferenceSettleSeconds}).");
+        }
+
+        if (!(feedback.RephraseSimilarity is > 0 and <= 1))
+        {
+            errors.Add(
+                "LlmObserve:Feedback:RephraseSimilarity must lie above 0 and at most 1 "
+                + $"(was {feedback.RephraseSimilarity}).");
+        }
+
+        if (!(feedback.SessionIdleMinutes is > 0 and <= 10080))
+        {
+            errors.Add(
+                "LlmObserve:Feedback:SessionIdleMinutes must lie above 0 and at most 10080 "
+                + $"(was {feedback.SessionIdleMinutes}).");
+        }
+
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {

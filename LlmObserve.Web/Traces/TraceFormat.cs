@@ -80,6 +80,15 @@ public static class TraceFormat
 
     public static string Score(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "–";
 
+    /// <summary>A feedback value as people read it: thumbs as up or down, a rating out of five.</summary>
+    public static string Feedback(string kind, double? value) => (kind, value) switch
+    {
+        ("thumbs", > 0) => "👍 up",
+        ("thumbs", < 0) => "👎 down",
+        ("rating", { } rating) => Score(rating) + " / 5",
+        _ => Score(value),
+    };
+
     public static string Json(JsonElement element) => JsonSerializer.Serialize(element, _indented);
 
     /// <summary>Any record as indented JSON, for the raw view.</summary>

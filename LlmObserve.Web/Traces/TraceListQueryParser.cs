@@ -53,6 +53,7 @@ internal static class TraceListQueryParser
             MinScore = reader.Number("minScore"),
             MaxScore = reader.Number("maxScore"),
             ScoreLabel = reader.Text("scoreLabel"),
+            Feedback = reader.Text("feedback")?.ToLowerInvariant(),
         };
         var rangeText = reader.Text("range");
         var sortText = reader.Text("sort");
@@ -91,6 +92,11 @@ internal static class TraceListQueryParser
         if (filter.ScoreName is null && filter.ScoreLabel is not null)
         {
             errors.TryAdd("scoreName", ["'scoreName' is needed to filter on a score label."]);
+        }
+
+        if (filter.Feedback is { } feedback && !TraceFeedbackFilter.IsValid(feedback))
+        {
+            errors.TryAdd("feedback", [$"'feedback' must be one of {string.Join(", ", TraceFeedbackFilter.Values)}."]);
         }
 
         if (filter.MaxScore < filter.MinScore)

@@ -23,11 +23,6 @@ public sealed class NativeFormatException(string message) : Exception(message);
 /// </summary>
 public sealed partial class NativeBatchReader(IngestionOptions options, TimeProvider timeProvider)
 {
-    private static readonly HashSet<string> _feedbackKinds = new(StringComparer.Ordinal)
-    {
-        "thumbs", "rating", "comment", "retry", "rephrase", "escalate", "abandon", "copy",
-    };
-
     private static readonly DateTimeOffset _latestTime = new(2262, 4, 11, 0, 0, 0, TimeSpan.Zero);
 
     public NativeReadResult Read(ReadOnlyMemory<byte> body, string projectId)
@@ -258,11 +253,20 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
 
         var kind = OptionalString(element, "kind", path)?.ToLowerInvariant()
             ?? throw new NativeItemException($"{path}.kind", "is required.");
-        if (!_feedbackKinds.Contains(kind))
+        if (!FeedbackKinds.IsKnown(kind))
         {
             throw new NativeItemException(
                 $"{path}.kind",
-                $"'{kind}' is not one of {string.Join(", ", _feedbackKinds)}.");
+                $"'{kind}' is not one of {string.Join(", ", FeedbackKinds.All)}.");
+        }
+
+        var value = element.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null
+            ? FiniteNumber(v, $"{path}.value", allowNegative: true)
+            : (double?)null;
+        var comment = OptionalString(element, "comment", path);
+        if (FeedbackKinds.Check(kind, value, comment) is { } fault)
+        {
+            throw new NativeItemException($"{path}.{fault.Field}", fault.Reason);
         }
 
         context.Feedback.Add(new FeedbackEntry
@@ -271,10 +275,8 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
             TraceId = traceId,
             RequestId = requestId,
             Kind = kind,
-            Value = element.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null
-                ? FiniteNumber(v, $"{path}.value", allowNegative: true)
-                : null,
-            Comment = Limit(OptionalString(element, "comment", path), context.Options.MaxFieldChars),
+            Value = value,
+            Comment = Limit(comment, context.Options.MaxFieldChars),
             UserId = OptionalString(element, "userId", path),
             CreatedAt = context.Now,
         });

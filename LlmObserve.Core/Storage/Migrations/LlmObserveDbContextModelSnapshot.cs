@@ -16,6 +16,144 @@ namespace LlmObserve.Core.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QueueId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QueueId", "Position");
+
+                    b.HasIndex("QueueId", "TraceId")
+                        .IsUnique();
+
+                    b.ToTable("AnnotationItems", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationLease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewerName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId", "Reviewer")
+                        .IsUnique();
+
+                    b.HasIndex("Reviewer", "State");
+
+                    b.ToTable("AnnotationLeases", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationQueue", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LeaseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewsPerItem")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SampleSize")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("AnnotationQueues", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.ScoreConfig", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Labels")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Max")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Min")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QueueId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QueueId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ScoreConfigs", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>
                 {
                     b.Property<long>("Id")
@@ -531,9 +669,15 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Inference")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LinkedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProjectId")
                         .IsRequired()
@@ -541,6 +685,12 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<string>("RequestId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("api");
 
                     b.Property<string>("TraceId")
                         .HasColumnType("TEXT");
@@ -553,11 +703,51 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LinkedAt")
+                        .HasDatabaseName("IX_Feedback_Pending")
+                        .HasFilter("\"LinkedAt\" IS NULL");
+
                     b.HasIndex("ProjectId", "RequestId");
 
                     b.HasIndex("ProjectId", "TraceId");
 
+                    b.HasIndex("ProjectId", "TraceId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Feedback_Inferred")
+                        .HasFilter("\"Source\" = 'inferred'");
+
                     b.ToTable("Feedback", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Feedback.FeedbackInferenceState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TraceRowCursor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FeedbackInferenceStates", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Feedback.SessionInferenceQueueEntry", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "SessionId");
+
+                    b.HasIndex("CheckAfter");
+
+                    b.ToTable("SessionInferenceQueue", (string)null);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Metrics.ActorRollup", b =>
@@ -739,6 +929,12 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("all");
+
                     b.Property<string>("SecretHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -768,6 +964,9 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FeedbackOrigins")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -781,6 +980,9 @@ namespace LlmObserve.Core.Storage.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AnnotationItemId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -806,6 +1008,9 @@ namespace LlmObserve.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reviewer")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -821,6 +1026,9 @@ namespace LlmObserve.Core.Storage.Migrations
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationItemId")
+                        .HasFilter("\"AnnotationItemId\" IS NOT NULL");
 
                     b.HasIndex("ProjectId", "TraceId");
 
@@ -1226,6 +1434,42 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasIndex("ProjectId", "UserId", "StartTimeUnixNano", "TraceId");
 
                     b.ToTable("Traces", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationItem", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Annotation.AnnotationQueue", null)
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationLease", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Annotation.AnnotationItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.AnnotationQueue", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Annotation.ScoreConfig", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Annotation.AnnotationQueue", null)
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Costs.ModelPrice", b =>

@@ -65,6 +65,13 @@ public sealed record TraceFilter
     /// <summary>A label one of the trace's scores named <see cref="ScoreName"/> carries, matched exactly.</summary>
     public string? ScoreLabel { get; init; }
 
+    /// <summary>
+    /// Feedback the trace received (see <see cref="TraceFeedbackFilter"/>): <c>any</c>, <c>negative</c> (thumbs
+    /// down or a rating of 2 or less), <c>positive</c> (thumbs up or a rating of 4 or more), or a kind
+    /// (<c>comment</c>, <c>retry</c>, …).
+    /// </summary>
+    public string? Feedback { get; init; }
+
     /// <summary>Only these traces; used to refresh rows already on screen.</summary>
     public IReadOnlyCollection<string>? TraceIds { get; init; }
 

@@ -122,6 +122,16 @@ internal sealed class TraceListSql
             }
         }
 
+        if (filter.Feedback is { Length: > 0 } feedback)
+        {
+            // The feedback of one trace is a handful of rows, found through its (project, trace) index.
+            var condition = TraceFeedbackFilter.Condition(feedback, "fb", Bind);
+            _where.Append(
+                CultureInfo.InvariantCulture,
+                $" AND EXISTS (SELECT 1 FROM \"Feedback\" AS fb WHERE fb.\"ProjectId\" = t.\"ProjectId\" "
+                + $"AND fb.\"TraceId\" = t.\"TraceId\" AND {condition})");
+        }
+
         if (!string.IsNullOrEmpty(filter.ScoreName))
         {
             AddScore(projectId, filter, plan, sort.Key == TraceSortKey.Score);

@@ -272,7 +272,9 @@ public sealed record FeedbackView(
     string? Comment,
     string? UserId,
     string? RequestId,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string Source = "api",
+    string? Inference = null);
 
 /// <summary>How many traces match, up to a cap; <see cref="Capped"/> when more exist than were counted.</summary>
 public sealed record TraceCount(int Count, bool Capped);

@@ -379,7 +379,16 @@ public sealed class TraceQueries(
         var feedback = await db.Feedback.AsNoTracking()
             .Where(f => f.ProjectId == projectId && f.TraceId == traceId)
             .OrderBy(f => f.Id)
-            .Select(f => new FeedbackView(f.Id, f.Kind, f.Value, f.Comment, f.UserId, f.RequestId, f.CreatedAt))
+            .Select(f => new FeedbackView(
+                f.Id,
+                f.Kind,
+                f.Value,
+                f.Comment,
+                f.UserId,
+                f.RequestId,
+                f.CreatedAt,
+                f.Source,
+                f.Inference))
             .ToListAsync(cancellationToken);
 
         var spanIds = spans.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);

@@ -21,6 +21,7 @@ public sealed partial class TraceList : IDisposable
     private const string ParamFrom = "from";
     private const string ParamTo = "to";
     private const string ParamStatus = "status";
+    private const string ParamFeedback = "feedback";
     private const string ParamSort = "sort";
     private const string ParamOrder = "order";
     private const string CustomRange = "custom";
@@ -74,7 +75,26 @@ public sealed partial class TraceList : IDisposable
 
     private static IEnumerable<(string Name, string Label)> TextFields => _textFields;
 
+    private static string FeedbackFilterLabel(string value) => value switch
+    {
+        TraceFeedbackFilter.Any => "With feedback",
+        TraceFeedbackFilter.Negative => "Negative (👎, rating ≤ 2)",
+        TraceFeedbackFilter.Positive => "Positive (👍, rating ≥ 4)",
+        _ => "Kind: " + value,
+    };
+
     private TraceSort Sort { get; set; } = TraceSort.Default;
+
+    /// <summary>The annotation page's form, its filter set to this list's filters.</summary>
+    private string AnnotateLink
+    {
+        get
+        {
+            var filters = _query.Where(p => p.Key is not (ParamSort or ParamOrder or ParamTrace))
+                .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+            return "/annotation?filter=" + Uri.EscapeDataString(QueryString.Create(filters).ToString().TrimStart('?'));
+        }
+    }
 
     private bool HasFilters => _query.Keys.Any(k => k is not (ParamSort or ParamOrder));
 
