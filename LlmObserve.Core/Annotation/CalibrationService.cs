@@ -4,6 +4,7 @@ using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Annotation;
@@ -206,39 +207,60 @@ public sealed class CalibrationService(
         return JudgeTemplates.BuiltIn.FirstOrDefault(t => t.Name == version.TemplateName)?.Labels ?? [];
     }
 
-    // The judge's verdicts come through its unique (evaluator, version, trace) index; the human labels of each
-    // through the (project, trace) index, and the score configuration through the label's annotation item.
+    // Human labels are few and judge verdicts many, so the read starts from the labels: the queue's score
+    // configurations of the name, their items, the labels given on each (the partial index on the item), then the
+    // judge's verdict on the same trace (the project and trace index). CROSS JOIN keeps SQLite to that order, which
+    // without table statistics would otherwise scan every score of the name.
+    private const string PairSql = """
+        SELECT j."EvaluatorVersion", j."CreatedAt", j."Value", j."Label", c."Kind", h."Value", h."Label",
+            c."Min", c."Max"
+        FROM "ScoreConfigs" AS c
+        CROSS JOIN "AnnotationItems" AS i
+        CROSS JOIN "Scores" AS h
+        CROSS JOIN "Scores" AS j
+        WHERE c."Name" = $name AND i."QueueId" = c."QueueId"
+            AND h."AnnotationItemId" = i."Id" AND h."Name" = c."Name" AND h."ProjectId" = $project
+            AND h."Source" = $human
+            AND j."ProjectId" = h."ProjectId" AND j."TraceId" = h."TraceId" AND j."EvaluatorId" = $evaluator
+            AND j."Source" = $judge AND j."CreatedAt" >= $from AND j."CreatedAt" < $to
+        """;
+
     private static async Task<List<PairRow>> PairRowsAsync(
         LlmObserveDbContext db,
         string projectId,
         Evaluator evaluator,
-        DateTimeOffset start,
-        DateTimeOffset end,
+        DateTimeOffset from,
+        DateTimeOffset to,
         CancellationToken cancellationToken)
     {
-        var evaluatorId = evaluator.Id;
-        var name = evaluator.Name;
-        var query =
-            from judge in db.Scores
-            where judge.EvaluatorId == evaluatorId && judge.ProjectId == projectId && judge.Source == ScoreSource.Judge
-                && judge.CreatedAt >= start && judge.CreatedAt < end
-            join human in db.Scores
-                on new { judge.ProjectId, judge.TraceId } equals new { human.ProjectId, human.TraceId }
-            where human.Source == ScoreSource.Human && human.Name == name
-            join item in db.AnnotationItems on human.AnnotationItemId equals (long?)item.Id
-            join config in db.ScoreConfigs
-                on new { item.QueueId, human.Name } equals new { config.QueueId, config.Name }
-            select new PairRow(
-                judge.EvaluatorVersion,
-                judge.CreatedAt,
-                judge.Value,
-                judge.Label,
-                config.Kind,
-                human.Value,
-                human.Label,
-                config.Min,
-                config.Max);
-        return await query.AsNoTracking().ToListAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = PairSql;
+        command.Parameters.AddWithValue("$name", evaluator.Name);
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$evaluator", evaluator.Id);
+        command.Parameters.AddWithValue("$human", ScoreSource.Human);
+        command.Parameters.AddWithValue("$judge", ScoreSource.Judge);
+        command.Parameters.AddWithValue("$from", StoreTime.ToStore(from));
+        command.Parameters.AddWithValue("$to", StoreTime.ToStore(to));
+        var rows = new List<PairRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new PairRow(
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                StoreTime.FromStore(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : reader.GetDouble(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetDouble(8)));
+        }
+
+        return rows;
     }
 
     private sealed record PairRow(
