@@ -115,6 +115,30 @@ public sealed class BrowserAccessService(
         return new BrowserKeyView(key.Id, key.Name, key.PublicKey, key.CreatedAt, false);
     }
 
+    /// <summary>
+    /// Revokes a browser key of the project: feedback sent with it is refused from then on. False when the project has
+    /// no browser key of that id; revoking a revoked key again changes nothing.
+    /// </summary>
+    public async Task<bool> RevokeKeyAsync(string projectId, long keyId, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var key = await db.ApiKeys.SingleOrDefaultAsync(
+                k => k.Id == keyId && k.ProjectId == projectId && k.Scope == ApiKeyScope.Feedback,
+                cancellationToken);
+            if (key is null)
+            {
+                return false;
+            }
+
+            key.RevokedAt ??= timeProvider.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        Invalidate();
+        return true;
+    }
+
     /// <summary>The project of an active browser key and its origins; null for any other key.</summary>
     public async Task<(string ProjectId, IReadOnlySet<string> Origins)?> FindKeyAsync(
         string publicKey,

@@ -167,6 +167,9 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
             feedback.HasIndex(f => new { f.ProjectId, f.RequestId });
+
+            // Feedback rates over a range read this index alone (FeedbackRateQueries).
+            feedback.HasIndex(f => new { f.ProjectId, f.CreatedAt, f.Kind, f.Value });
             feedback.Property(f => f.Source).HasDefaultValue(FeedbackSource.Api);
             feedback.HasIndex(f => f.LinkedAt).HasFilter("\"LinkedAt\" IS NULL").HasDatabaseName("IX_Feedback_Pending");
 

@@ -10,4 +10,6 @@ internal static class StoreTime
     private static readonly DateTimeOffsetToBinaryConverter Converter = new();
 
     public static long ToStore(DateTimeOffset value) => (long)Converter.ConvertToProvider(value)!;
+
+    public static DateTimeOffset FromStore(long value) => (DateTimeOffset)Converter.ConvertFromProvider(value)!;
 }

@@ -82,6 +82,28 @@ public sealed class BrowserFeedbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Revoke_TheBrowserKey_RefusesItsFeedbackAtOnceAndAnUnknownKeyIsNotFound()
+    {
+        var access = await _client.GetFromJsonAsync<JsonElement>("api/project/browser-access");
+        var id = access.GetProperty("keys")[0].GetProperty("id").GetInt64();
+        using var before = await PostFromAsync(_allowedOrigin, "req-before-revoke");
+
+        using var revoke = await _client.DeleteAsync($"api/project/browser-keys/{id}");
+        using var unknown = await _client.DeleteAsync("api/project/browser-keys/987654");
+        using var after = await PostFromAsync(_allowedOrigin, "req-after-revoke");
+
+        Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var revoked = (await revoke.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys")[0];
+        Assert.True(revoked.GetProperty("revoked").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        var problem = await after.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("Unknown or revoked browser key", problem.GetProperty("detail").GetString());
+        Assert.Empty((await ListAsync("req-after-revoke")).EnumerateArray());
+    }
+
+    [Fact]
     public async Task BrowserKey_ReadsNothingAndItsPublicKeyOpensNoOtherApi()
     {
         using var asBearer = new HttpClient { BaseAddress = _app.BaseAddress };

@@ -43,7 +43,7 @@ internal static class AnnotationEndpoints
         queues.MapPost("/{id}/next", NextAsync);
         queues.MapPost("/{id}/items/{itemId:long}/labels", LabelAsync);
         queues.MapPost("/{id}/items/{itemId:long}/skip", SkipAsync);
-        return app;
+        return app.MapLlmObserveCalibration();
     }
 
     private static string ProjectOf(HttpContext http) => http.GetApiKeyIdentity().ProjectId;

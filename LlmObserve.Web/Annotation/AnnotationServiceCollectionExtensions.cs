@@ -4,10 +4,11 @@ namespace LlmObserve.Web.Annotation;
 
 internal static class AnnotationServiceCollectionExtensions
 {
-    /// <summary>Annotation queues (service and API) and the reviewer identity of the pages.</summary>
+    /// <summary>Annotation queues (service and API), calibration, and the reviewer identity of the pages.</summary>
     public static IServiceCollection AddLlmObserveAnnotation(this IServiceCollection services)
     {
         services.AddSingleton<AnnotationService>();
+        services.AddSingleton<CalibrationService>();
         services.AddScoped<ReviewerIdentity>();
         return services;
     }

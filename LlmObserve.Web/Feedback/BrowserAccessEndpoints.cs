@@ -22,6 +22,12 @@ internal static class BrowserAccessEndpoints
             => Results.Ok(await service.GetAsync(http.GetApiKeyIdentity().ProjectId, c)));
         project.MapPut("/feedback-origins", SetOriginsAsync);
         project.MapPost("/browser-keys", CreateKeyAsync);
+        project.MapDelete(
+            "/browser-keys/{id:long}",
+            async (long id, HttpContext http, BrowserAccessService service, CancellationToken c)
+                => await service.RevokeKeyAsync(http.GetApiKeyIdentity().ProjectId, id, c)
+                    ? Results.Ok(await service.GetAsync(http.GetApiKeyIdentity().ProjectId, c))
+                    : RequestJson.NotFound("browser key"));
         return app;
     }
 

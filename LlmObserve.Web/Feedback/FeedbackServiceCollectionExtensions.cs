@@ -13,6 +13,8 @@ internal static class FeedbackServiceCollectionExtensions
     {
         services.AddSingleton<FeedbackService>();
         services.AddSingleton<BrowserAccessService>();
+        services.AddSingleton<FeedbackRateQueries>();
+        services.AddScoped<BrowserAccessViewModel>();
         services.AddSingleton<FeedbackKeyEndpointFilter>();
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, FeedbackCorsPolicyProvider>();

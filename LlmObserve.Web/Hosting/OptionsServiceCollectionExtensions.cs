@@ -134,6 +134,14 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         }
 
         ValidateEvaluation(options.Evaluation, errors);
+        if (options.Calibration.MinimumPairs is < 1 or > 100_000
+            || !(options.Calibration.PassThreshold is > 0 and <= 1))
+        {
+            errors.Add(
+                "LlmObserve:Calibration:MinimumPairs must lie from 1 to 100000 and PassThreshold above 0 and at most 1 "
+                + $"(were {options.Calibration.MinimumPairs} and {options.Calibration.PassThreshold}).");
+        }
+
         ValidateDriftFeatures(options.Drift.Features, errors);
         if (options.Quality.FailingLabelSet().Count == 0)
         {

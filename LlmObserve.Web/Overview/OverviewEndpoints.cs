@@ -1,10 +1,14 @@
+using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Overview;
 
-/// <summary>The body of <c>GET /api/metrics/overview</c>: the dashboard's timeline and top lists.</summary>
-public sealed record OverviewResponse(OverviewTimeline Timeline, OverviewLeaders Leaders);
+/// <summary>
+/// The body of <c>GET /api/metrics/overview</c>: the dashboard's timeline, top lists and the range's user feedback
+/// (over all traffic: the environment and model filters do not apply to it).
+/// </summary>
+public sealed record OverviewResponse(OverviewTimeline Timeline, OverviewLeaders Leaders, FeedbackRates Feedback);
 
 /// <summary><c>GET /metrics</c> (Prometheus) and <c>GET /api/metrics/overview</c>, scoped by project key.</summary>
 internal static class OverviewEndpoints
@@ -29,6 +33,7 @@ internal static class OverviewEndpoints
     private static async Task<IResult> GetOverviewAsync(
         HttpContext http,
         OverviewQueries queries,
+        FeedbackRateQueries feedback,
         TimeProvider time,
         CancellationToken cancel)
     {
@@ -55,7 +60,14 @@ internal static class OverviewEndpoints
             OverviewSplit.Model => timeline with { ByEnvironment = [] },
             _ => timeline,
         };
-        return Results.Ok(new OverviewResponse(timeline, leaders));
+        // Feedback is counted over all traffic, so its rates are per request only when the requests are too.
+        var rates = await feedback.RatesAsync(
+            projectId,
+            timeline.From,
+            timeline.To,
+            query.Filter.IsEmpty ? timeline.Total.Total.Requests : null,
+            cancel);
+        return Results.Ok(new OverviewResponse(timeline, leaders, rates));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Web.Traces;
 
@@ -37,8 +38,11 @@ public enum OverviewSplit
 /// and shaped for display. The page owns a view model per circuit and calls LoadAsync again when
 /// new data arrives.
 /// </summary>
-public sealed class OverviewViewModel(OverviewQueries queries)
+public sealed class OverviewViewModel(OverviewQueries queries, FeedbackRateQueries feedback)
 {
+    /// <summary>User feedback of the range, over all traffic: the environment and model filters do not apply.</summary>
+    public FeedbackRates? Feedback { get; private set; }
+
     public OverviewTimeline? Timeline { get; private set; }
 
     public OverviewLeaders? Leaders { get; private set; }
@@ -81,6 +85,12 @@ public sealed class OverviewViewModel(OverviewQueries queries)
             Models = [.. timeline.ByModel.Select(m => m.Key).Order(StringComparer.Ordinal)];
         }
 
+        Feedback = await feedback.RatesAsync(
+            projectId,
+            timeline.From,
+            timeline.To,
+            filter.IsEmpty ? timeline.Total.Total.Requests : null,
+            cancellationToken);
         Timeline = timeline;
         Leaders = leaders;
         Charts = BuildCharts(timeline, split, zone);

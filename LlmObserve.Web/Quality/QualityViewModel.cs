@@ -1,4 +1,6 @@
 using System.Globalization;
+using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Scores;
 using LlmObserve.Web.Overview;
 
@@ -15,8 +17,13 @@ public sealed record QualityCharts(QualityScore Score, ChartSpec? Mean, ChartSpe
 /// read from the score rollups and shaped into the overview's chart specs. The page calls LoadAsync again when scores
 /// arrive.
 /// </summary>
-public sealed class QualityViewModel(QualityQueries queries)
+public sealed class QualityViewModel(QualityQueries queries, OverviewQueries overview, FeedbackRateQueries feedback)
 {
+    /// <summary>
+    /// User feedback of the range, over all traffic (the filters do not apply), with signal rates per request.
+    /// </summary>
+    public FeedbackRates? Feedback { get; private set; }
+
     public QualityTimeline? Timeline { get; private set; }
 
     public IReadOnlyList<QualityCharts> Charts { get; private set; } = [];
@@ -39,6 +46,10 @@ public sealed class QualityViewModel(QualityQueries queries)
             query.Filter,
             query.Split,
             cancellationToken);
+        var traffic = await overview.TimelineAsync(
+            projectId, timeline.From, timeline.To, TimeSpan.Zero, cancellationToken);
+        Feedback = await feedback.RatesAsync(
+            projectId, timeline.From, timeline.To, traffic.Total.Total.Requests, cancellationToken);
         Timeline = timeline;
         Charts = BuildCharts(timeline, zone);
         Version++;

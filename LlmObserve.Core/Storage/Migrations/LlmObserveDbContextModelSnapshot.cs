@@ -716,6 +716,8 @@ namespace LlmObserve.Core.Storage.Migrations
                         .HasDatabaseName("IX_Feedback_Inferred")
                         .HasFilter("\"Source\" = 'inferred'");
 
+                    b.HasIndex("ProjectId", "CreatedAt", "Kind", "Value");
+
                     b.ToTable("Feedback", (string)null);
                 });
 
