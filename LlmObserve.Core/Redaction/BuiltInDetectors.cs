@@ -33,23 +33,29 @@ public static class BuiltInDetectors
         [Email] = new(
             Email,
             new Regex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", Options, _timeout),
-            null),
-        [Card] = new(Card, new Regex(@"\b\d([ \-]?\d){12,18}\b", Options, _timeout), IsLuhnValid),
+            null,
+            text => text.Contains('@', StringComparison.Ordinal)),
+        [Card] = new(Card, new Regex(@"\b\d([ \-]?\d){12,18}\b", Options, _timeout), IsLuhnValid, HasDigit),
         [Iban] = new(
             Iban,
             new Regex(@"\b[A-Z]{2}\d{2}( ?[A-Z0-9]{4}){2,7}( ?[A-Z0-9]{1,3})?\b", Options, _timeout),
-            IsIbanValid),
+            IsIbanValid,
+            HasDigit),
         [Ip] = new(
             Ip,
             new Regex(@"\b\d{1,3}(\.\d{1,3}){3}\b|\b[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}\b", Options, _timeout),
-            IsIpAddress),
+            IsIpAddress,
+            HasDigit),
         [Phone] = new(
             Phone,
             new Regex(@"\+?(\(\d{1,4}\)[ .\-]?)?\d{1,4}([ .\-]?\(?\d{2,4}\)?){2,5}", Options, _timeout),
-            IsPhoneNumber),
+            IsPhoneNumber,
+            HasDigit),
     };
 
     public static bool IsKnown(string kind) => _detectors.ContainsKey(kind);
+
+    private static bool HasDigit(string text) => text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
 
     public static RedactionDetector Get(string kind) => _detectors[kind];
 
@@ -166,4 +172,9 @@ public static class BuiltInDetectors
 /// <param name="Kind">The name written into the replacement and counted.</param>
 /// <param name="Pattern">The pattern, non-backtracking.</param>
 /// <param name="Accept">Checks a match; null accepts all.</param>
-public sealed record RedactionDetector(string Kind, Regex Pattern, Func<string, bool>? Accept);
+/// <param name="MayMatch">A cheap test that a text can hold a match at all (an '@', a digit); null: run always.</param>
+public sealed record RedactionDetector(
+    string Kind,
+    Regex Pattern,
+    Func<string, bool>? Accept,
+    Func<string, bool>? MayMatch = null);

@@ -163,6 +163,11 @@ public sealed class Redactor
 
     private static string Apply(RedactionDetector detector, string text, RedactionCounts counts)
     {
+        if (detector.MayMatch is { } mayMatch && !mayMatch(text))
+        {
+            return text;
+        }
+
         var found = 0;
         string result;
         try
