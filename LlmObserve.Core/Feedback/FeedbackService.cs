@@ -1,5 +1,6 @@
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Ingestion.Otlp;
+using LlmObserve.Core.Redaction;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces.Queries;
 using Microsoft.Data.Sqlite;
@@ -54,7 +55,8 @@ public sealed record FeedbackRecord(
 public sealed class FeedbackService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
     LlmObserveOptions options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RedactionSettingsService? redaction = null)
 {
     public const int MaxIdLength = 200;
 
@@ -73,6 +75,12 @@ public sealed class FeedbackService(
         if (entry is null)
         {
             return (null, errors);
+        }
+
+        if (redaction is not null)
+        {
+            var redactor = await redaction.GetRedactorAsync(projectId, cancellationToken);
+            entry.Comment = redactor.Text(entry.Comment, new RedactionCounts());
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

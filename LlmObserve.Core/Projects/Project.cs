@@ -14,6 +14,12 @@ public sealed class Project
     /// feedback key, space-separated; null or empty: none.
     /// </summary>
     public string? FeedbackOrigins { get; set; }
+
+    /// <summary>Built-in redaction detectors switched on (<c>email card</c>), space-separated; null: none.</summary>
+    public string? RedactionDetectors { get; set; }
+
+    /// <summary>Custom redaction patterns as JSON (<c>[{"name":…,"pattern":…}]</c>); null: none.</summary>
+    public string? RedactionPatternsJson { get; set; }
 }
 
 /// <summary>What a key may do.</summary>

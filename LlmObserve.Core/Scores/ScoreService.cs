@@ -1,6 +1,7 @@
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Redaction;
 using LlmObserve.Core.Storage;
 using LlmObserve.Core.Traces.Queries;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public sealed class ScoreService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
     IScoreChangeNotifier changes,
     LlmObserveOptions options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RedactionSettingsService? redaction = null)
 {
     public const int MaxNameLength = 200;
     public const int MaxLabelLength = 200;
@@ -76,6 +78,12 @@ public sealed class ScoreService(
         }
 
         var explanation = draft.Explanation;
+        if (redaction is not null && explanation is not null)
+        {
+            var redactor = await redaction.GetRedactorAsync(projectId, cancellationToken);
+            explanation = redactor.Text(explanation, new RedactionCounts());
+        }
+
         var limit = options.Ingestion.MaxFieldChars;
         if (explanation is not null && explanation.Length > limit)
         {

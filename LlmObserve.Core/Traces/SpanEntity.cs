@@ -153,5 +153,10 @@ public sealed class SpanEntity
     /// <summary>JSON array of <see cref="TruncationNote"/>: fields cut at ingestion and their original size.</summary>
     public string? TruncationsJson { get; set; }
 
+    /// <summary>
+    /// Replacements redaction made before the span was stored, by kind (<c>{"email":2}</c>); null: none.
+    /// </summary>
+    public string? RedactionsJson { get; set; }
+
     public long IngestedAtUnixNano { get; set; }
 }

@@ -31,6 +31,7 @@ internal static class FeedbackEndpoints
             .DisableAntiforgery();
         app.MapGet("/api/feedback", ListAsync).RequireApiKey();
         app.MapLlmObserveBrowserAccess();
+        app.MapLlmObserveRedaction();
         return app;
     }
 

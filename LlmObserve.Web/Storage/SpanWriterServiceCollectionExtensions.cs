@@ -3,6 +3,7 @@ using LlmObserve.Core.Costs;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Live;
+using LlmObserve.Core.Redaction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmObserve.Web.Storage;
@@ -10,7 +11,7 @@ namespace LlmObserve.Web.Storage;
 internal static class SpanWriterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the group-commit span writer, behind the pricing step, as the one <see cref="ISpanWriter"/>, the
+    /// Registers the group-commit span writer, behind the redaction and pricing steps, as the one <see cref="ISpanWriter"/>, the
     /// trace, rollup and score change notifiers it publishes to, and the hosted service that runs its loop. Needs the
     /// store (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
     /// </summary>
@@ -32,10 +33,13 @@ internal static class SpanWriterServiceCollectionExtensions
                 sp.GetRequiredService<IRollupChangeNotifier>(),
                 sp.GetRequiredService<IScoreChangeNotifier>());
         });
-        services.AddSingleton<ISpanWriter>(sp => new PricingSpanWriter(
-            sp.GetRequiredService<GroupCommitSpanWriter>(),
-            sp.GetRequiredService<PriceTableProvider>(),
-            sp.GetRequiredService<TokenEstimator>()));
+        services.TryAddSingleton<RedactionSettingsService>();
+        services.AddSingleton<ISpanWriter>(sp => new RedactingSpanWriter(
+            new PricingSpanWriter(
+                sp.GetRequiredService<GroupCommitSpanWriter>(),
+                sp.GetRequiredService<PriceTableProvider>(),
+                sp.GetRequiredService<TokenEstimator>()),
+            sp.GetRequiredService<RedactionSettingsService>()));
         services.AddHostedService<SpanWriterHostedService>();
 
         return services;

@@ -13,7 +13,8 @@ internal sealed record BenchArguments(
     IReadOnlySet<string> Phases,
     int? PageSize,
     bool LateRoots,
-    bool BuildDuringLoad)
+    bool BuildDuringLoad,
+    bool Redact)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -42,6 +43,7 @@ internal sealed record BenchArguments(
             Phases: values.GetValueOrDefault("phases", "raw,writer,http").Split(',').ToHashSet(),
             PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null,
             LateRoots: values.ContainsKey("late-roots"),
-            BuildDuringLoad: values.ContainsKey("build-during-load"));
+            BuildDuringLoad: values.ContainsKey("build-during-load"),
+            Redact: values.ContainsKey("redact"));
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Writer;
+using LlmObserve.Core.Redaction;
+using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
@@ -38,6 +40,7 @@ internal static class IngestBenchmark
             $"{options.BatchTraces} traces ({spansPerBatch} spans, {otlpKb} KB as OTLP protobuf) per batch; " +
             $"synchronous={options.Synchronous}; page size {pageSize}; " +
             (options.LateRoots ? "roots one batch after their children; " : string.Empty) +
+            (options.Redact ? "every redaction detector on; " : string.Empty) +
             $"{Environment.ProcessorCount} cores");
 
         try
@@ -247,6 +250,19 @@ internal static class IngestBenchmark
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
         ]);
         await app.StartAsync();
+        if (options.Redact)
+        {
+            var projectId = await app.Services.GetRequiredService<TraceQueries>().FirstProjectIdAsync(default)
+                ?? throw new InvalidOperationException("The bench project was not created.");
+            var request = new RedactionSettingsRequest([.. BuiltInDetectors.All], []);
+            var (_, errors) = await app.Services.GetRequiredService<RedactionSettingsService>()
+                .SetAsync(projectId, request, default);
+            if (errors.Count > 0)
+            {
+                throw new InvalidOperationException(errors[0].Message);
+            }
+        }
+
         return app;
     }
 

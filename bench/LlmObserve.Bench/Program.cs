@@ -25,6 +25,7 @@ static int Usage()
           --raw-tx N          spans per transaction of the raw baseline (default 5000)
           --phases LIST       which of raw,writer,http to run (default all three)
           --page-size N       create every fresh database with this SQLite page size (default: SQLite's)
+          --redact            switch every built-in redaction detector on for the bench project
                dotnet run -c Release --project bench/LlmObserve.Bench -- explore [options]
           --traces N          traces in the store (default 1000000)
           --store DIR         keep the filled store in DIR and reuse it next time (default: a temp folder)

@@ -69,5 +69,6 @@ internal static class SpanRowBinding
         ("EventsJson", s => s.EventsJson),
         ("LinksJson", s => s.LinksJson),
         ("TruncationsJson", s => s.TruncationsJson),
+        ("RedactionsJson", s => s.RedactionsJson),
     ];
 }

@@ -973,6 +973,12 @@ namespace LlmObserve.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RedactionDetectors")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedactionPatternsJson")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.ToTable("Projects", (string)null);
@@ -1236,6 +1242,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<long?>("ReasoningTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RedactionsJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Release")
                         .HasColumnType("TEXT");

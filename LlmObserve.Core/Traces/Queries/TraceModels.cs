@@ -239,6 +239,9 @@ public sealed record SpanDetail
     public required IReadOnlyList<SpanLinkRecord> Links { get; init; }
 
     public required IReadOnlyList<TruncationNote> Truncations { get; init; }
+
+    /// <summary>What redaction replaced in this span before it was stored, by kind; empty when nothing.</summary>
+    public IReadOnlyDictionary<string, int> Redactions { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>Token usage of one span; <see cref="Estimated"/> when counted here rather than reported.</summary>

@@ -684,5 +684,6 @@ public sealed class TraceQueries(
         Events = ColumnJson.Decode<SpanEventRecord[]>(span.EventsJson) ?? [],
         Links = ColumnJson.Decode<SpanLinkRecord[]>(span.LinksJson) ?? [],
         Truncations = ColumnJson.Decode<TruncationNote[]>(span.TruncationsJson) ?? [],
+        Redactions = ColumnJson.Decode<Dictionary<string, int>>(span.RedactionsJson) ?? [],
     };
 }
