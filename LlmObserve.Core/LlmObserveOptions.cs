@@ -25,6 +25,8 @@ public sealed class LlmObserveOptions
 
     public Drift.DriftOptions Drift { get; set; } = new();
     public FeedbackOptions Feedback { get; set; } = new();
+
+    public Alerts.AlertOptions Alerts { get; set; } = new();
 }
 
 /// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>
