@@ -27,3 +27,38 @@ public sealed class AlertOptions
     /// </summary>
     public string PublicBaseUrl { get; set; } = string.Empty;
 }
+
+/// <summary>What is wrong with the alert settings, for the start-up check.</summary>
+public static class AlertOptionsCheck
+{
+    public static IEnumerable<string> Problems(AlertOptions alerts)
+    {
+        if (!(alerts.EvaluationIntervalSeconds is >= 0.1 and <= 3600))
+        {
+            yield return "LlmObserve:Alerts:EvaluationIntervalSeconds must lie between 0.1 and 3600 "
+                + $"(was {alerts.EvaluationIntervalSeconds}).";
+        }
+
+        if (!(alerts.RetryBaseSeconds > 0) || !(alerts.RetryMaxSeconds >= alerts.RetryBaseSeconds)
+            || alerts.MaxAttempts < 1)
+        {
+            yield return "LlmObserve:Alerts:RetryBaseSeconds must be positive, RetryMaxSeconds at least as long, and "
+                + $"MaxAttempts at least 1 (were {alerts.RetryBaseSeconds}, {alerts.RetryMaxSeconds}, "
+                + $"{alerts.MaxAttempts}).";
+        }
+
+        if (!(alerts.DeliveryTimeoutSeconds is > 0 and <= 300))
+        {
+            yield return "LlmObserve:Alerts:DeliveryTimeoutSeconds must lie above 0 and at most 300 "
+                + $"(was {alerts.DeliveryTimeoutSeconds}).";
+        }
+
+        if (!string.IsNullOrWhiteSpace(alerts.PublicBaseUrl)
+            && (!Uri.TryCreate(alerts.PublicBaseUrl, UriKind.Absolute, out var address)
+                || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"LlmObserve:Alerts:PublicBaseUrl must be an absolute http(s) address (was "
+                + $"'{alerts.PublicBaseUrl}').";
+        }
+    }
+}

@@ -268,6 +268,62 @@ public sealed class AlertRuleTests : IAsyncLifetime
         Assert.Equal(3, rateNotice.GetProperty("samples").GetInt64());
     }
 
+    [Fact]
+    public async Task Escalation_WarningThenCritical_NotifiesBothDespiteTheCooldown()
+    {
+        var channel = await _app.CreateWebhookAsync(_receiver.Hook);
+        await _app.CreateRuleAsync(new
+        {
+            name = "busy",
+            metric = "request_volume",
+            windowMinutes = 5,
+            direction = "above",
+            warningThreshold = 0,
+            criticalThreshold = 5,
+            minSamples = 1,
+            cooldownMinutes = 60,
+            channelIds = new[] { channel },
+        });
+        await _app.IngestTracesAsync(1, 10, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1));
+        await NoticesAsync(1, "the warning");
+        await _app.IngestTracesAsync(10, 10, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1));
+        await NoticesAsync(2, "the critical notice");
+        Assert.Equal(["warning", "critical"], _receiver.Received.Select(n => n.GetProperty("level").GetString()));
+        Assert.All(_receiver.Received, n => Assert.Equal("firing", n.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task NegativeFeedbackRule_FiresFromThumbsAndRatings()
+    {
+        var channel = await _app.CreateWebhookAsync(_receiver.Hook);
+        var traceIds = await _app.IngestTracesAsync(4, 10, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1));
+        await _app.CreateRuleAsync(new
+        {
+            name = "users unhappy",
+            metric = "negative_feedback_rate",
+            windowMinutes = 10,
+            direction = "above",
+            warningThreshold = 0.5,
+            minSamples = 4,
+            channelIds = new[] { channel },
+        });
+        await _app.IngestAsync(new
+        {
+            feedback = new object[]
+            {
+                new { traceId = traceIds[0], kind = "thumbs", value = -1 },
+                new { traceId = traceIds[1], kind = "thumbs", value = -1 },
+                new { traceId = traceIds[2], kind = "rating", value = 1 },
+                new { traceId = traceIds[3], kind = "thumbs", value = 1 },
+            },
+        });
+        await NoticesAsync(1, "the feedback notice");
+        var notice = _receiver.Received[0];
+        Assert.Equal(0.75, notice.GetProperty("value").GetDouble(), 6);
+        Assert.Equal(4, notice.GetProperty("samples").GetInt64());
+        Assert.EndsWith("&feedback=negative", notice.GetProperty("link").GetString(), StringComparison.Ordinal);
+    }
+
     private Task NoticesAsync(int count, string what)
         => Poll.UntilAsync(() => Task.FromResult(_receiver.Received.Count >= count), what, AlertTestApp.Wait);
 }
