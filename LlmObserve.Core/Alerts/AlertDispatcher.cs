@@ -123,5 +123,11 @@ public sealed class AlertDispatcher(
         {
             return error.Message;
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Anything else a client library throws (a TLS handshake, a malformed reply) is a failed attempt too:
+            // recorded and retried, never a run that stops before saving it.
+            return $"{error.GetType().Name}: {error.Message}";
+        }
     }
 }
