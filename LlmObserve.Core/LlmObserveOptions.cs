@@ -27,6 +27,8 @@ public sealed class LlmObserveOptions
     public FeedbackOptions Feedback { get; set; } = new();
 
     public Annotation.CalibrationOptions Calibration { get; set; } = new();
+
+    public Alerts.AlertOptions Alerts { get; set; } = new();
 }
 
 /// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>

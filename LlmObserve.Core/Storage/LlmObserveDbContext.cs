@@ -73,6 +73,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
     public DbSet<TraceFeatureCursor> TraceFeatureCursors => Set<TraceFeatureCursor>();
 
+    public DbSet<Alerts.AlertRule> AlertRules => Set<Alerts.AlertRule>();
+
+    public DbSet<Alerts.AlertChannel> AlertChannels => Set<Alerts.AlertChannel>();
+
+    public DbSet<Alerts.AlertEvent> AlertEvents => Set<Alerts.AlertEvent>();
+
+    public DbSet<Alerts.AlertDelivery> AlertDeliveries => Set<Alerts.AlertDelivery>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no native offset type; storing ticks keeps ordering and range filters in SQL.
@@ -268,6 +276,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         });
 
         ConfigureEvaluation(modelBuilder);
+        Alerts.AlertModel.Configure(modelBuilder);
     }
 
     private static void ConfigureEvaluation(ModelBuilder modelBuilder)

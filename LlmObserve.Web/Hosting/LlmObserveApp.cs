@@ -1,3 +1,4 @@
+using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
@@ -45,6 +46,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveFeedback();
         builder.Services.AddLlmObserveAnnotation();
         builder.Services.AddLlmObserveLive();
+        builder.Services.AddLlmObserveAlerts();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
         builder.Services.AddLlmObserveQuality();
@@ -74,6 +76,7 @@ public static class LlmObserveApp
         app.MapLlmObserveFeedback();
         app.MapLlmObserveAnnotation();
         app.MapLlmObserveQuality();
+        app.MapLlmObserveAlerts();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -109,6 +109,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
                 + $"(was {feedback.SessionIdleMinutes}).");
         }
 
+        errors.AddRange(Core.Alerts.AlertOptionsCheck.Problems(options.Alerts));
+
         var synchronous = options.Storage.Synchronous.ToUpperInvariant();
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {

@@ -10,6 +10,8 @@ public interface ILiveClient
     Task TracesChanged(TracesChangedMessage message);
 
     Task ScoresChanged(ScoresChangedMessage message);
+
+    Task AlertChanged(AlertChangedMessage message);
 }
 
 /// <summary>Traces that were written or updated in one commit.</summary>
@@ -17,6 +19,19 @@ public sealed record TracesChangedMessage(string ProjectId, IReadOnlyList<string
 
 /// <summary>Traces whose scores (or score aggregates) changed: quality charts and score columns may redraw.</summary>
 public sealed record ScoresChangedMessage(string ProjectId, IReadOnlyList<string> TraceIds, DateTimeOffset At);
+
+/// <summary>
+/// A rule fired or resolved; <see cref="Link"/> is the trace list behind it, relative to the app's root.
+/// </summary>
+public sealed record AlertChangedMessage(
+    string ProjectId,
+    long EventId,
+    string RuleName,
+    string Level,
+    string Status,
+    double? Value,
+    string Link,
+    DateTimeOffset At);
 
 /// <summary>The typed hub at <c>/hubs/live</c>.</summary>
 public sealed class LiveHub : Hub<ILiveClient>
@@ -40,6 +55,7 @@ internal static class LiveServiceCollectionExtensions
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
         services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
+        services.TryAddSingleton<IAlertChangeNotifier, AlertChangeNotifier>();
         services.AddSignalR();
         services.AddHostedService<LiveHubBroadcaster>();
 

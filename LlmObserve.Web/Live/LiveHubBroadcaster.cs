@@ -5,11 +5,13 @@ namespace LlmObserve.Web.Live;
 
 /// <summary>
 /// Forwards trace and score changes from Core to the SignalR hub, gathered per project and sent at most every
-/// <see cref="Interval"/>, so a burst of commits becomes one message per project rather than hundreds.
+/// <see cref="Interval"/>, so a burst of commits becomes one message per project rather than hundreds; alert events
+/// are sent as they happen.
 /// </summary>
 internal sealed class LiveHubBroadcaster(
     ITraceChangeNotifier notifier,
     IScoreChangeNotifier scoreNotifier,
+    IAlertChangeNotifier alertNotifier,
     IHubContext<LiveHub, ILiveClient> hub,
     TimeProvider timeProvider) : BackgroundService
 {
@@ -30,6 +32,19 @@ internal sealed class LiveHubBroadcaster(
             _scores.Add(change.ProjectId, change.TraceIds);
             return Task.CompletedTask;
         });
+
+        // Alert events are rare and each matters: sent as they happen, not gathered.
+        using var alertSubscription = alertNotifier.Subscribe(change => hub.Clients
+            .Group(LiveHub.ProjectGroup(change.ProjectId))
+            .AlertChanged(new AlertChangedMessage(
+                change.ProjectId,
+                change.EventId,
+                change.RuleName,
+                change.Level,
+                change.Status,
+                change.Value,
+                change.Link,
+                change.At)));
 
         using var timer = new PeriodicTimer(Interval, timeProvider);
         try

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmObserve.Tests.Alerts;
+
+/// <summary>
+/// A webhook target on Kestrel at 127.0.0.1: <c>/hook</c> records each POST and answers with the next queued status
+/// (200 when none is queued); <c>/elsewhere</c> redirects to another host name (localhost) and <c>/same</c> to
+/// <c>/hook</c> on itself.
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<int> _statuses = new();
+    private readonly ConcurrentQueue<JsonElement> _received = new();
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public Uri Hook => new(BaseAddress, "hook");
+
+    public IReadOnlyList<JsonElement> Received => [.. _received];
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/hook", async (HttpContext http) =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+            receiver._received.Enqueue(body);
+            return Results.StatusCode(receiver._statuses.TryDequeue(out var status) ? status : 200);
+        });
+        app.MapPost("/elsewhere", (HttpContext http) => Results.Redirect(
+            $"http://localhost:{http.Connection.LocalPort}/hook",
+            permanent: false,
+            preserveMethod: true));
+        app.MapPost("/same", () => Results.Redirect("/hook", permanent: false, preserveMethod: true));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        receiver.BaseAddress = new Uri(address.Addresses.First().TrimEnd('/') + "/");
+        return receiver;
+    }
+
+    /// <summary>The statuses the next requests get, in order.</summary>
+    public void AnswerNext(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _statuses.Enqueue(status);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

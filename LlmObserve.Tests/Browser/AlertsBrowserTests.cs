@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using LlmObserve.Tests.Alerts;
+using LlmObserve.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace LlmObserve.Tests.Browser;
+
+/// <summary>
+/// The Alerts page in Chromium: a rule created on the page fires when traffic arrives, the open page shows it live,
+/// and the notification's link opens the trace list filtered to the window; the history lists the event.
+/// </summary>
+public sealed class AlertsBrowserTests : IAsyncLifetime
+{
+    private AlertTestApp _app = null!;
+    private BrowserSession _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await AlertTestApp.StartAsync();
+        _browser = await BrowserSession.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RuleCreatedOnThePage_FiresLive_ItsLinkOpensTheTraces()
+    {
+        var page = _browser.Page;
+        await OpenAsync(page, "alerts", "alerts-page");
+        await page.GetByTestId("rule-add").ClickAsync();
+        await page.GetByTestId("rule-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rule-form")).ToContainTextAsync("'name' is required.");
+
+        await Field(page, "rule-name").FillAsync("busy hour");
+        await page.GetByTestId("rule-metric").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item")
+            .GetByText("Request volume (requests per window)", new() { Exact = true })
+            .ClickAsync();
+        await Field(page, "rule-warning").FillAsync("0");
+        await Field(page, "rule-warning").BlurAsync();
+        await page.GetByTestId("rule-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alerts-notice")).ToContainTextAsync("Rule 'busy hour' saved.");
+        await Assertions.Expect(page.Locator("[data-testid=rule-row][data-rule='busy hour']"))
+            .ToContainTextAsync("request_volume above warning 0 over 5 min");
+
+        await _app.IngestTracesAsync(1, 40, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1));
+        var snackbar = page.Locator(".mud-snackbar", new() { HasText = "Alert warning: busy hour (1)" });
+        await Assertions.Expect(snackbar).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await snackbar.GetByRole(AriaRole.Button, new() { Name = "Traces" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/traces\?from=.*&to="));
+        await Assertions.Expect(page.GetByTestId("trace-total")).ToHaveTextAsync("1 trace");
+
+        await OpenAsync(page, "alerts/history", "alert-history-page");
+        await Assertions.Expect(page.Locator("[data-testid=event-row][data-rule='busy hour'][data-status=firing]"))
+            .ToContainTextAsync("no channel");
+    }
+
+    private static ILocator Field(IPage page, string testId)
+        => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input");
+
+    private async Task OpenAsync(IPage page, string path, string pageTestId)
+    {
+        await page.GotoAsync(new Uri(_app.App.BaseAddress, path).ToString());
+        await Assertions.Expect(page.Locator($"[data-testid={pageTestId}][data-interactive=true]")).ToBeVisibleAsync();
+    }
+}
