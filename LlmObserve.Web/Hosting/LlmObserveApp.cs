@@ -40,6 +40,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveJobs();
         builder.Services.AddLlmObserveEvaluation();
         builder.Services.AddLlmObserveDriftFeatures();
+        builder.Services.AddLlmObserveDriftMonitors();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -67,6 +68,7 @@ public static class LlmObserveApp
         app.MapLlmObserveOverview();
         app.MapLlmObserveEvaluation();
         app.MapLlmObserveQuality();
+        app.MapLlmObserveDrift();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -10,6 +10,8 @@ public interface ILiveClient
     Task TracesChanged(TracesChangedMessage message);
 
     Task ScoresChanged(ScoresChangedMessage message);
+
+    Task DriftResultsChanged(DriftResultsChangedMessage message);
 }
 
 /// <summary>Traces that were written or updated in one commit.</summary>
@@ -17,6 +19,9 @@ public sealed record TracesChangedMessage(string ProjectId, IReadOnlyList<string
 
 /// <summary>Traces whose scores (or score aggregates) changed: quality charts and score columns may redraw.</summary>
 public sealed record ScoresChangedMessage(string ProjectId, IReadOnlyList<string> TraceIds, DateTimeOffset At);
+
+/// <summary>A drift monitor stored a new run: drift charts may redraw.</summary>
+public sealed record DriftResultsChangedMessage(string ProjectId, string MonitorId, long ResultId, DateTimeOffset At);
 
 /// <summary>The typed hub at <c>/hubs/live</c>.</summary>
 public sealed class LiveHub : Hub<ILiveClient>
@@ -40,6 +45,7 @@ internal static class LiveServiceCollectionExtensions
         services.TryAddSingleton<ITraceChangeNotifier, TraceChangeNotifier>();
         services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
+        services.TryAddSingleton<IDriftChangeNotifier, DriftChangeNotifier>();
         services.AddSignalR();
         services.AddHostedService<LiveHubBroadcaster>();
 

@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.SignalR;
 namespace LlmObserve.Web.Live;
 
 /// <summary>
-/// Forwards trace and score changes from Core to the SignalR hub, gathered per project and sent at most every
+/// Forwards trace, score and drift changes from Core to the SignalR hub, gathered per project and sent at most every
 /// <see cref="Interval"/>, so a burst of commits becomes one message per project rather than hundreds.
 /// </summary>
 internal sealed class LiveHubBroadcaster(
     ITraceChangeNotifier notifier,
     IScoreChangeNotifier scoreNotifier,
     IHubContext<LiveHub, ILiveClient> hub,
-    TimeProvider timeProvider) : BackgroundService
+    TimeProvider timeProvider,
+    IDriftChangeNotifier driftNotifier) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -30,6 +31,15 @@ internal sealed class LiveHubBroadcaster(
             _scores.Add(change.ProjectId, change.TraceIds);
             return Task.CompletedTask;
         });
+
+        // Drift runs are minutes apart: each goes out as it is stored, without gathering.
+        using var driftSubscription = driftNotifier.Subscribe(change => hub.Clients
+            .Group(LiveHub.ProjectGroup(change.ProjectId))
+            .DriftResultsChanged(new DriftResultsChangedMessage(
+                change.ProjectId,
+                change.MonitorId,
+                change.ResultId,
+                change.At)));
 
         using var timer = new PeriodicTimer(Interval, timeProvider);
         try
