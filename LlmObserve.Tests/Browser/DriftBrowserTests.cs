@@ -65,11 +65,12 @@ public sealed class DriftBrowserTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var monitor = (await created.Content.ReadFromJsonAsync<DriftMonitorView>())!;
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"api/drift/monitors/{monitor.Id}/run", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RunAsync(monitor.Id)).StatusCode);
         var page = _browser.Page;
 
         await page.GotoAsync(new Uri(_app.BaseAddress, $"drift?monitor={monitor.Id}").ToString());
-        await Assertions.Expect(page.GetByTestId("drift-caption")).ToContainTextAsync("Berlin", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("drift-caption"))
+            .ToContainTextAsync("Berlin", new() { Timeout = 20_000 });
         var latest = page.GetByTestId("drift-latest");
         await Assertions.Expect(latest).ToHaveAttributeAsync("data-runs", "1");
         await Assertions.Expect(page.GetByTestId("drift-latest-drifted")).ToContainTextAsync(" of 3");
@@ -86,7 +87,7 @@ public sealed class DriftBrowserTests : IAsyncLifetime
         await page.GetByTestId("drift-run").ClickAsync();
         await Assertions.Expect(latest).ToHaveAttributeAsync("data-runs", "2");
 
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"api/drift/monitors/{monitor.Id}/run", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RunAsync(monitor.Id)).StatusCode);
         await Assertions.Expect(latest).ToHaveAttributeAsync("data-runs", "3", new() { Timeout = 15_000 });
         Assert.Equal(
             3,
@@ -98,10 +99,12 @@ public sealed class DriftBrowserTests : IAsyncLifetime
     [Fact]
     public async Task DriftForm_UnknownFeatureAndEmptyWindow_RefusedBesideTheFields()
     {
-        await new DriftTraffic(seed: 6).WriteAsync(_app, DateTimeOffset.UtcNow.AddHours(-1), TimeSpan.FromHours(1), 5, [1], 50);
+        var lastHour = DateTimeOffset.UtcNow.AddHours(-1);
+        await new DriftTraffic(seed: 6).WriteAsync(_app, lastHour, TimeSpan.FromHours(1), 5, [1], 50);
         var page = _browser.Page;
         await page.GotoAsync(new Uri(_app.BaseAddress, "drift").ToString());
-        await Assertions.Expect(page.GetByTestId("drift-caption")).ToContainTextAsync("Berlin", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("drift-caption"))
+            .ToContainTextAsync("Berlin", new() { Timeout = 20_000 });
 
         await page.GetByTestId("drift-new").ClickAsync();
         await page.Locator("input[data-testid=drift-form-name]").FillAsync("bad windows");
@@ -115,6 +118,9 @@ public sealed class DriftBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("drift-form")).ToContainTextAsync("The current window is empty");
         await Assertions.Expect(page.GetByTestId("drift-monitor")).ToHaveCountAsync(0);
     }
+
+    private Task<HttpResponseMessage> RunAsync(string monitorId)
+        => _client.PostAsync($"api/drift/monitors/{monitorId}/run", null);
 
     private static async Task WaitForTracesAsync(IPage page, string chartId, int atLeast)
         => await page.WaitForFunctionAsync(

@@ -27,7 +27,10 @@ internal static class DriftEndpoints
 
     private static string ProjectOf(HttpContext http) => http.GetApiKeyIdentity().ProjectId;
 
-    private static async Task<IResult> ListAsync(HttpContext http, DriftMonitorService service, CancellationToken cancel)
+    private static async Task<IResult> ListAsync(
+        HttpContext http,
+        DriftMonitorService service,
+        CancellationToken cancel)
         => Results.Ok(await service.ListAsync(ProjectOf(http), cancel));
 
     private static async Task<IResult> GetAsync(
@@ -101,7 +104,8 @@ internal static class DriftEndpoints
         DateTimeOffset? at = null;
         if (http.Request.Query.TryGetValue("at", out var text))
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            var styles = DateTimeStyles.AssumeUniversal;
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out var parsed))
             {
                 return RequestJson.Invalid([new FieldError("at", $"'at' must be an ISO-8601 time (got '{text}').")]);
             }
@@ -150,7 +154,9 @@ internal static class DriftEndpoints
             && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit)
                 || limit is < 1 or > DriftResultQueries.MaxLimit))
         {
-            errors.Add(new FieldError("limit", $"'limit' must be a whole number from 1 to {DriftResultQueries.MaxLimit}."));
+            errors.Add(new FieldError(
+                "limit",
+                $"'limit' must be a whole number from 1 to {DriftResultQueries.MaxLimit}."));
         }
 
         var details = false;

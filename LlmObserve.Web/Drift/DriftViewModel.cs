@@ -21,7 +21,12 @@ public enum DriftSeriesKind
 }
 
 /// <summary>A chart of the Drift page, drawn by <c>DriftChart</c>.</summary>
-public sealed record DriftChartSpec(string Id, string Title, string XTitle, string YTitle, IReadOnlyList<DriftSeries> Series);
+public sealed record DriftChartSpec(
+    string Id,
+    string Title,
+    string XTitle,
+    string YTitle,
+    IReadOnlyList<DriftSeries> Series);
 
 /// <summary>A row of "what changed": a drifted (or nearly drifted) feature, with how far past its threshold.</summary>
 public sealed record DriftChangeRow(
@@ -39,7 +44,7 @@ public sealed class DriftMonitorForm
 
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Comma-separated features, each optionally with its test: <c>output_tokens:ks, input_embedding</c>.</summary>
+    /// <summary>Comma-separated features, each with its test if wanted: <c>output_tokens:ks, tone</c>.</summary>
     public string Features { get; set; } = "input_embedding, input_topics, input_tokens, output_tokens";
 
     public string ReferenceKind { get; set; } = DriftReferenceKinds.Rolling;
@@ -246,7 +251,10 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
                         DriftSeriesKind.Line,
                         [.. topicRuns.Select(r => (object)TimeZoneInfo.ConvertTime(r.RunAt, zone)
                             .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))],
-                        [.. topicRuns.Select(r => r.Topics!.Topics.FirstOrDefault(t => t.Label == label)?.CurrentShare)])),
+                        [
+                            .. topicRuns.Select(r =>
+                                r.Topics!.Topics.FirstOrDefault(t => t.Label == label)?.CurrentShare),
+                        ])),
                 ]);
 
         Changes = latest is null
@@ -261,7 +269,8 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
                         f.Drifted ? "drifted" : "no drift",
                         Severity(f),
                         f.Drifted,
-                        $"{(f.ScoreKind == "p_value" ? "p" : "score")} = {Number(f.Score)}, threshold {Number(f.Threshold)}"
+                        $"{(f.ScoreKind == "p_value" ? "p" : "score")} = {Number(f.Score)}, "
+                        + $"threshold {Number(f.Threshold)}"
                         + $"; n = {f.ReferenceCount} / {f.CurrentCount}"))
                     .OrderByDescending(c => c.Drifted)
                     .ThenByDescending(c => c.Severity),
@@ -270,7 +279,11 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
     }
 
     private static DriftSeries Scatter(string name, List<DriftProjectionPoint> points)
-        => new(name, DriftSeriesKind.Markers, [.. points.Select(p => (object)p.X)], [.. points.Select(p => (double?)p.Y)],
+        => new(
+            name,
+            DriftSeriesKind.Markers,
+            [.. points.Select(p => (object)p.X)],
+            [.. points.Select(p => (double?)p.Y)],
             [.. points.Select(p => p.TraceId)]);
 
     private static DriftChartSpec Distribution(DriftFeatureResultView feature, int index)
@@ -278,7 +291,11 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
         var distribution = feature.Distribution!;
         var bins = distribution.Categories is { } categories
             ? categories.Select(c => (object)c).ToList()
-            : [.. Enumerable.Range(0, distribution.ReferenceCounts.Count).Select(i => (object)BinLabel(distribution.BinEdges!, i))];
+            :
+            [
+                .. Enumerable.Range(0, distribution.ReferenceCounts.Count)
+                    .Select(i => (object)BinLabel(distribution.BinEdges!, i)),
+            ];
         return new DriftChartSpec(
             $"drift-distribution-{index}",
             $"{feature.Feature}: reference vs current",
@@ -291,7 +308,7 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
     }
 
     private static string BinLabel(IReadOnlyList<double> edges, int i)
-        => $"{edges[i].ToString("0.##", CultureInfo.InvariantCulture)}–{edges[i + 1].ToString("0.##", CultureInfo.InvariantCulture)}";
+        => string.Create(CultureInfo.InvariantCulture, $"{edges[i]:0.##}–{edges[i + 1]:0.##}");
 
     private static List<double?> Shares(IReadOnlyList<long> counts)
     {

@@ -40,7 +40,7 @@ public sealed class DriftMonitor
     /// <summary>Minutes between runs, or null when <see cref="Cron"/> is set.</summary>
     public int? IntervalMinutes { get; set; }
 
-    /// <summary>Fewer values than this in either window give "not enough data (n = …)" instead of a verdict.</summary>
+    /// <summary>Fewer values than this in either window give "not enough data (n = …)", not a verdict.</summary>
     public int MinimumSampleSize { get; set; } = DriftMonitorRules.DefaultMinimumSampleSize;
 
     /// <summary>Topics of the topic-mix feature; null chooses the number by silhouette (2 to 8).</summary>
@@ -62,7 +62,10 @@ public sealed class DriftMonitor
 /// <param name="Feature">A name of <see cref="DriftMonitorRules.Features"/>.</param>
 /// <param name="Test">A test name that applies to the feature, or "auto".</param>
 /// <param name="Threshold">Overrides the test's default threshold; needs a named test for column features.</param>
-public sealed record DriftMonitorFeature(string Feature, string Test = DriftMonitorRules.AutoTest, double? Threshold = null);
+public sealed record DriftMonitorFeature(
+    string Feature,
+    string Test = DriftMonitorRules.AutoTest,
+    double? Threshold = null);
 
 /// <summary>The kinds of reference window.</summary>
 public static class DriftReferenceKinds

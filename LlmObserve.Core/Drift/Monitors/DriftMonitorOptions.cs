@@ -21,7 +21,7 @@ public sealed class DriftMonitorOptions
     /// </summary>
     public int EmbeddingSamplePerWindow { get; set; } = 1000;
 
-    /// <summary>Vectors per window entering MMD, whose cost grows with the square of this (see Drift/README.md).</summary>
+    /// <summary>Vectors per window entering MMD, whose cost grows with the square of this.</summary>
     public int MmdSamplePerWindow { get; set; } = 500;
 
     /// <summary>Points per window of the 2-D projection drawn on the Drift page.</summary>

@@ -21,7 +21,7 @@ public static class DriftMonitorRules
 {
     public const string AutoTest = "auto";
 
-    /// <summary>The topic mix of input embeddings: topics fitted on the reference, the current window assigned.</summary>
+    /// <summary>The topic mix of input embeddings: topics fitted on the reference, current traces assigned.</summary>
     public const string InputTopics = "input_topics";
 
     /// <summary>The topic-mix comparison (<see cref="Topics.TopicShift"/>).</summary>
@@ -86,10 +86,7 @@ public static class DriftMonitorRules
         _ => [TopicShiftTest],
     };
 
-    /// <summary>
-    /// The open or closed range a threshold of this test must lie in, as (low, high, text); null when any positive
-    /// number will do.
-    /// </summary>
+    /// <summary>The range a threshold of this test must lie in, each end open or closed.</summary>
     public static (double Low, bool LowIncluded, double High, bool HighIncluded) ThresholdRange(string test)
     {
         switch (test)

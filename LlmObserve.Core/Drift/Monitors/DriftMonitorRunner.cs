@@ -96,7 +96,8 @@ public sealed partial class DriftMonitorRunner(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await RunLockedAsync(projectId, monitorId, at ?? timeProvider.GetUtcNow(), trigger, cancellationToken);
+            var end = at ?? timeProvider.GetUtcNow();
+            return await RunLockedAsync(projectId, monitorId, end, trigger, cancellationToken);
         }
         finally
         {
@@ -484,7 +485,11 @@ public sealed partial class DriftMonitorRunner(
         }
     }
 
-    private static DriftFeatureResult FromTest(string monitorId, string feature, DriftFeatureKind kind, DriftTestResult test)
+    private static DriftFeatureResult FromTest(
+        string monitorId,
+        string feature,
+        DriftFeatureKind kind,
+        DriftTestResult test)
         => new()
         {
             MonitorId = monitorId,
@@ -514,9 +519,20 @@ public sealed partial class DriftMonitorRunner(
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    [LoggerMessage(EventId = 6201, Level = LogLevel.Error, Message = "Drift monitor {MonitorId} failed; it runs again on its schedule")]
+    [LoggerMessage(
+        EventId = 6201,
+        Level = LogLevel.Error,
+        Message = "Drift monitor {MonitorId} failed; it runs again on its schedule")]
     private static partial void RunFailed(ILogger logger, string monitorId, Exception error);
 
-    [LoggerMessage(EventId = 6202, Level = LogLevel.Information, Message = "Drift monitor {MonitorId}: {Drifted} of {Verdicts} features drifted ({DurationMs:0} ms)")]
-    private static partial void RunStored(ILogger logger, string monitorId, int drifted, int verdicts, double durationMs);
+    [LoggerMessage(
+        EventId = 6202,
+        Level = LogLevel.Information,
+        Message = "Drift monitor {MonitorId}: {Drifted} of {Verdicts} features drifted ({DurationMs:0} ms)")]
+    private static partial void RunStored(
+        ILogger logger,
+        string monitorId,
+        int drifted,
+        int verdicts,
+        double durationMs);
 }

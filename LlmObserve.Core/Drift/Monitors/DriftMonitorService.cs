@@ -261,7 +261,11 @@ public sealed class DriftMonitorService(IDbContextFactory<LlmObserveDbContext> d
         return errors;
     }
 
-    private static void CheckFixed(DriftMonitorDraft draft, int currentMinutes, DateTimeOffset now, List<FieldError> errors)
+    private static void CheckFixed(
+        DriftMonitorDraft draft,
+        int currentMinutes,
+        DateTimeOffset now,
+        List<FieldError> errors)
     {
         if (draft.ReferenceFrom is not { } from || draft.ReferenceTo is not { } to)
         {
@@ -275,7 +279,8 @@ public sealed class DriftMonitorService(IDbContextFactory<LlmObserveDbContext> d
         {
             errors.Add(new FieldError(
                 "referenceTo",
-                $"The reference window is empty: referenceTo ({Iso(to)}) must come after referenceFrom ({Iso(from)})."));
+                $"The reference window is empty: referenceTo ({Iso(to)}) must come after referenceFrom "
+                + $"({Iso(from)})."));
             return;
         }
 
@@ -324,7 +329,8 @@ public sealed class DriftMonitorService(IDbContextFactory<LlmObserveDbContext> d
             {
                 errors.Add(new FieldError(
                     field + ".feature",
-                    $"Unknown feature '{draft.Feature}'. Known features: {string.Join(", ", DriftMonitorRules.Features)}."));
+                    $"Unknown feature '{draft.Feature}'. Known features: "
+                    + $"{string.Join(", ", DriftMonitorRules.Features)}."));
                 continue;
             }
 
@@ -403,7 +409,8 @@ public sealed class DriftMonitorService(IDbContextFactory<LlmObserveDbContext> d
     {
         try
         {
-            return new CronExpression(cron, TimeZoneInfo.Utc).GetNextValidTimeAfter(DateTimeOffset.UnixEpoch) is not null;
+            var expression = new CronExpression(cron, TimeZoneInfo.Utc);
+            return expression.GetNextValidTimeAfter(DateTimeOffset.UnixEpoch) is not null;
         }
         catch (FormatException)
         {

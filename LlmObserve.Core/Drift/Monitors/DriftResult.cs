@@ -2,7 +2,7 @@ namespace LlmObserve.Core.Drift.Monitors;
 
 /// <summary>
 /// One run of a monitor (table <c>DriftResults</c>): the two windows, how many traces each held and how many had
-/// features, and the per-feature verdicts (<see cref="DriftFeatureResult"/>). The runs of a monitor form its time series.
+/// features, and the per-feature verdicts (<see cref="DriftFeatureResult"/>). A monitor's runs form its time series.
 /// </summary>
 public sealed class DriftResult
 {
@@ -106,6 +106,6 @@ public sealed class DriftFeatureResult
     /// <summary>Values per window a capped test actually used.</summary>
     public int? SampledPerWindow { get; set; }
 
-    /// <summary>Histogram or category counts of both windows, as JSON (<see cref="Statistics.DriftDistribution"/>).</summary>
+    /// <summary>Histogram or category counts of both windows (<see cref="Statistics.DriftDistribution"/>).</summary>
     public string? DistributionJson { get; set; }
 }

@@ -35,15 +35,18 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
     public static TheoryData<string, string, string> BadMonitors => new()
     {
         {
-            """{"name":"m","features":[{"feature":"input_tokens"}],"referenceKind":"fixed","referenceFrom":"2026-01-01T00:00:00Z","referenceTo":"2099-01-01T00:00:00Z","currentMinutes":60}""",
+            "+" + """{"referenceKind":"fixed", """
+                + """ "referenceFrom":"2026-01-01T00:00:00Z", """
+                + """ "referenceTo":"2099-01-01T00:00:00Z","currentMinutes":60}""",
             "referenceTo", "overlaps the current window"
         },
         {
-            """{"name":"m","features":[{"feature":"input_tokens"}],"referenceKind":"fixed","referenceFrom":"2026-01-02T00:00:00Z","referenceTo":"2026-01-01T00:00:00Z"}""",
+            "+" + """{"referenceKind":"fixed", """
+                + """ "referenceFrom":"2026-01-02T00:00:00Z","referenceTo":"2026-01-01T00:00:00Z"}""",
             "referenceTo", "is empty"
         },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"currentMinutes":0}""", "currentMinutes", "empty" },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"referenceMinutes":-5}""", "referenceMinutes", "empty" },
+        { "+" + """{"currentMinutes":0}""", "currentMinutes", "empty" },
+        { "+" + """{"referenceMinutes":-5}""", "referenceMinutes", "empty" },
         { """{"name":"m","features":[{"feature":"mood"}]}""", "features[0].feature", "Unknown feature 'mood'" },
         { """{"name":"m","features":[{"feature":"input_tokens","test":"magic"}]}""", "features[0].test", "'magic'" },
         { """{"name":"m","features":[{"feature":"refusal","test":"ks"}]}""", "features[0].test", "does not apply" },
@@ -59,19 +62,25 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
             """{"name":"m","features":[{"feature":"input_tokens","threshold":0.05}]}""",
             "features[0].threshold", "name a test"
         },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"minimumSampleSize":0}""", "minimumSampleSize", "at least 1" },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"cron":"every day"}""", "cron", "not a Quartz cron" },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"cron":"0 0 * * * ?","intervalMinutes":5}""", "cron", "not both" },
+        { "+" + """{"minimumSampleSize":0}""", "minimumSampleSize", "at least 1" },
+        { "+" + """{"cron":"every day"}""", "cron", "not a Quartz cron" },
+        { "+" + """{"cron":"0 0 * * * ?","intervalMinutes":5}""", "cron", "not both" },
         { """{"name":"m","features":[]}""", "features", "at least one feature" },
         { """{"features":[{"feature":"input_tokens"}]}""", "name", "name is required" },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"referenceKind":"sliding"}""", "referenceKind", "sliding" },
-        { """{"name":"m","features":[{"feature":"input_tokens"}],"minimumSampleSize":"many"}""", "minimumSampleSize", "not valid JSON" },
+        { "+" + """{"referenceKind":"sliding"}""", "referenceKind", "sliding" },
+        { "+" + """{"minimumSampleSize":"many"}""", "minimumSampleSize", "not valid JSON" },
     };
 
     [Theory]
     [MemberData(nameof(BadMonitors))]
     public async Task Save_BadMonitor_RefusedWith400NamingTheField(string body, string field, string message)
     {
+        // "+{…}" adds the fields to a monitor named "m" that compares input_tokens.
+        if (body.StartsWith('+'))
+        {
+            body = """{"name":"m","features":[{"feature":"input_tokens"}],""" + body[2..];
+        }
+
         var response = await _client.PostAsync(
             "api/drift/monitors",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -126,7 +135,8 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
         Assert.False(read.Enabled);
         Assert.Null(read.NextRunAt);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"api/drift/monitors/{created.Id}")).StatusCode);
+        var deleted = await _client.DeleteAsync($"api/drift/monitors/{created.Id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"api/drift/monitors/{created.Id}")).StatusCode);
         Assert.Equal(
             HttpStatusCode.NotFound,
@@ -230,7 +240,12 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
         Assert.True(read!.NextRunAt > results[0].RunAt.AddMinutes(59), $"next run {read.NextRunAt}");
     }
 
-    private static object Rolling(string name, int referenceMinutes, int currentMinutes, int minimum, params string[] features)
+    private static object Rolling(
+        string name,
+        int referenceMinutes,
+        int currentMinutes,
+        int minimum,
+        params string[] features)
         => new
         {
             name,

@@ -109,7 +109,8 @@ public sealed partial class Drift : IDisposable
     {
         var current = $"last {Duration(monitor.CurrentMinutes)}";
         return monitor.ReferenceKind == DriftReferenceKinds.Fixed
-            ? $"{current} vs fixed {monitor.ReferenceFrom:yyyy-MM-dd HH:mm}–{monitor.ReferenceTo:yyyy-MM-dd HH:mm} UTC"
+            ? $"{current} vs fixed {monitor.ReferenceFrom:yyyy-MM-dd HH:mm}–"
+                + $"{monitor.ReferenceTo:yyyy-MM-dd HH:mm} UTC"
             : $"{current} vs the {Duration(monitor.ReferenceMinutes ?? 0)} before";
     }
 
