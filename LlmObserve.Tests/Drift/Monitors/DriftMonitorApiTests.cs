@@ -226,7 +226,14 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
     [Fact]
     public async Task Job_NewMonitor_RunsOnTheScheduleWithoutAsking()
     {
-        var monitor = await CreateAsync(Rolling("scheduled", 60, 60, 1, "latency_ms"));
+        var monitor = await CreateAsync(new
+        {
+            name = "scheduled",
+            features = new[] { new { feature = "latency_ms" } },
+            referenceMinutes = 60,
+            currentMinutes = 60,
+            intervalMinutes = 60,
+        });
 
         List<DriftResultView>? results = null;
         await Poll.UntilAsync(
@@ -254,6 +261,9 @@ public sealed class DriftMonitorApiTests : IAsyncLifetime
             currentMinutes,
             minimumSampleSize = minimum,
             intervalMinutes = 60,
+
+            // Off, so that the job (polling every 0.2 s here) starts no run of its own; Run now works either way.
+            enabled = false,
         };
 
     private async Task<DriftMonitorView> CreateAsync(object body)
