@@ -1,6 +1,7 @@
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Drift.Features;
+using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Evaluation.Runs;
@@ -80,6 +81,11 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<Alerts.AlertEvent> AlertEvents => Set<Alerts.AlertEvent>();
 
     public DbSet<Alerts.AlertDelivery> AlertDeliveries => Set<Alerts.AlertDelivery>();
+    public DbSet<DriftMonitor> DriftMonitors => Set<DriftMonitor>();
+
+    public DbSet<DriftResult> DriftResults => Set<DriftResult>();
+
+    public DbSet<DriftFeatureResult> DriftFeatureResults => Set<DriftFeatureResult>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -277,6 +283,38 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
         ConfigureEvaluation(modelBuilder);
         Alerts.AlertModel.Configure(modelBuilder);
+        ConfigureDriftMonitors(modelBuilder);
+    }
+
+    private static void ConfigureDriftMonitors(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<DriftMonitor>(monitor =>
+        {
+            monitor.ToTable("DriftMonitors");
+            monitor.HasKey(m => m.Id);
+            monitor.HasIndex(m => new { m.ProjectId, m.Name }).IsUnique();
+
+            // What the job finds due.
+            monitor.HasIndex(m => new { m.Enabled, m.NextRunAt });
+            monitor.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DriftResult>(result =>
+        {
+            result.ToTable("DriftResults");
+            result.HasIndex(r => new { r.MonitorId, r.RunAt });
+            result.HasOne<DriftMonitor>().WithMany().HasForeignKey(r => r.MonitorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DriftFeatureResult>(feature =>
+        {
+            feature.ToTable("DriftFeatureResults");
+
+            // A feature's series over time, read without the runs.
+            feature.HasIndex(f => new { f.MonitorId, f.Feature, f.RunAt });
+            feature.HasIndex(f => f.ResultId);
+            feature.HasOne<DriftResult>().WithMany().HasForeignKey(f => f.ResultId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     private static void ConfigureEvaluation(ModelBuilder modelBuilder)

@@ -1,6 +1,8 @@
 using LlmObserve.Core;
 using LlmObserve.Core.Drift.Features;
+using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation.Engine;
+using LlmObserve.Core.Live;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -29,6 +31,31 @@ internal static class DriftServiceCollectionExtensions
                     .StartNow()
                     .WithSimpleSchedule(schedule => schedule
                         .WithInterval(TimeSpan.FromSeconds(settings.IntervalSeconds))
+                        .RepeatForever());
+            },
+            (_, _) => { }));
+        return services;
+    }
+
+    /// <summary>
+    /// Drift monitors: their service and results, the runner, the Quartz job that runs due monitors, and the
+    /// Drift page's view model.
+    /// </summary>
+    public static IServiceCollection AddLlmObserveDriftMonitors(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IDriftChangeNotifier, DriftChangeNotifier>();
+        services.AddSingleton<DriftMonitorService>();
+        services.AddSingleton<DriftResultQueries>();
+        services.AddSingleton<DriftMonitorRunner>();
+        services.AddTransient<DriftViewModel>();
+        services.AddQuartz(quartz => quartz.ScheduleJob<DriftMonitorJob>(
+            (provider, trigger) =>
+            {
+                var settings = provider.GetRequiredService<LlmObserveOptions>().Drift.Monitors;
+                trigger.WithIdentity("drift-monitors")
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule
+                        .WithInterval(TimeSpan.FromSeconds(settings.PollSeconds))
                         .RepeatForever());
             },
             (_, _) => { }));

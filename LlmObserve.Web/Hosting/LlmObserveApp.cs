@@ -45,6 +45,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveDriftFeatures();
         builder.Services.AddLlmObserveFeedback();
         builder.Services.AddLlmObserveAnnotation();
+        builder.Services.AddLlmObserveDriftMonitors();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveAlerts();
         builder.Services.AddLlmObserveTraces();
@@ -77,6 +78,7 @@ public static class LlmObserveApp
         app.MapLlmObserveAnnotation();
         app.MapLlmObserveQuality();
         app.MapLlmObserveAlerts();
+        app.MapLlmObserveDrift();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

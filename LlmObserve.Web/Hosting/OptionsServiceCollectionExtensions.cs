@@ -1,5 +1,6 @@
 using LlmObserve.Core;
 using LlmObserve.Core.Drift.Features;
+using LlmObserve.Core.Drift.Monitors;
 using Microsoft.Extensions.Options;
 
 namespace LlmObserve.Web.Hosting;
@@ -145,6 +146,7 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         }
 
         ValidateDriftFeatures(options.Drift.Features, errors);
+        ValidateDriftMonitors(options.Drift.Monitors, errors);
         if (options.Quality.FailingLabelSet().Count == 0)
         {
             errors.Add("LlmObserve:Quality:FailingLabels must name at least one label (comma-separated).");
@@ -189,6 +191,27 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         if (!Enum.IsDefined(features.LanguageAccuracy))
         {
             errors.Add($"{Section}LanguageAccuracy must be Low or High.");
+        }
+    }
+
+    private static void ValidateDriftMonitors(DriftMonitorOptions monitors, List<string> errors)
+    {
+        const string Section = "LlmObserve:Drift:Monitors:";
+        if (!(monitors.PollSeconds >= 0.1 && monitors.PollSeconds <= 3600))
+        {
+            errors.Add($"{Section}PollSeconds must lie between 0.1 and 3600 (was {monitors.PollSeconds}).");
+        }
+
+        if (monitors.MaxTracesPerWindow is < 1 or > TraceFeatureWindowQuery.MaxMaxTraces
+            || monitors.EmbeddingSamplePerWindow is < 1 or > TraceFeatureWindowQuery.MaxMaxTraces)
+        {
+            errors.Add($"{Section}MaxTracesPerWindow and EmbeddingSamplePerWindow must lie between 1 and "
+                + $"{TraceFeatureWindowQuery.MaxMaxTraces}.");
+        }
+
+        if (monitors.MmdSamplePerWindow < 2 || monitors.ProjectionPointsPerWindow < 1)
+        {
+            errors.Add($"{Section}MmdSamplePerWindow must be at least 2 and ProjectionPointsPerWindow at least 1.");
         }
     }
 

@@ -12,6 +12,7 @@ public interface ILiveClient
     Task ScoresChanged(ScoresChangedMessage message);
 
     Task AlertChanged(AlertChangedMessage message);
+    Task DriftResultsChanged(DriftResultsChangedMessage message);
 }
 
 /// <summary>Traces that were written or updated in one commit.</summary>
@@ -32,6 +33,8 @@ public sealed record AlertChangedMessage(
     double? Value,
     string Link,
     DateTimeOffset At);
+/// <summary>A drift monitor stored a new run: drift charts may redraw.</summary>
+public sealed record DriftResultsChangedMessage(string ProjectId, string MonitorId, long ResultId, DateTimeOffset At);
 
 /// <summary>The typed hub at <c>/hubs/live</c>.</summary>
 public sealed class LiveHub : Hub<ILiveClient>
@@ -56,6 +59,7 @@ internal static class LiveServiceCollectionExtensions
         services.TryAddSingleton<IRollupChangeNotifier, RollupChangeNotifier>();
         services.TryAddSingleton<IScoreChangeNotifier, ScoreChangeNotifier>();
         services.TryAddSingleton<IAlertChangeNotifier, AlertChangeNotifier>();
+        services.TryAddSingleton<IDriftChangeNotifier, DriftChangeNotifier>();
         services.AddSignalR();
         services.AddHostedService<LiveHubBroadcaster>();
 

@@ -4,16 +4,17 @@ using Microsoft.AspNetCore.SignalR;
 namespace LlmObserve.Web.Live;
 
 /// <summary>
-/// Forwards trace and score changes from Core to the SignalR hub, gathered per project and sent at most every
+/// Forwards trace, score and drift changes from Core to the SignalR hub, gathered per project and sent at most every
 /// <see cref="Interval"/>, so a burst of commits becomes one message per project rather than hundreds; alert events
-/// are sent as they happen.
+/// and drift runs are sent as they happen.
 /// </summary>
 internal sealed class LiveHubBroadcaster(
     ITraceChangeNotifier notifier,
     IScoreChangeNotifier scoreNotifier,
     IAlertChangeNotifier alertNotifier,
     IHubContext<LiveHub, ILiveClient> hub,
-    TimeProvider timeProvider) : BackgroundService
+    TimeProvider timeProvider,
+    IDriftChangeNotifier driftNotifier) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -44,6 +45,15 @@ internal sealed class LiveHubBroadcaster(
                 change.Status,
                 change.Value,
                 change.Link,
+                change.At)));
+
+        // Drift runs are minutes apart: each goes out as it is stored, without gathering.
+        using var driftSubscription = driftNotifier.Subscribe(change => hub.Clients
+            .Group(LiveHub.ProjectGroup(change.ProjectId))
+            .DriftResultsChanged(new DriftResultsChangedMessage(
+                change.ProjectId,
+                change.MonitorId,
+                change.ResultId,
                 change.At)));
 
         using var timer = new PeriodicTimer(Interval, timeProvider);

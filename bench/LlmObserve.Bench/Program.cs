@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "drift" => DriftBenchmark.Run(args.Skip(1).ToArray()),
     "languages" => LanguageBenchmark.Run(args.Skip(1).ToArray()),
     "features" => await FeatureBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "drift-monitor" => await DriftMonitorBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -50,6 +51,9 @@ static int Usage()
           --traces N          traces featured after a warm-up (default 500, at most 5000)
           --concurrency N     the job's workers (default 1, the product's default)
           --data PATH         HaluEval QA lines (default as for groundedness)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- drift-monitor [options]
+          --traces N          traces per window, features already stored (default 100000)
+          --runs N            timed runs of the monitor (default 3)
         """);
     return 2;
 }

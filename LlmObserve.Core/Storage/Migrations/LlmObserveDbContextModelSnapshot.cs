@@ -567,6 +567,231 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("TraceFeatures", (string)null);
                 });
 
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftFeatureResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CurrentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CurrentMissing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DistributionJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Drifted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MonitorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ReferenceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReferenceMissing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResultId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SampledPerWindow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ScoreKind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Statistic")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TestDisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TestName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResultId");
+
+                    b.HasIndex("MonitorId", "Feature", "RunAt");
+
+                    b.ToTable("DriftFeatureResults", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftMonitor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cron")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CurrentMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FeaturesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("IntervalMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinimumSampleSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReferenceFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReferenceKind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReferenceMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReferenceTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TopicCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled", "NextRunAt");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("DriftMonitors", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CurrentFeatured")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CurrentFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CurrentTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CurrentTraces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FeaturesWithVerdict")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MonitorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectionJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReferenceFeatured")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReferenceFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReferenceTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReferenceTraces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TopicsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MonitorId", "RunAt");
+
+                    b.ToTable("DriftResults", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Evaluation.Evaluators.Evaluator", b =>
                 {
                     b.Property<string>("Id")
@@ -1777,6 +2002,33 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasOne("LlmObserve.Core.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftFeatureResult", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Drift.Monitors.DriftResult", null)
+                        .WithMany()
+                        .HasForeignKey("ResultId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftMonitor", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Drift.Monitors.DriftResult", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Drift.Monitors.DriftMonitor", null)
+                        .WithMany()
+                        .HasForeignKey("MonitorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
