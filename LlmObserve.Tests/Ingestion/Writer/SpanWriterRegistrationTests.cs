@@ -1,5 +1,5 @@
 using LlmObserve.Core.Ingestion;
-using LlmObserve.Core.Costs;
+using LlmObserve.Core.Redaction;
 using LlmObserve.Core.Ingestion.Writer;
 using LlmObserve.Core.Storage;
 using LlmObserve.Web.Hosting;
@@ -14,7 +14,7 @@ namespace LlmObserve.Tests.Ingestion.Writer;
 public sealed class SpanWriterRegistrationTests
 {
     [Fact]
-    public async Task App_Started_SpansArePricedThenCommittedByTheWriter()
+    public async Task App_Started_SpansAreRedactedPricedThenCommittedByTheWriter()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "llmobserve-app-" + Guid.NewGuid().ToString("N"));
         WebApplication? app = null;
@@ -33,7 +33,7 @@ public sealed class SpanWriterRegistrationTests
             var writer = app.Services.GetRequiredService<ISpanWriter>();
             var result = await writer.WriteAsync(Batch(Span(TraceId(1), 1)), default);
 
-            Assert.IsType<PricingSpanWriter>(writer);
+            Assert.IsType<RedactingSpanWriter>(writer);
             Assert.Equal(new IngestResult(1, 0), result);
             Assert.Equal(1, app.Services.GetRequiredService<GroupCommitSpanWriter>().Statistics.BatchesCommitted);
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>()
