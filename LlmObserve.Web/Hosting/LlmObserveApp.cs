@@ -1,6 +1,7 @@
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
+using LlmObserve.Web.Datasets;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Drift;
 using LlmObserve.Web.Evaluation;
@@ -44,6 +45,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveDriftFeatures();
         builder.Services.AddLlmObserveFeedback();
         builder.Services.AddLlmObserveAnnotation();
+        builder.Services.AddLlmObserveDatasets();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveTraces();
         builder.Services.AddLlmObserveOverview();
@@ -73,6 +75,7 @@ public static class LlmObserveApp
         app.MapLlmObserveEvaluation();
         app.MapLlmObserveFeedback();
         app.MapLlmObserveAnnotation();
+        app.MapLlmObserveDatasets();
         app.MapLlmObserveQuality();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
