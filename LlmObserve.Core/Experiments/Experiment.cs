@@ -22,7 +22,7 @@ public sealed class Experiment
     /// <summary>One of <see cref="ExperimentModes"/>.</summary>
     public required string Mode { get; set; }
 
-    /// <summary>The judge endpoint (Settings) the model is asked through, for <see cref="ExperimentModes.Model"/>.</summary>
+    /// <summary>The endpoint (Settings, judge endpoints) the model is asked through, in model mode.</summary>
     public long? EndpointId { get; set; }
 
     /// <summary>The model or Azure deployment; null for the endpoint's own.</summary>
@@ -38,7 +38,7 @@ public sealed class Experiment
 
     public int? MaxTokens { get; set; }
 
-    /// <summary>The evaluators asked for, as a JSON array of their names (see <see cref="ExperimentEvaluators"/>).</summary>
+    /// <summary>The evaluators asked for, a JSON array of names (see <see cref="ExperimentEvaluators"/>).</summary>
     public required string EvaluatorsJson { get; set; }
 
     /// <summary>One of <see cref="ExperimentStatus"/>.</summary>
@@ -48,7 +48,7 @@ public sealed class Experiment
 
     public int Completed { get; set; }
 
-    /// <summary>Why the whole run failed (its endpoint was deleted …); item failures are kept on their results.</summary>
+    /// <summary>Why the whole run failed (its endpoint was deleted …); item failures stay on their results.</summary>
     public string? Error { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

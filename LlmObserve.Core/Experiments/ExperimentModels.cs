@@ -104,7 +104,7 @@ public sealed record ExperimentComparison(
     int Same,
     IReadOnlyList<ComparedItem> Items);
 
-/// <summary>What the gate checks: score means at least / at most, regressions against a baseline, failed items.</summary>
+/// <summary>What the gate checks: score means at least or at most, regressions against a baseline, failures.</summary>
 public sealed record GateRequest
 {
     public IReadOnlyDictionary<string, double>? Min { get; init; }

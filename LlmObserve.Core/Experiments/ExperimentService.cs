@@ -457,7 +457,9 @@ public sealed class ExperimentService(
         CancellationToken cancellationToken)
     {
         if (draft.EndpointId is not { } endpointId
-            || !await db.JudgeEndpoints.AnyAsync(e => e.ProjectId == projectId && e.Id == endpointId, cancellationToken))
+            || !await db.JudgeEndpoints.AnyAsync(
+                e => e.ProjectId == projectId && e.Id == endpointId,
+                cancellationToken))
         {
             errors.Add(new FieldError(
                 "endpointId",

@@ -155,6 +155,51 @@ public sealed class DatasetApiTests : IAsyncLifetime
         Assert.Contains("traceId", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AddFromAnnotationItem_Labelled_TakesTheReviewersCorrectionAndLabels_Unlabelled_Refused()
+    {
+        var id = await CreateDatasetAsync("from reviews");
+        var trace = TestTrace.WithoutContext();
+        var ingest = await _client.PostAsJsonAsync("api/ingest", new
+        {
+            traces = new[] { new { id = trace.Id, name = "poem", input = trace.Input, output = trace.Output } },
+        });
+        Assert.Equal(HttpStatusCode.OK, ingest.StatusCode);
+        var queue = await _client.PostAsJsonAsync("api/annotation-queues", new
+        {
+            name = "review",
+            filter = "name=poem",
+            scoreConfigs = new object[]
+            {
+                new { name = "correct", kind = "boolean" },
+                new { name = "fix", kind = "text" },
+            },
+        });
+        var queueId = (await queue.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var next = await _client.PostAsJsonAsync($"api/annotation-queues/{queueId}/next", new { reviewer = "Ann" });
+        var itemId = (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("itemId").GetInt64();
+
+        var unlabelled = await _client.PostAsJsonAsync(
+            $"api/datasets/{id}/items/from-annotation",
+            new { annotationItemId = itemId });
+        var label = await _client.PostAsJsonAsync(
+            $"api/annotation-queues/{queueId}/items/{itemId}/labels",
+            new { reviewer = "Ann", values = new { correct = "false", fix = "A haiku has 5-7-5 syllables." } });
+        var labelled = await _client.PostAsJsonAsync(
+            $"api/datasets/{id}/items/from-annotation",
+            new { annotationItemId = itemId });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unlabelled.StatusCode);
+        Assert.Contains("no labels yet", await unlabelled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, label.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, labelled.StatusCode);
+        var item = (await GetAsync(id, null)).GetProperty("items")[0];
+        Assert.Equal("A haiku has 5-7-5 syllables.", item.GetProperty("expectedOutput").GetString());
+        Assert.Equal("false", item.GetProperty("metadata").GetProperty("label.correct").GetString());
+        Assert.Equal(itemId, item.GetProperty("sourceAnnotationItemId").GetInt64());
+        Assert.Equal(trace.Id, item.GetProperty("sourceTraceId").GetString());
+    }
+
     private async Task<string> CreateDatasetAsync(string name)
     {
         var response = await _client.PostAsJsonAsync("api/datasets", new { name });

@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace LlmObserve.Tests.Datasets;
 
-/// <summary>In Chromium: a trace goes into a dataset from its page in one click, and its expected output is edited.</summary>
+/// <summary>In Chromium: a trace joins a dataset from its page in one click; its expected output is edited.</summary>
 public sealed class DatasetBrowserTests : IAsyncLifetime
 {
     private RunningApp _app = null!;

@@ -37,7 +37,10 @@ public sealed class ExperimentLoopTests
             client,
             $"api/datasets/{datasetId}/items/from-trace",
             new { traceId = failing.Id, expectedOutput = "Paris" });
-        await PostAsync(client, $"api/datasets/{datasetId}/items", new { input = "What is 2 plus 2?", expectedOutput = "4" });
+        await PostAsync(
+            client,
+            $"api/datasets/{datasetId}/items",
+            new { input = "What is 2 plus 2?", expectedOutput = "4" });
 
         var bad = await RunAsync(client, datasetId, endpointId, BadPrompt);
         var badGate = await GateAsync(harness.App.BaseAddress, "--experiment", bad, "--min", "correctness=0.8");
@@ -123,7 +126,8 @@ public sealed class ExperimentLoopTests
 
         if (prompt.Contains("France", StringComparison.Ordinal))
         {
-            return FakeJudgeServer.Completion(prompt.StartsWith("Answer:", StringComparison.Ordinal) ? "London" : "Paris");
+            var wrongPrompt = prompt.StartsWith("Answer:", StringComparison.Ordinal);
+            return FakeJudgeServer.Completion(wrongPrompt ? "London" : "Paris");
         }
 
         return FakeJudgeServer.Completion(prompt.StartsWith("Be terse", StringComparison.Ordinal) ? "5" : "4");

@@ -2,7 +2,7 @@ using LlmObserve.Core.Experiments;
 
 namespace LlmObserve.Web.Datasets;
 
-/// <summary>Wakes the experiment worker when an experiment is queued, so it starts at once rather than on its poll.</summary>
+/// <summary>Wakes the experiment worker when an experiment is queued, so it starts at once, not on its poll.</summary>
 internal sealed class ExperimentSignal
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
