@@ -1,3 +1,4 @@
+using LlmObserve.Web.Datasets;
 using LlmObserve.Web.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -5,6 +6,12 @@ if (args.Length > 0 && args[0] == "healthcheck")
 {
     // The container image has no curl; its HEALTHCHECK asks the running app through this.
     return await HealthCheckCommand.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "gate")
+{
+    // CI's quality gate: exit 1 when an experiment falls below its thresholds (README, "The CI gate").
+    return await GateCommand.RunAsync(args[1..]);
 }
 
 try

@@ -1,10 +1,12 @@
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Costs;
+using LlmObserve.Core.Datasets;
 using LlmObserve.Core.Drift.Features;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Evaluation.Runs;
+using LlmObserve.Core.Experiments;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
@@ -81,11 +83,20 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<Alerts.AlertEvent> AlertEvents => Set<Alerts.AlertEvent>();
 
     public DbSet<Alerts.AlertDelivery> AlertDeliveries => Set<Alerts.AlertDelivery>();
+
     public DbSet<DriftMonitor> DriftMonitors => Set<DriftMonitor>();
 
     public DbSet<DriftResult> DriftResults => Set<DriftResult>();
 
     public DbSet<DriftFeatureResult> DriftFeatureResults => Set<DriftFeatureResult>();
+
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+
+    public DbSet<DatasetItem> DatasetItems => Set<DatasetItem>();
+
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
+    public DbSet<ExperimentResult> ExperimentResults => Set<ExperimentResult>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -397,6 +408,43 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             cursor.ToTable("TraceFeatureCursors");
             cursor.HasKey(c => c.ProjectId);
             cursor.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Dataset>(dataset =>
+        {
+            dataset.ToTable("Datasets");
+            dataset.HasKey(d => d.Id);
+            dataset.HasIndex(d => new { d.ProjectId, d.Name }).IsUnique();
+
+            // Two changes at once must not both take the next version number: the loser retries.
+            dataset.Property(d => d.Version).IsConcurrencyToken();
+            dataset.HasOne<Project>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DatasetItem>(item =>
+        {
+            item.ToTable("DatasetItems");
+            item.HasIndex(i => new { i.DatasetId, i.ItemId, i.FromVersion }).IsUnique();
+            item.HasIndex(i => new { i.DatasetId, i.ToVersion, i.Position });
+            item.HasOne<Dataset>().WithMany().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Experiment>(experiment =>
+        {
+            experiment.ToTable("Experiments");
+            experiment.HasKey(e => e.Id);
+            experiment.HasIndex(e => new { e.ProjectId, e.CreatedAt });
+            experiment.HasIndex(e => e.Status);
+            experiment.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            experiment.HasOne<Dataset>().WithMany().HasForeignKey(e => e.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ExperimentResult>(result =>
+        {
+            result.ToTable("ExperimentResults");
+            result.HasIndex(r => new { r.ExperimentId, r.Position });
+            result.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId)
+                .OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -2,6 +2,7 @@ using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
+using LlmObserve.Web.Datasets;
 using LlmObserve.Web.Demo;
 using LlmObserve.Web.Drift;
 using LlmObserve.Web.Evaluation;
@@ -46,6 +47,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveFeedback();
         builder.Services.AddLlmObserveAnnotation();
         builder.Services.AddLlmObserveDriftMonitors();
+        builder.Services.AddLlmObserveDatasets();
         builder.Services.AddLlmObserveLive();
         builder.Services.AddLlmObserveAlerts();
         builder.Services.AddLlmObserveTraces();
@@ -76,6 +78,7 @@ public static class LlmObserveApp
         app.MapLlmObserveEvaluation();
         app.MapLlmObserveFeedback();
         app.MapLlmObserveAnnotation();
+        app.MapLlmObserveDatasets();
         app.MapLlmObserveQuality();
         app.MapLlmObserveAlerts();
         app.MapLlmObserveDrift();

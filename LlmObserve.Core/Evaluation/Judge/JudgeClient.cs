@@ -46,8 +46,15 @@ public sealed class JudgeClient
 
     public async Task<JudgeCall> CompleteAsync(string instructions, string prompt, CancellationToken cancellationToken)
     {
-        ChatMessage[] messages = [new SystemChatMessage(instructions), new UserChatMessage(prompt)];
-        var completionOptions = new ChatCompletionOptions { Temperature = _options.Temperature };
+        // An experiment's model may be asked without a system message; a judge always has its instructions.
+        ChatMessage[] messages = string.IsNullOrEmpty(instructions)
+            ? [new UserChatMessage(prompt)]
+            : [new SystemChatMessage(instructions), new UserChatMessage(prompt)];
+        var completionOptions = new ChatCompletionOptions
+        {
+            Temperature = _options.Temperature,
+            MaxOutputTokenCount = _options.MaxOutputTokens,
+        };
         if (_options.RequestJsonFormat)
         {
             completionOptions.ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat();

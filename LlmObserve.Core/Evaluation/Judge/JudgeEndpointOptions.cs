@@ -62,6 +62,9 @@ public sealed class JudgeEndpointOptions
     /// </summary>
     public bool RequestJsonFormat { get; init; } = true;
 
+    /// <summary>A cap on the completion's tokens; null leaves it to the server (judges leave it).</summary>
+    public int? MaxOutputTokens { get; init; }
+
     /// <summary>Every problem with these options at once, so a settings page can show them together.</summary>
     public IReadOnlyList<string> Validate()
     {

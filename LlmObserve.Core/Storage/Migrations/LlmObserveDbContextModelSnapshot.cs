@@ -482,6 +482,96 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.ToTable("ModelPriceSeeds", (string)null);
                 });
 
+            modelBuilder.Entity("LlmObserve.Core.Datasets.Dataset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Datasets", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Datasets.DatasetItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContextJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpectedOutput")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SourceAnnotationItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceTraceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ToVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId", "ItemId", "FromVersion")
+                        .IsUnique();
+
+                    b.HasIndex("DatasetId", "ToVersion", "Position");
+
+                    b.ToTable("DatasetItems", (string)null);
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Drift.Features.TraceFeatureCursor", b =>
                 {
                     b.Property<string>("ProjectId")
@@ -1125,6 +1215,127 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasKey("EvaluatorId", "Day");
 
                     b.ToTable("JudgeSpendDays", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Experiments.Experiment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatasetVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndpointId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvaluatorsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Temperature")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("Experiments", (string)null);
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Experiments.ExperimentResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ItemRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LatencyMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Output")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScoresJson")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Position");
+
+                    b.ToTable("ExperimentResults", (string)null);
                 });
 
             modelBuilder.Entity("LlmObserve.Core.Feedback.FeedbackEntry", b =>
@@ -1997,6 +2208,24 @@ namespace LlmObserve.Core.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("LlmObserve.Core.Datasets.Dataset", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Datasets.DatasetItem", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LlmObserve.Core.Drift.Features.TraceFeatureCursor", b =>
                 {
                     b.HasOne("LlmObserve.Core.Projects.Project", null)
@@ -2088,6 +2317,30 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasOne("LlmObserve.Core.Evaluation.Evaluators.Evaluator", null)
                         .WithMany()
                         .HasForeignKey("EvaluatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Experiments.Experiment", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LlmObserve.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LlmObserve.Core.Experiments.ExperimentResult", b =>
+                {
+                    b.HasOne("LlmObserve.Core.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -33,6 +33,12 @@ internal sealed class FakeJudgeServer : IAsyncDisposable
     /// <summary>What the server answers once the script has run out.</summary>
     public Func<HttpContext, Task> Fallback { get; set; } = Completion("""{"score": 1}""");
 
+    /// <summary>
+    /// Picks the reply from the request body when set (an experiment's model and its judge on one server); a null
+    /// answer falls through to the script.
+    /// </summary>
+    public Func<JsonElement, Func<HttpContext, Task>?>? Route { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
@@ -139,7 +145,8 @@ internal sealed class FakeJudgeServer : IAsyncDisposable
                 body.RootElement.Clone(),
                 DateTimeOffset.UtcNow));
 
-            var reply = _script.TryDequeue(out var scripted) ? scripted : Fallback;
+            var reply = Route?.Invoke(body.RootElement)
+                ?? (_script.TryDequeue(out var scripted) ? scripted : Fallback);
             await reply(context);
         }
         finally
