@@ -15,7 +15,9 @@ public sealed record AlertRuleDraft(
     long? MinSamples,
     int? CooldownMinutes,
     IReadOnlyList<long>? ChannelIds,
-    bool? Enabled);
+    bool? Enabled,
+    string? DriftMonitorId = null,
+    string? DriftFeature = null);
 
 /// <summary>A channel as the API and the form send it. A null password on an update keeps the stored one.</summary>
 public sealed record AlertChannelDraft(
@@ -52,12 +54,14 @@ public sealed record AlertRuleView(
     double? LastValue,
     long LastSamples,
     DateTimeOffset? LastEvaluatedAt,
-    DateTimeOffset? LastFiredAt)
+    DateTimeOffset? LastFiredAt,
+    string? DriftMonitorId,
+    string? DriftFeature)
 {
     public static AlertRuleView Of(AlertRule r) => new(
         r.Id, r.Name, r.Metric, r.Environment, r.Model, r.ScoreName, r.EvaluatorId, r.WindowMinutes, r.Direction,
         r.WarningThreshold, r.CriticalThreshold, r.MinSamples, r.CooldownMinutes, r.ChannelIdList(), r.Enabled,
-        r.State, r.LastValue, r.LastSamples, r.LastEvaluatedAt, r.LastFiredAt);
+        r.State, r.LastValue, r.LastSamples, r.LastEvaluatedAt, r.LastFiredAt, r.DriftMonitorId, r.DriftFeature);
 }
 
 /// <summary>A channel as the API returns it: never its password, only whether one is set.</summary>

@@ -55,6 +55,12 @@ public sealed class AlertRule
     /// <summary>For score metrics: only scores of this evaluator id.</summary>
     public string? EvaluatorId { get; set; }
 
+    /// <summary>For drift metrics: the id of the monitor whose results are read.</summary>
+    public string? DriftMonitorId { get; set; }
+
+    /// <summary>For drift metrics: only this feature of the monitor; null for all of them.</summary>
+    public string? DriftFeature { get; set; }
+
     public int WindowMinutes { get; set; }
 
     /// <summary><see cref="AlertDirection.Above"/> or <see cref="AlertDirection.Below"/>.</summary>
@@ -127,7 +133,10 @@ public sealed class AlertEvent
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The trace list filtered to the window and condition, relative to the app's root.</summary>
+    /// <summary>
+    /// The trace list filtered to the window and condition (for drift metrics, the Drift page of the monitor),
+    /// relative to the app's root.
+    /// </summary>
     public required string Link { get; set; }
 }
 

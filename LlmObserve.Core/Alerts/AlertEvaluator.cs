@@ -217,7 +217,7 @@ public sealed class AlertEvaluator(
             WindowStart = from,
             WindowEnd = to,
             CreatedAt = to,
-            Link = TraceLink(rule, source.TraceFilters(rule, threshold), from, to),
+            Link = source.LinkOf(rule, threshold, from, to),
         };
     }
 }

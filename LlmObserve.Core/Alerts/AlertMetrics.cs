@@ -3,13 +3,15 @@ namespace LlmObserve.Core.Alerts;
 /// <summary>
 /// A metric a rule can watch. <see cref="ScoreFilter"/> metrics read scores, so they take a score name and an
 /// evaluator; <see cref="ScoreNameRequired"/> when a value means nothing without one (a mean across names).
+/// <see cref="DriftMonitor"/> metrics read a drift monitor's results, so they need its id (and take a feature).
 /// </summary>
 public sealed record AlertMetricInfo(
     string Name,
     string Title,
     string Unit,
     bool ScoreFilter = false,
-    bool ScoreNameRequired = false);
+    bool ScoreNameRequired = false,
+    bool DriftMonitor = false);
 
 /// <summary>What a metric read over a window: its value (null without data) and how many samples made it.</summary>
 public sealed record AlertReading(double? Value, long Samples);
@@ -37,6 +39,13 @@ public interface IAlertMetricSource
     /// traces behind a reading past <paramref name="threshold"/>: slow traces for latency, failed ones for errors.
     /// </summary>
     IReadOnlyList<KeyValuePair<string, string>> TraceFilters(AlertRule rule, double? threshold);
+
+    /// <summary>
+    /// Where an event's link points, relative to the app's root: by default the trace list of the window filtered
+    /// by <see cref="TraceFilters"/>.
+    /// </summary>
+    string LinkOf(AlertRule rule, double? threshold, DateTimeOffset from, DateTimeOffset to)
+        => AlertEvaluator.TraceLink(rule, TraceFilters(rule, threshold), from, to);
 }
 
 /// <summary>The metric names of the built-in sources.</summary>
@@ -52,6 +61,8 @@ public static class AlertMetricNames
     public const string ScoreMean = "score_mean";
     public const string HallucinationRate = "hallucination_rate";
     public const string NegativeFeedbackRate = "negative_feedback_rate";
+    public const string DriftScore = "drift_score";
+    public const string DriftedFeatures = "drifted_features";
 }
 
 /// <summary>Every metric of the registered sources, and which source reads each.</summary>

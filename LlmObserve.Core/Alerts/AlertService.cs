@@ -1,3 +1,4 @@
+using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Storage;
@@ -65,7 +66,9 @@ public sealed class AlertService(
             rule = found;
 
             // A changed condition starts from a clean state: the old one's firing says nothing about the new one.
-            if (rule.Metric != Trimmed(draft.Metric) || rule.Direction != Trimmed(draft.Direction)?.ToLowerInvariant())
+            if (rule.Metric != Trimmed(draft.Metric) || rule.Direction != Trimmed(draft.Direction)?.ToLowerInvariant()
+                || rule.DriftMonitorId != Trimmed(draft.DriftMonitorId)
+                || rule.DriftFeature != Trimmed(draft.DriftFeature))
             {
                 rule.State = AlertLevel.Ok;
             }
@@ -89,6 +92,8 @@ public sealed class AlertService(
         rule.Model = Trimmed(draft.Model);
         rule.ScoreName = Trimmed(draft.ScoreName);
         rule.EvaluatorId = Trimmed(draft.EvaluatorId);
+        rule.DriftMonitorId = Trimmed(draft.DriftMonitorId);
+        rule.DriftFeature = Trimmed(draft.DriftFeature);
         rule.WindowMinutes = draft.WindowMinutes!.Value;
         rule.Direction = draft.Direction!.Trim().ToLowerInvariant();
         rule.WarningThreshold = draft.WarningThreshold;
@@ -293,6 +298,7 @@ public sealed class AlertService(
             errors.Add(new("scoreName", $"'scoreName' is required for {metric.Name}: the mean of which score."));
         }
 
+        await CheckDriftAsync(db, projectId, metric, draft, errors, cancel);
         if (draft.WindowMinutes is not { } window || window < 1 || window > MaxWindowMinutes)
         {
             errors.Add(new("windowMinutes", $"'windowMinutes' must be a whole number from 1 to {MaxWindowMinutes}."));
@@ -414,6 +420,77 @@ public sealed class AlertService(
     private static bool IsAddress(string text)
         => MailboxAddress.TryParse(text, out var mailbox) && mailbox.Address.IndexOf('@', StringComparison.Ordinal) > 0
             && !mailbox.Address.EndsWith('@');
+
+    /// <summary>
+    /// A drift metric needs a monitor of this project, and its feature (if any) must be one the monitor compares;
+    /// other metrics take neither.
+    /// </summary>
+    private static async Task CheckDriftAsync(
+        LlmObserveDbContext db,
+        string projectId,
+        AlertMetricInfo? metric,
+        AlertRuleDraft draft,
+        List<FieldError> errors,
+        CancellationToken cancel)
+    {
+        var monitorId = Trimmed(draft.DriftMonitorId);
+        var feature = Trimmed(draft.DriftFeature);
+        if (metric is null)
+        {
+            return;
+        }
+
+        if (!metric.DriftMonitor)
+        {
+            if (monitorId is not null)
+            {
+                errors.Add(new(
+                    "driftMonitorId",
+                    $"'driftMonitorId' applies to drift metrics only, not to {metric.Name}."));
+            }
+
+            if (feature is not null)
+            {
+                errors.Add(new("driftFeature", $"'driftFeature' applies to drift metrics only, not to {metric.Name}."));
+            }
+
+            return;
+        }
+
+        foreach (var (field, value) in new[] { ("environment", draft.Environment), ("model", draft.Model) })
+        {
+            if (Trimmed(value) is not null)
+            {
+                errors.Add(new(field, $"'{field}' does not apply to {metric.Name}: a monitor picks its own traffic."));
+            }
+        }
+
+        if (monitorId is null)
+        {
+            errors.Add(new(
+                "driftMonitorId",
+                $"'driftMonitorId' is required for {metric.Name}: the monitor whose results are read."));
+            return;
+        }
+
+        var monitor = await db.DriftMonitors.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.ProjectId == projectId && m.Id == monitorId, cancel);
+        if (monitor is null)
+        {
+            errors.Add(new("driftMonitorId", $"No drift monitor with id '{Shorten(monitorId)}' in this project."));
+            return;
+        }
+
+        if (feature is not null)
+        {
+            var features = DriftMonitorService.FeaturesOf(monitor).Select(f => f.Feature).ToList();
+            if (!features.Contains(feature, StringComparer.Ordinal))
+            {
+                errors.Add(new("driftFeature", $"The monitor does not compare '{Shorten(feature)}'; it compares "
+                    + string.Join(", ", features) + "."));
+            }
+        }
+    }
 
     private static void CheckName(List<FieldError> errors, string? name)
     {

@@ -88,9 +88,13 @@ public sealed class AlertApiTests : IAsyncLifetime
                 AlertMetricNames.LatencyP50, AlertMetricNames.LatencyP95, AlertMetricNames.LatencyP99,
                 AlertMetricNames.ErrorRate, AlertMetricNames.CostPerHour, AlertMetricNames.Tokens,
                 AlertMetricNames.RequestVolume, AlertMetricNames.ScoreMean, AlertMetricNames.HallucinationRate,
-                AlertMetricNames.NegativeFeedbackRate,
+                AlertMetricNames.NegativeFeedbackRate, AlertMetricNames.DriftScore, AlertMetricNames.DriftedFeatures,
             ],
             metrics!.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(
+            [AlertMetricNames.DriftScore, AlertMetricNames.DriftedFeatures],
+            metrics!.Where(m => m.GetProperty("driftMonitor").GetBoolean())
+                .Select(m => m.GetProperty("name").GetString()));
     }
 
     [Fact]

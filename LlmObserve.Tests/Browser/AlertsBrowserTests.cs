@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using LlmObserve.Tests.Alerts;
 using LlmObserve.Tests.Infrastructure;
@@ -57,6 +59,44 @@ public sealed class AlertsBrowserTests : IAsyncLifetime
         await OpenAsync(page, "alerts/history", "alert-history-page");
         await Assertions.Expect(page.Locator("[data-testid=event-row][data-rule='busy hour'][data-status=firing]"))
             .ToContainTextAsync("no channel");
+    }
+
+    [Fact]
+    public async Task DriftRuleOnThePage_AsksForAMonitor_ThePickerSavesIt()
+    {
+        using var created = await _app.Client.PostAsJsonAsync("api/drift/monitors", new
+        {
+            name = "answer length",
+            features = new[] { new { feature = "output_tokens" } },
+            enabled = false,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var page = _browser.Page;
+        await OpenAsync(page, "alerts", "alerts-page");
+        await page.GetByTestId("rule-add").ClickAsync();
+        await Field(page, "rule-name").FillAsync("answers drift");
+        await page.GetByTestId("rule-metric").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item")
+            .GetByText("Drift score (drift strength 0-1 or distance)", new() { Exact = true })
+            .ClickAsync();
+        await Field(page, "rule-warning").FillAsync("0.95");
+        await Field(page, "rule-warning").BlurAsync();
+
+        // Drift metrics swap the traffic filters for the monitor picker, and a rule without a monitor is refused.
+        await Assertions.Expect(page.GetByTestId("rule-environment")).ToHaveCountAsync(0);
+        await page.GetByTestId("rule-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rule-form"))
+            .ToContainTextAsync("'driftMonitorId' is required for drift_score");
+
+        await page.GetByTestId("rule-drift-monitor").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item")
+            .GetByText("answer length", new() { Exact = true })
+            .ClickAsync();
+        await page.GetByTestId("rule-save").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("alerts-notice")).ToContainTextAsync("Rule 'answers drift' saved.");
+        await Assertions.Expect(page.Locator("[data-testid=rule-row][data-rule='answers drift']"))
+            .ToContainTextAsync("monitor answer length");
     }
 
     private static ILocator Field(IPage page, string testId)

@@ -16,9 +16,10 @@ internal static class AlertsServiceCollectionExtensions
     {
         services.TryAddSingleton<IAlertChangeNotifier, AlertChangeNotifier>();
 
-        // A metric source per family; a new family (drift scores) is one more IAlertMetricSource here.
+        // A metric source per family; a new family is one more IAlertMetricSource here.
         services.AddSingleton<IAlertMetricSource, TrafficMetricSource>();
         services.AddSingleton<IAlertMetricSource, QualityMetricSource>();
+        services.AddSingleton<IAlertMetricSource, DriftMetricSource>();
         services.AddSingleton<AlertMetricCatalog>();
 
         services.AddSingleton(provider => new AlertHttpPoster(AlertHttpPoster.CreateClient(

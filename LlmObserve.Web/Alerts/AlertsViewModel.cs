@@ -1,4 +1,5 @@
 using LlmObserve.Core.Alerts;
+using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Traces.Queries;
 
@@ -20,6 +21,11 @@ public sealed class AlertRuleForm
     public string ScoreName { get; set; } = string.Empty;
 
     public string EvaluatorId { get; set; } = string.Empty;
+
+    public string DriftMonitorId { get; set; } = string.Empty;
+
+    /// <summary>Empty for every feature of the monitor.</summary>
+    public string DriftFeature { get; set; } = string.Empty;
 
     public int WindowMinutes { get; set; } = 5;
 
@@ -77,6 +83,7 @@ public sealed class AlertsViewModel(
     AlertService alerts,
     AlertDispatcher dispatcher,
     AlertMetricCatalog catalog,
+    DriftMonitorService driftMonitors,
     TraceQueries traces)
 {
     public string? ProjectId { get; private set; }
@@ -88,6 +95,9 @@ public sealed class AlertsViewModel(
     public IReadOnlyList<AlertRuleView> Rules { get; private set; } = [];
 
     public IReadOnlyList<AlertChannelView> Channels { get; private set; } = [];
+
+    /// <summary>The project's drift monitors, which drift rules pick from.</summary>
+    public IReadOnlyList<DriftMonitorView> DriftMonitors { get; private set; } = [];
 
     public IReadOnlyList<AlertEventView> Events { get; private set; } = [];
 
@@ -109,6 +119,7 @@ public sealed class AlertsViewModel(
         {
             Rules = await alerts.ListRulesAsync(ProjectId, cancellationToken);
             Channels = await alerts.ListChannelsAsync(ProjectId, cancellationToken);
+            DriftMonitors = await driftMonitors.ListAsync(ProjectId, cancellationToken);
             if (withEvents)
             {
                 Events = await alerts.ListEventsAsync(ProjectId, null, 200, cancellationToken);
@@ -117,6 +128,13 @@ public sealed class AlertsViewModel(
 
         IsLoaded = true;
     }
+
+    /// <summary>Whether the form's metric reads a drift monitor's results (and so shows the monitor picker).</summary>
+    public bool IsDriftMetric(string metric) => catalog.Find(metric)?.DriftMonitor ?? false;
+
+    /// <summary>The features the form's monitor compares, for the feature picker.</summary>
+    public IReadOnlyList<string> DriftFeaturesOf(string monitorId)
+        => DriftMonitors.FirstOrDefault(m => m.Id == monitorId)?.Features.Select(f => f.Feature).ToList() ?? [];
 
     public string ChannelName(long id) => Channels.FirstOrDefault(c => c.Id == id)?.Name ?? "#" + id;
 
@@ -140,6 +158,8 @@ public sealed class AlertsViewModel(
                 Model = view.Model ?? string.Empty,
                 ScoreName = view.ScoreName ?? string.Empty,
                 EvaluatorId = view.EvaluatorId ?? string.Empty,
+                DriftMonitorId = view.DriftMonitorId ?? string.Empty,
+                DriftFeature = view.DriftFeature ?? string.Empty,
                 WindowMinutes = view.WindowMinutes,
                 Direction = view.Direction,
                 WarningThreshold = view.WarningThreshold,
@@ -190,13 +210,15 @@ public sealed class AlertsViewModel(
             return false;
         }
 
+        // Fields the form hides for the chosen metric are not sent, so a value typed before switching is not refused.
+        var drift = IsDriftMetric(form.Metric);
         var draft = new AlertRuleDraft(
             form.Name,
             form.Metric,
-            form.Environment,
-            form.Model,
-            form.ScoreName,
-            form.EvaluatorId,
+            drift ? null : form.Environment,
+            drift ? null : form.Model,
+            drift ? null : form.ScoreName,
+            drift ? null : form.EvaluatorId,
             form.WindowMinutes,
             form.Direction,
             form.WarningThreshold,
@@ -204,7 +226,9 @@ public sealed class AlertsViewModel(
             form.MinSamples,
             form.CooldownMinutes,
             [.. form.ChannelIds],
-            form.Enabled);
+            form.Enabled,
+            drift ? form.DriftMonitorId : null,
+            drift ? form.DriftFeature : null);
         var (rule, errors) = await alerts.SaveRuleAsync(ProjectId, form.Id, draft, cancellationToken);
         if (rule is null)
         {

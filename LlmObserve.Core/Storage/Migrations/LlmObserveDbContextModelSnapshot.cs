@@ -199,6 +199,12 @@ namespace LlmObserve.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DriftFeature")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DriftMonitorId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 

@@ -69,6 +69,10 @@ public sealed partial class AlertHistory : IDisposable
     private static string Clock(DateTimeOffset time, string format)
         => time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>What an event's link opens: the Drift page for drift rules, the trace list otherwise.</summary>
+    private static string LinkLabel(string link)
+        => link.StartsWith("drift?", StringComparison.Ordinal) ? "Drift" : "Traces";
+
     private static Color EventColor(AlertEventView alert)
         => alert.Status == AlertEventStatus.Resolved ? Color.Success : Alerts.LevelColor(alert.Level);
 

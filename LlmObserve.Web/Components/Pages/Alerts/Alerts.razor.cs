@@ -66,8 +66,14 @@ public sealed partial class Alerts : IDisposable
             + $"≥ {rule.MinSamples} samples, cooldown {rule.CooldownMinutes} min";
     }
 
-    private static string Filter(AlertRuleView rule)
+    private string Filter(AlertRuleView rule)
     {
+        if (rule.DriftMonitorId is { } monitorId)
+        {
+            var name = Model.DriftMonitors.FirstOrDefault(m => m.Id == monitorId)?.Name ?? monitorId;
+            return "monitor " + name + (rule.DriftFeature is null ? string.Empty : ", feature " + rule.DriftFeature);
+        }
+
         var parts = new[]
         {
             rule.Environment is null ? null : "env " + rule.Environment,
