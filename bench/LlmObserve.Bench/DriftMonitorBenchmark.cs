@@ -97,8 +97,16 @@ internal static class DriftMonitorBenchmark
                 {
                     foreach (var feature in result.Features)
                     {
-                        Console.WriteLine($"  {feature.Feature}: {feature.Test} n = {feature.ReferenceCount} / "
-                            + $"{feature.CurrentCount}");
+                        Console.WriteLine(string.Format(
+                            CultureInfo.InvariantCulture,
+                            "  {0}: {1} n = {2} / {3}, {4} {5:0.####}{6}",
+                            feature.Feature,
+                            feature.Test,
+                            feature.ReferenceCount,
+                            feature.CurrentCount,
+                            feature.ScoreKind,
+                            feature.Score,
+                            feature.Drifted ? " DRIFTED" : string.Empty));
                     }
                 }
             }
