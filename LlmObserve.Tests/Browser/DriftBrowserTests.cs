@@ -89,10 +89,11 @@ public sealed class DriftBrowserTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await RunAsync(monitor.Id)).StatusCode);
         await Assertions.Expect(latest).ToHaveAttributeAsync("data-runs", "3", new() { Timeout = 15_000 });
-        Assert.Equal(
-            3,
-            await page.EvaluateAsync<int>(
-                "() => document.getElementById('chart-drift-score-0').data[0].y.filter(v => v !== null).length"));
+        // The run count is text; the chart redraws through JS interop just after it, so wait for its third point.
+        await page.WaitForFunctionAsync(
+            "() => document.getElementById('chart-drift-score-0').data[0].y.filter(v => v !== null).length === 3",
+            null,
+            new() { Timeout = 15_000 });
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
     }
 
