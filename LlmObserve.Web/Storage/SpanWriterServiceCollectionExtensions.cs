@@ -11,9 +11,9 @@ namespace LlmObserve.Web.Storage;
 internal static class SpanWriterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the group-commit span writer, behind the redaction and pricing steps, as the one <see cref="ISpanWriter"/>, the
-    /// trace, rollup and score change notifiers it publishes to, and the hosted service that runs its loop. Needs the
-    /// store (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
+    /// Registers the group-commit span writer, behind the redaction and pricing steps, as the one
+    /// <see cref="ISpanWriter"/>, the trace, rollup and score change notifiers it publishes to, and the hosted service
+    /// that runs its loop. Needs the store (<c>AddLlmObserveStore</c>) and the costs (<c>AddLlmObserveCosts</c>).
     /// </summary>
     public static IServiceCollection AddLlmObserveIngestionWriter(this IServiceCollection services)
     {

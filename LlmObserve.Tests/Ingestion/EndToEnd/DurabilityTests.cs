@@ -67,7 +67,8 @@ public sealed class DurabilityTests
         var refusedTrace = OtlpRequests.NewTraceId();
 
         // Another connection holds the write lock, so the first batch stays queued and fills the queue.
-        await using var blocker = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "llmobserve.db")}");
+        var store = Path.Combine(app.DataDirectory, "llmobserve.db");
+        await using var blocker = new SqliteConnection($"Data Source={store}");
         await blocker.OpenAsync();
         await using (var begin = blocker.CreateCommand())
         {
@@ -76,7 +77,8 @@ public sealed class DurabilityTests
         }
 
         var accepted = PostAsync(client, OtlpRequests.Request(
-            [.. Enumerable.Range(0, 3).Select(i => OtlpRequests.Span(acceptedTrace, OtlpRequests.NewSpanId(), $"a{i}"))]));
+            [.. Enumerable.Range(0, 3)
+                .Select(i => OtlpRequests.Span(acceptedTrace, OtlpRequests.NewSpanId(), $"a{i}"))]));
         var writer = app.GetRequiredService<GroupCommitSpanWriter>();
         for (var waited = 0; writer.Statistics.QueuedItems < 3 && waited < 200; waited++)
         {
