@@ -1,6 +1,7 @@
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Costs;
+using LlmObserve.Web.Projects;
 using Microsoft.Extensions.Logging.Abstractions;
 using static LlmObserve.Tests.Costs.PriceFixtures;
 
@@ -21,7 +22,7 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         _model = new PriceSettingsViewModel(
             _service,
             _tables,
-            new TraceQueries(_store),
+            new CurrentProject(new TraceQueries(_store)),
             _store.Time,
             NullLogger<PriceSettingsViewModel>.Instance);
     }

@@ -1,7 +1,7 @@
 using LlmObserve.Core.Alerts;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Alerts;
 
@@ -84,7 +84,7 @@ public sealed class AlertsViewModel(
     AlertDispatcher dispatcher,
     AlertMetricCatalog catalog,
     DriftMonitorService driftMonitors,
-    TraceQueries traces)
+    CurrentProject currentProject)
 {
     public string? ProjectId { get; private set; }
 
@@ -114,7 +114,7 @@ public sealed class AlertsViewModel(
 
     public async Task LoadAsync(bool withEvents, CancellationToken cancellationToken)
     {
-        ProjectId ??= await traces.FirstProjectIdAsync(cancellationToken);
+        ProjectId ??= await currentProject.GetIdAsync(cancellationToken);
         if (ProjectId is not null)
         {
             Rules = await alerts.ListRulesAsync(ProjectId, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LlmObserve.Core.Costs;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Web.Costs;
@@ -37,7 +37,7 @@ public sealed record PriceProbe(string Model, string? Provider, DateTimeOffset A
 public sealed class PriceSettingsViewModel(
     ModelPriceService prices,
     PriceTableProvider tables,
-    TraceQueries traces,
+    CurrentProject currentProject,
     TimeProvider timeProvider,
     ILogger<PriceSettingsViewModel> logger)
 {
@@ -79,7 +79,7 @@ public sealed class PriceSettingsViewModel(
     {
         if (!_projectLooked)
         {
-            ProjectId = await traces.FirstProjectIdAsync(cancellationToken);
+            ProjectId = await currentProject.GetIdAsync(cancellationToken);
             _projectLooked = true;
         }
 

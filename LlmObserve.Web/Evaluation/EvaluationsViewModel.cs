@@ -2,7 +2,7 @@ using System.Globalization;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
 
@@ -66,7 +66,7 @@ public sealed class BackfillForm
 public sealed class EvaluationsViewModel(
     EvaluatorService evaluators,
     JudgeEndpointService endpoints,
-    TraceQueries traces,
+    CurrentProject currentProject,
     TimeProvider timeProvider)
 {
     public const string DateFormat = "yyyy-MM-dd HH:mm";
@@ -93,7 +93,7 @@ public sealed class EvaluationsViewModel(
 
     public async Task LoadAsync(string? selectedId, CancellationToken cancellationToken)
     {
-        ProjectId ??= await traces.FirstProjectIdAsync(cancellationToken);
+        ProjectId ??= await currentProject.GetIdAsync(cancellationToken);
         if (ProjectId is null)
         {
             IsLoaded = true;

@@ -1,6 +1,6 @@
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
 
@@ -63,7 +63,7 @@ public sealed class JudgeEndpointForm
 /// or changes one, and the result of the last connection test. Saving makes one real call and is refused when it
 /// fails. Until accounts exist the page shows the first project.
 /// </summary>
-public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, TraceQueries traces)
+public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, CurrentProject currentProject)
 {
     public string? ProjectId { get; private set; }
 
@@ -82,7 +82,7 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Trac
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        ProjectId ??= await traces.FirstProjectIdAsync(cancellationToken);
+        ProjectId ??= await currentProject.GetIdAsync(cancellationToken);
         Endpoints = ProjectId is null ? [] : await endpoints.ListAsync(ProjectId, cancellationToken);
         IsLoaded = true;
     }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LlmObserve.Core.Projects;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Feedback;
 
@@ -8,7 +8,7 @@ namespace LlmObserve.Web.Feedback;
 /// Settings › Browser feedback as the page shows it: the project's feedback origins, edited as one origin a line, and
 /// its browser keys, created and revoked through <see cref="BrowserAccessService"/>.
 /// </summary>
-public sealed partial class BrowserAccessViewModel(BrowserAccessService service, TraceQueries traces)
+public sealed partial class BrowserAccessViewModel(BrowserAccessService service, CurrentProject currentProject)
 {
     public string? ProjectId { get; private set; }
 
@@ -31,7 +31,7 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        ProjectId ??= await traces.FirstProjectIdAsync(cancellationToken);
+        ProjectId ??= await currentProject.GetIdAsync(cancellationToken);
         if (ProjectId is not null)
         {
             View = await service.GetAsync(ProjectId, cancellationToken);

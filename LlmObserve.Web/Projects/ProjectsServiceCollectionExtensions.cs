@@ -15,6 +15,7 @@ internal static class ProjectsServiceCollectionExtensions
         services.AddSingleton<ProjectBootstrapper>();
         services.AddSingleton<FirstRunKeyStore>();
         services.AddSingleton<ApiKeyEndpointFilter>();
+        services.AddScoped<CurrentProject>();
 
         // Keys that protect stored secrets live beside the database, so a container keeps them on its volume.
         services.AddDataProtection().SetApplicationName("LlmObserve");

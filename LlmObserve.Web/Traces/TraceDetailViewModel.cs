@@ -1,4 +1,5 @@
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Traces;
 
@@ -6,7 +7,7 @@ namespace LlmObserve.Web.Traces;
 /// State of the trace page: the trace's header, its outline (spans without their large fields) once loaded, and
 /// the selected span loaded in full only when it is selected.
 /// </summary>
-public sealed class TraceDetailViewModel(TraceQueries queries, SpanQueries spans, TracePageHandoff handoff)
+public sealed class TraceDetailViewModel(SpanQueries spans, TracePageHandoff handoff, CurrentProject currentProject)
 {
     private string? _projectId;
     private Task<TraceDetail?>? _pendingOutline;
@@ -32,7 +33,7 @@ public sealed class TraceDetailViewModel(TraceQueries queries, SpanQueries spans
     {
         Reset();
         var normalized = TraceIds.NormalizeTraceId(traceId);
-        _projectId = normalized is null ? null : await queries.FirstProjectIdAsync(cancellationToken);
+        _projectId = normalized is null ? null : await currentProject.GetIdAsync(cancellationToken);
         if (normalized is null || _projectId is not { } projectId)
         {
             NotFound = true;
@@ -96,7 +97,7 @@ public sealed class TraceDetailViewModel(TraceQueries queries, SpanQueries spans
 
         Reset();
         var normalized = TraceIds.NormalizeTraceId(traceId);
-        _projectId = normalized is null ? null : await queries.FirstProjectIdAsync(cancellationToken);
+        _projectId = normalized is null ? null : await currentProject.GetIdAsync(cancellationToken);
         if (normalized is not null && _projectId is not null)
         {
             Trace = await spans.GetOutlineAsync(_projectId, normalized, cancellationToken);

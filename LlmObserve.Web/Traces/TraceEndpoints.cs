@@ -73,10 +73,11 @@ internal static class TraceEndpoints
     private static async Task<IResult> PageExportAsync(
         HttpContext http,
         TraceQueries queries,
+        CurrentProject currentProject,
         TimeProvider time,
         CancellationToken cancel)
     {
-        var projectId = await queries.FirstProjectIdAsync(cancel);
+        var projectId = await currentProject.GetIdAsync(cancel);
         return projectId is null
             ? Results.Problem(title: "No project", detail: "No project exists yet.", statusCode: 404)
             : await StreamExportAsync(http, queries, projectId, time, cancel);

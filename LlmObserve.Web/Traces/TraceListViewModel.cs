@@ -1,5 +1,6 @@
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Traces;
 
@@ -9,6 +10,7 @@ namespace LlmObserve.Web.Traces;
 /// </summary>
 public sealed class TraceListViewModel(
     TraceQueries queries,
+    CurrentProject currentProject,
     ITraceChangeNotifier notifier,
     IScoreChangeNotifier scoreNotifier,
     TimeProvider timeProvider)
@@ -53,7 +55,7 @@ public sealed class TraceListViewModel(
 
     public async Task LoadAsync(TraceFilter filter, TraceSort sort, CancellationToken cancellationToken)
     {
-        _projectId ??= await queries.FirstProjectIdAsync(cancellationToken);
+        _projectId ??= await currentProject.GetIdAsync(cancellationToken);
         _loadVersion++;
         _filter = filter;
         _sort = sort;

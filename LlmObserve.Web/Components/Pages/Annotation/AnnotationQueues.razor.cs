@@ -1,7 +1,7 @@
 using System.Globalization;
 using LlmObserve.Core.Annotation;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Annotation;
+using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 
 namespace LlmObserve.Web.Components.Pages.Annotation;
@@ -30,7 +30,7 @@ public sealed partial class AnnotationQueues
     private AnnotationService Service { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
@@ -41,7 +41,7 @@ public sealed partial class AnnotationQueues
     protected override async Task OnInitializedAsync()
     {
         _filter ??= FilterFromList;
-        _projectId = await Traces.FirstProjectIdAsync(CancellationToken.None);
+        _projectId = await Project.GetIdAsync(CancellationToken.None);
         _queues = _projectId is null ? [] : await Service.ListAsync(_projectId, CancellationToken.None);
         foreach (var queue in _queues.Where(q => q.ReviewsPerItem > 1))
         {

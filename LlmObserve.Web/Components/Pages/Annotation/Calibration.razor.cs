@@ -1,9 +1,9 @@
 using System.Globalization;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Live;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Overview;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
@@ -35,7 +35,7 @@ public sealed partial class Calibration : IDisposable
     private CalibrationService Service { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private IScoreChangeNotifier Scores { get; set; } = default!;
@@ -63,7 +63,7 @@ public sealed partial class Calibration : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId ??= await Traces.FirstProjectIdAsync(_disposed.Token);
+        _projectId ??= await Project.GetIdAsync(_disposed.Token);
         await LoadAsync();
     }
 

@@ -1,6 +1,6 @@
 using LlmObserve.Core.Annotation;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Annotation;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -45,7 +45,7 @@ public sealed partial class ReviewQueue : IAsyncDisposable
     private AnnotationService Service { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private ReviewerIdentity Identity { get; set; } = default!;
@@ -132,7 +132,7 @@ public sealed partial class ReviewQueue : IAsyncDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId = await Traces.FirstProjectIdAsync(CancellationToken.None);
+        _projectId = await Project.GetIdAsync(CancellationToken.None);
         _queue = _projectId is null ? null : await Service.GetAsync(_projectId, QueueId, CancellationToken.None);
         _configs = _queue?.ScoreConfigs ?? [];
         _loaded = true;

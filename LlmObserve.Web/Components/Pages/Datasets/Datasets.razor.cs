@@ -1,6 +1,6 @@
 using System.Text;
 using LlmObserve.Core.Datasets;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 
@@ -31,7 +31,7 @@ public sealed partial class Datasets
     private DatasetService Service { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -41,7 +41,7 @@ public sealed partial class Datasets
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId ??= await Traces.FirstProjectIdAsync(CancellationToken.None);
+        _projectId ??= await Project.GetIdAsync(CancellationToken.None);
         await LoadAsync();
         _loaded = true;
     }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Live;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Drift;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -41,7 +41,7 @@ public sealed partial class Drift : IDisposable
     private DriftViewModel Model { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private IDriftChangeNotifier Changes { get; set; } = default!;
@@ -68,7 +68,7 @@ public sealed partial class Drift : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId ??= await Traces.FirstProjectIdAsync(_disposed.Token);
+        _projectId ??= await Project.GetIdAsync(_disposed.Token);
         _hasProject = _projectId is not null;
         await LoadAsync();
     }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Metrics;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Overview;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -48,7 +48,7 @@ public sealed partial class Overview : IDisposable
     private OverviewViewModel Model { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private IRollupChangeNotifier Rollups { get; set; } = default!;
@@ -78,7 +78,7 @@ public sealed partial class Overview : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId ??= await Traces.FirstProjectIdAsync(_disposed.Token);
+        _projectId ??= await Project.GetIdAsync(_disposed.Token);
         _hasProject = _projectId is not null;
         await LoadAsync();
     }

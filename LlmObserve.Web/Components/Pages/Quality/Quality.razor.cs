@@ -1,8 +1,8 @@
 using System.Globalization;
 using LlmObserve.Core.Live;
-using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Components.Pages.Overview;
 using LlmObserve.Web.Overview;
+using LlmObserve.Web.Projects;
 using LlmObserve.Web.Quality;
 using LlmObserve.Web.Traces;
 using Microsoft.AspNetCore.Components;
@@ -56,7 +56,7 @@ public sealed partial class Quality : IDisposable
     private QualityViewModel Model { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     [Inject]
     private IScoreChangeNotifier Scores { get; set; } = default!;
@@ -87,7 +87,7 @@ public sealed partial class Quality : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _projectId ??= await Traces.FirstProjectIdAsync(_disposed.Token);
+        _projectId ??= await Project.GetIdAsync(_disposed.Token);
         _hasProject = _projectId is not null;
         await LoadAsync();
     }

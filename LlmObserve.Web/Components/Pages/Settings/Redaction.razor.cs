@@ -1,6 +1,6 @@
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Redaction;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 
 namespace LlmObserve.Web.Components.Pages.Settings;
@@ -26,7 +26,7 @@ public sealed partial class Redaction : IDisposable
     private RedactionSettingsService Settings { get; set; } = default!;
 
     [Inject]
-    private TraceQueries Traces { get; set; } = default!;
+    private CurrentProject Project { get; set; } = default!;
 
     public void Dispose()
     {
@@ -36,7 +36,7 @@ public sealed partial class Redaction : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        _projectId = await Traces.FirstProjectIdAsync(_disposed.Token);
+        _projectId = await Project.GetIdAsync(_disposed.Token);
         if (_projectId is null)
         {
             return;
