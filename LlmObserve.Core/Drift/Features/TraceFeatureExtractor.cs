@@ -36,8 +36,9 @@ public sealed class TraceFeatureExtractor
     public const int Version = 1;
 
     /// <summary>
-    /// Characters of a text that are embedded: MiniLM reads 256 word pieces at most (about 1,000 to 1,200
-    /// characters of English), so more only costs tokenizing time.
+    /// Characters of a text that are embedded: about 250 to 300 word pieces of English, near the 256 MiniLM was
+    /// trained on (the embedder itself stops at <see cref="SentenceEmbedder.MaxTokens"/>, as the package did), so
+    /// longer texts cost no attention time beyond that.
     /// </summary>
     public const int EmbeddedChars = 1200;
 
