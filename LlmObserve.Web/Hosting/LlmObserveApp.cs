@@ -36,6 +36,7 @@ public static class LlmObserveApp
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
+        builder.Logging.AddLlmObserveLogFloors();
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveSecurity();
         builder.Services.AddLlmObserveStore();
