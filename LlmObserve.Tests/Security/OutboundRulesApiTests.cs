@@ -83,6 +83,7 @@ public sealed class OutboundRulesApiTests : IAsyncLifetime
     public async Task Webhook_SavedAtLoopbackThenReboundToMetadata_IsRefusedWhenItConnects()
     {
         _resolver.Set("rebind.test", "127.0.0.1");
+        _receiver.CloseConnections = true;
         var url = new UriBuilder(_receiver.Hook) { Host = "rebind.test" }.Uri;
         using var created = await _client.PostAsJsonAsync(
             "api/alerts/channels",

@@ -78,7 +78,15 @@ public sealed class RequestLimitTests : IAsyncLifetime
         using var accepted = await _client.PostAsync(
             $"api/datasets/{id}/import?format=jsonl",
             new StringContent(fits, Encoding.UTF8, "application/x-ndjson"));
-        using var refused = await _client.PostAsync($"api/datasets/{id}/import?format=jsonl", tooLarge);
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, $"api/datasets/{id}/import?format=jsonl")
+        {
+            Content = tooLarge,
+        };
+
+        // The client waits for the answer before sending the body, as a careful uploader does; without it the
+        // 413 can be lost to the reset of a connection the server stopped reading.
+        oversized.Headers.ExpectContinue = true;
+        using var refused = await _client.SendAsync(oversized);
 
         Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
         await AssertTooLargeAsync(refused, "dataset import limit", "20971520");
@@ -93,6 +101,7 @@ public sealed class RequestLimitTests : IAsyncLifetime
         });
         using var over = new ByteArrayContent(new byte[70_000]);
         over.Headers.ContentType = new("application/json");
+        _client.DefaultRequestHeaders.ExpectContinue = true;
 
         using var accepted = await _client.PostAsync(
             "api/ingest",
