@@ -61,7 +61,9 @@ public sealed class SecurityOptions
     /// </summary>
     public string ExtraConnectSources { get; set; } = string.Empty;
 
-    /// <summary>Seconds of the Strict-Transport-Security header sent over HTTPS to a host that is not loopback.</summary>
+    /// <summary>
+    /// Seconds of the Strict-Transport-Security header, sent over HTTPS to a host that is not loopback.
+    /// </summary>
     public int HstsMaxAgeSeconds { get; set; } = 365 * 24 * 3600;
 }
 

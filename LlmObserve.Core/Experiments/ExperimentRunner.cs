@@ -187,7 +187,12 @@ public sealed class ExperimentRunner(
         var problems = options.Validate();
         return problems.Count > 0
             ? (null, string.Join(" ", problems))
-            : (new JudgeClient(options, limiter, timeProvider, loggerFactory.CreateLogger<JudgeClient>(), outbound), null);
+            : (new JudgeClient(
+                options,
+                limiter,
+                timeProvider,
+                loggerFactory.CreateLogger<JudgeClient>(),
+                outbound), null);
     }
 
     private async Task FinishAsync(string id, string status, string? error, CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ public sealed class ContentSecurityPolicyBrowserTests : IAsyncLifetime
     private const string ViolationRecorder = """
         window.__cspViolations = [];
         document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
-            e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
+            e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
+                + ' at ' + e.sourceFile + ':' + e.lineNumber));
         """;
 
     // The number of drawn Plotly charts: elements Plotly.Blazor filled with data and an SVG.
@@ -131,7 +132,9 @@ public sealed class ContentSecurityPolicyBrowserTests : IAsyncLifetime
     private async Task<IReadOnlyList<string>> IngestAsync()
     {
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var ids = Enumerable.Range(1, 3).Select(n => "c5b0" + n.ToString("x28", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var ids = Enumerable.Range(1, 3)
+            .Select(n => "c5b0" + n.ToString("x28", System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
         var traces = ids.Select((id, i) => new
         {
             id,

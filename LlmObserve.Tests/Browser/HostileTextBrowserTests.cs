@@ -23,6 +23,10 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         + "<a href=\"javascript:window.__injected=4\">click me</a> [click me too](javascript:window.__injected=5) "
         + "\" onmouseover=\"window.__injected=6\" data-x=\"";
 
+    // For fields with a short limit (a score's name is at most 200 characters).
+    private const string ShortPayload =
+        "<img src=x onerror=\"window.__injected=9\"><script>window.__injected=10</script>";
+
     // Ids end up in paths and links too, so they avoid '/', which no id router would keep.
     private const string HostileSession = "<img src=x onerror=window.__injected=7>";
     private const string HostileUser = "\"><svg onload=window.__injected=8>";
@@ -164,7 +168,7 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         using var scored = await client.PostAsJsonAsync("api/scores", new
         {
             traceId,
-            name = "judge " + Payload,
+            name = "judge " + ShortPayload,
             value = 0.1,
             label = "hallucinated",
             explanation = "explanation " + Payload,
@@ -177,9 +181,9 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
     {
         using var response = await client.PostAsJsonAsync("api/annotation-queues", new
         {
-            name = "hostile " + Payload,
+            name = "hostile " + ShortPayload,
             filter = "",
-            scoreConfigs = new object[] { new { name = "correct " + Payload, kind = "boolean" } },
+            scoreConfigs = new object[] { new { name = "correct " + ShortPayload, kind = "boolean" } },
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

@@ -8,8 +8,8 @@ namespace LlmObserve.Tests.Infrastructure;
 /// <summary>
 /// Every log event of every <see cref="RunningApp"/> of the test process, at every level the app lets through to a
 /// provider, checked as it is written for the well-known secrets of the test suite. Events are not kept (a full run
-/// writes millions), only counted, with the ones that hold a secret; <see cref="Security.LogAuditTests"/> reads the result
-/// after every other test has run.
+/// writes millions), only counted, with the ones that hold a secret; <see cref="Security.LogAuditTests"/> reads the
+/// result after every other test has run.
 /// </summary>
 public static class TestLogSink
 {
@@ -40,7 +40,8 @@ public static class TestLogSink
             if (text.Contains(secret, StringComparison.Ordinal))
             {
                 // The line is kept with the secret masked, so the failure report does not spread it further.
-                Leaks.Enqueue($"{level} {category}: {text.Replace(secret, "[" + secret[..5] + "…]", StringComparison.Ordinal)}");
+                var masked = text.Replace(secret, "[" + secret[..5] + "…]", StringComparison.Ordinal);
+                Leaks.Enqueue($"{level} {category}: {masked}");
             }
         }
     }

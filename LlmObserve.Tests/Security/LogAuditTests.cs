@@ -20,7 +20,9 @@ public sealed class LogAuditTests
         await using (var app = await RunningApp.StartAsync())
         {
             using var client = app.CreateClient();
-            using var response = await client.PostAsJsonAsync("api/ingest", new { traces = new[] { new { name = "audit" } } });
+            using var response = await client.PostAsJsonAsync(
+                "api/ingest",
+                new { traces = new[] { new { name = "audit" } } });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -29,6 +31,7 @@ public sealed class LogAuditTests
         Assert.True(TestLogSink.Events > before, "The sink recorded nothing: RunningApp no longer writes into it.");
         Assert.True(
             leaks.Count == 0,
-            $"{leaks.Count} of {TestLogSink.Events} log events hold a test secret:\n" + string.Join("\n", leaks.Take(20)));
+            $"{leaks.Count} of {TestLogSink.Events} log events hold a test secret:\n"
+                + string.Join("\n", leaks.Take(20)));
     }
 }

@@ -23,7 +23,7 @@ public sealed class RequestLimitTests : IAsyncLifetime
     {
         _app = await RunningApp.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["LlmObserve:Security:MaxRequestBodyBytes"] = SmallLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LlmObserve:Security:MaxRequestBodyBytes"] = "4096",
             ["LlmObserve:Ingestion:MaxRequestBytes"] = "65536",
         });
         _client = _app.CreateClient();

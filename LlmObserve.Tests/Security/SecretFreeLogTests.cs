@@ -78,14 +78,16 @@ public sealed class SecretFreeLogTests : IAsyncLifetime
         await TestGoneSmtpAsync();
 
         var entries = _logs.Entries;
-        Assert.Contains(entries, e => e.Category.StartsWith("Microsoft.EntityFrameworkCore.Database.Command", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Category == "Microsoft.EntityFrameworkCore.Database.Command");
         Assert.Contains(entries, e => e.Category == "LlmObserve.Core.Evaluation.Judge.JudgeClient");
         Assert.Contains(entries, e => e.Level == LogLevel.Trace);
         var leaks = entries
             .SelectMany(e => Secrets.Where(s => e.Text.Contains(s, StringComparison.Ordinal))
                 .Select(s => $"{e.Level} {e.Category} holds '{s[..6]}…': {e.Text[..Math.Min(e.Text.Length, 400)]}"))
             .ToList();
-        Assert.True(leaks.Count == 0, $"{leaks.Count} of {entries.Count} log events leak:\n" + string.Join("\n", leaks));
+        Assert.True(
+            leaks.Count == 0,
+            $"{leaks.Count} of {entries.Count} log events leak:\n" + string.Join("\n", leaks));
     }
 
     private async Task<string> IngestNativeAsync()
@@ -134,7 +136,9 @@ public sealed class SecretFreeLogTests : IAsyncLifetime
 
         using var wrong = new HttpClient { BaseAddress = _app.BaseAddress };
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", WrongKey);
-        using var refused = await wrong.PostAsJsonAsync("api/ingest", new { traces = new[] { new { input = Prompt } } });
+        using var refused = await wrong.PostAsJsonAsync(
+            "api/ingest",
+            new { traces = new[] { new { input = Prompt } } });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(RunningApp.PublicKey + ":" + WrongKey));

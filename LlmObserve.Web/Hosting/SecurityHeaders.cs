@@ -63,7 +63,9 @@ internal sealed class SecurityHeaders(RequestDelegate next, LlmObserveOptions op
         return next(context);
     }
 
-    /// <summary>HSTS on localhost would stick to every other local app on that name, so loopback never gets it.</summary>
+    /// <summary>
+    /// HSTS on localhost would stick to every other local app on that name, so loopback never gets it.
+    /// </summary>
     internal static bool IsLoopback(string host)
         => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
             || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
