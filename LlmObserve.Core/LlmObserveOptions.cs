@@ -29,6 +29,42 @@ public sealed class LlmObserveOptions
     public Annotation.CalibrationOptions Calibration { get; set; } = new();
 
     public Alerts.AlertOptions Alerts { get; set; } = new();
+
+    public SecurityOptions Security { get; set; } = new();
+
+    public Outbound.OutboundOptions Outbound { get; set; } = new();
+}
+
+/// <summary>
+/// Headers and request limits the web host applies to every response and request (README, "Security defaults").
+/// </summary>
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// Largest request body, in bytes, of every endpoint without a limit of its own (ingestion and dataset import
+    /// have theirs): the JSON APIs, Blazor's SignalR negotiation and any form post.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest SignalR message, in bytes, from a browser to the live hub or a Blazor circuit.</summary>
+    public long MaxHubMessageBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Further origins a form may post to (Content-Security-Policy <c>form-action</c>), separated by spaces; an
+    /// OpenID Connect login that posts back from its provider needs the provider's origin here.
+    /// </summary>
+    public string ExtraFormActionSources { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Further origins a page may open connections to (Content-Security-Policy <c>connect-src</c>), separated by
+    /// spaces.
+    /// </summary>
+    public string ExtraConnectSources { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Seconds of the Strict-Transport-Security header, sent over HTTPS to a host that is not loopback.
+    /// </summary>
+    public int HstsMaxAgeSeconds { get; set; } = 365 * 24 * 3600;
 }
 
 /// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>

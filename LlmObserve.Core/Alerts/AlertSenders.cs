@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -24,16 +25,20 @@ public sealed class AlertHttpPoster(HttpClient client)
 {
     private const int MaxRedirects = 3;
 
-    /// <summary>A client whose handler follows no redirect itself.</summary>
-    public static HttpClient CreateClient(TimeSpan timeout) => new(new SocketsHttpHandler
+    /// <summary>
+    /// A client whose handler follows no redirect itself and, with outbound rules, checks every connection on the
+    /// address it resolves to (a redirect to the same host is checked again when it connects).
+    /// </summary>
+    public static HttpClient CreateClient(TimeSpan timeout, OutboundPolicy? outbound = null)
     {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        UseCookies = false,
-    })
-    {
-        Timeout = timeout,
-    };
+        var handler = outbound?.CreateHandler(allowRedirects: false) ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            UseCookies = false,
+        };
+        return new HttpClient(handler) { Timeout = timeout };
+    }
 
     public async Task PostJsonAsync(Uri target, string json, CancellationToken cancellationToken)
     {

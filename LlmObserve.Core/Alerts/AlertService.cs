@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
@@ -15,7 +16,8 @@ public sealed class AlertService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
     AlertMetricCatalog catalog,
     ISecretProtector secrets,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    OutboundPolicy? outbound = null)
 {
     public const int MaxWindowMinutes = 7 * 24 * 60;
     public const int MaxCooldownMinutes = 30 * 24 * 60;
@@ -349,7 +351,7 @@ public sealed class AlertService(
         return errors;
     }
 
-    private static async Task<List<FieldError>> CheckChannelAsync(
+    private async Task<List<FieldError>> CheckChannelAsync(
         LlmObserveDbContext db,
         string projectId,
         long? id,
@@ -384,6 +386,10 @@ public sealed class AlertService(
             {
                 errors.Add(new("url", $"'url' must be an absolute http or https address; '{Shorten(url)}' is not."));
             }
+            else if (outbound is not null && await outbound.CheckAsync(address.IdnHost, cancel) is { } refusal)
+            {
+                errors.Add(new("url", refusal));
+            }
 
             return errors;
         }
@@ -391,6 +397,10 @@ public sealed class AlertService(
         if (Trimmed(draft.SmtpHost) is not { } host || Uri.CheckHostName(host) == UriHostNameType.Unknown)
         {
             errors.Add(new("smtpHost", "'smtpHost' must be a host name or IP address."));
+        }
+        else if (outbound is not null && await outbound.CheckAsync(host, cancel) is { } refusal)
+        {
+            errors.Add(new("smtpHost", refusal));
         }
 
         if (draft.SmtpPort is < 1 or > 65535)

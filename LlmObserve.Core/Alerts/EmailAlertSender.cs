@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using LlmObserve.Core.Outbound;
 using LlmObserve.Core.Evaluation.Judge;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -7,7 +9,10 @@ using MimeKit;
 namespace LlmObserve.Core.Alerts;
 
 /// <summary>Email over SMTP with MailKit: STARTTLS when asked and offered, login when a user is set.</summary>
-public sealed class EmailAlertSender(ISecretProtector secrets, LlmObserveOptions options) : IAlertChannelSender
+public sealed class EmailAlertSender(
+    ISecretProtector secrets,
+    LlmObserveOptions options,
+    OutboundPolicy? outbound = null) : IAlertChannelSender
 {
     public string Kind => AlertChannelKind.Email;
 
@@ -27,11 +32,30 @@ public sealed class EmailAlertSender(ISecretProtector secrets, LlmObserveOptions
         try
         {
             var security = channel.SmtpUseTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None;
-            await client.ConnectAsync(
-                channel.SmtpHost ?? string.Empty,
-                channel.SmtpPort ?? 25,
-                security,
-                cancellationToken);
+            var host = channel.SmtpHost ?? string.Empty;
+            var port = channel.SmtpPort ?? 25;
+            if (outbound is null)
+            {
+                await client.ConnectAsync(host, port, security, cancellationToken);
+            }
+            else
+            {
+                // The socket is connected by the outbound rules, on the address they checked, then handed over.
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(options.Alerts.DeliveryTimeoutSeconds));
+                Socket socket;
+                try
+                {
+                    socket = await outbound.ConnectAsync(host, port, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No connection within {options.Alerts.DeliveryTimeoutSeconds} s.");
+                }
+
+                await client.ConnectAsync(socket, host, port, security, cancellationToken);
+            }
+
             if (!string.IsNullOrEmpty(channel.SmtpUser))
             {
                 var password = channel.SmtpPasswordProtected is null
@@ -44,7 +68,7 @@ public sealed class EmailAlertSender(ISecretProtector secrets, LlmObserveOptions
             await client.DisconnectAsync(true, cancellationToken);
         }
         catch (Exception error) when (error is IOException or SmtpCommandException or SmtpProtocolException
-            or AuthenticationException or ServiceNotConnectedException or System.Net.Sockets.SocketException
+            or AuthenticationException or ServiceNotConnectedException or SocketException
             or TimeoutException or System.Security.Cryptography.CryptographicException)
         {
             throw new AlertDeliveryException($"SMTP {channel.SmtpHost}:{channel.SmtpPort}: {error.Message}", error);

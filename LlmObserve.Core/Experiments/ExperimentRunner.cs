@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -21,7 +22,8 @@ public sealed class ExperimentRunner(
     ISecretProtector protector,
     JudgeEndpointLimiter limiter,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    OutboundPolicy? outbound = null)
 {
     public const int ItemsAtOnce = 4;
 
@@ -185,7 +187,12 @@ public sealed class ExperimentRunner(
         var problems = options.Validate();
         return problems.Count > 0
             ? (null, string.Join(" ", problems))
-            : (new JudgeClient(options, limiter, timeProvider, loggerFactory.CreateLogger<JudgeClient>()), null);
+            : (new JudgeClient(
+                options,
+                limiter,
+                timeProvider,
+                loggerFactory.CreateLogger<JudgeClient>(),
+                outbound), null);
     }
 
     private async Task FinishAsync(string id, string status, string? error, CancellationToken cancellationToken)

@@ -29,6 +29,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Received => [.. _received];
 
+    /// <summary>Answer with <c>Connection: close</c>, so that every delivery opens a new connection.</summary>
+    public bool CloseConnections { get; set; }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,6 +43,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
             receiver._received.Enqueue(body);
+            if (receiver.CloseConnections)
+            {
+                http.Response.Headers.Connection = "close";
+            }
+
             return Results.StatusCode(receiver._statuses.TryDequeue(out var status) ? status : 200);
         });
         app.MapPost("/elsewhere", (HttpContext http) => Results.Redirect(

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
@@ -20,6 +22,10 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         + "<svg onload=\"window.__injected=3\"></svg>"
         + "<a href=\"javascript:window.__injected=4\">click me</a> [click me too](javascript:window.__injected=5) "
         + "\" onmouseover=\"window.__injected=6\" data-x=\"";
+
+    // For fields with a short limit (a score's name is at most 200 characters).
+    private const string ShortPayload =
+        "<img src=x onerror=\"window.__injected=9\"><script>window.__injected=10</script>";
 
     // Ids end up in paths and links too, so they avoid '/', which no id router would keep.
     private const string HostileSession = "<img src=x onerror=window.__injected=7>";
@@ -86,6 +92,111 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("trace-row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("input[data-testid=trace-filter-userId]")).ToHaveValueAsync(HostileUser);
         await AssertInertAsync(page, "list of the user");
+    }
+
+    [Fact]
+    public async Task HostileText_IngestedThroughTheApi_StaysInertOnOverviewQualityReviewAndDatasetPages()
+    {
+        using var client = _app.CreateClient();
+        var traceId = await IngestHostileAsync(client);
+        var page = _browser.Page;
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "overview?range=1h").ToString());
+        await Assertions.Expect(page.GetByTestId("top-users")).ToContainTextAsync(HostileUser);
+        await Assertions.Expect(page.GetByTestId("top-sessions")).ToContainTextAsync(HostileSession);
+        await AssertInertAsync(page, "overview");
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "quality?range=1h").ToString());
+        await Assertions.Expect(page.GetByTestId("quality-page")).ToContainTextAsync("judge <img src=x");
+        await AssertInertAsync(page, "quality");
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "traces/" + traceId).ToString());
+        await Assertions.Expect(page.GetByTestId("trace-name")).ToContainTextAsync("<script>window.__injected=2");
+        await AssertInertAsync(page, "trace ingested through the API");
+
+        var queue = await CreateQueueAsync(client);
+        await page.Context.AddCookiesAsync(
+        [
+            new Cookie { Name = "llmobserve_reviewer", Value = "Ann", Url = _app.BaseAddress.ToString() },
+        ]);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "annotation/" + queue).ToString());
+        await Assertions.Expect(page.GetByTestId("review-item")).ToContainTextAsync("question <img src=x");
+        await page.GetByText("click me").First.ClickAsync();
+        await AssertInertAsync(page, "annotation review");
+
+        var dataset = await AddToDatasetAsync(client, traceId);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "datasets?id=" + dataset).ToString());
+        await Assertions.Expect(page.GetByText("question <img src=x").First).ToBeVisibleAsync();
+        await AssertInertAsync(page, "datasets");
+    }
+
+    private static async Task<string> IngestHostileAsync(HttpClient client)
+    {
+        using var response = await client.PostAsJsonAsync("api/ingest", new
+        {
+            traces = new[]
+            {
+                new
+                {
+                    name = "agent " + Payload,
+                    sessionId = HostileSession,
+                    userId = HostileUser,
+                    startTime = DateTimeOffset.UtcNow.AddMinutes(-3),
+                    input = "question " + Payload,
+                    output = "answer " + Payload,
+                    tags = new[] { "tag " + Payload },
+                    metadata = new Dictionary<string, string> { ["note " + Payload] = Payload },
+                    spans = new object[]
+                    {
+                        new
+                        {
+                            name = "chat " + Payload,
+                            type = "generation",
+                            model = "gpt " + Payload,
+                            input = Payload,
+                            output = Payload,
+                            cost = 0.25,
+                            statusMessage = Payload,
+                        },
+                    },
+                },
+            },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceIds")[0].GetString()!;
+
+        using var scored = await client.PostAsJsonAsync("api/scores", new
+        {
+            traceId,
+            name = "judge " + ShortPayload,
+            value = 0.1,
+            label = "hallucinated",
+            explanation = "explanation " + Payload,
+        });
+        Assert.True(scored.IsSuccessStatusCode, await scored.Content.ReadAsStringAsync());
+        return traceId;
+    }
+
+    private static async Task<string> CreateQueueAsync(HttpClient client)
+    {
+        using var response = await client.PostAsJsonAsync("api/annotation-queues", new
+        {
+            name = "hostile " + ShortPayload,
+            filter = "",
+            scoreConfigs = new object[] { new { name = "correct " + ShortPayload, kind = "boolean" } },
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string> AddToDatasetAsync(HttpClient client, string traceId)
+    {
+        using var created = await client.PostAsJsonAsync("api/datasets", new { name = "hostile" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var added = await client.PostAsJsonAsync($"api/datasets/{id}/items/from-trace", new { traceId });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        return id;
     }
 
     private async Task OpenAsync(IPage page, string path)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmObserve.Tests.Infrastructure;
 
@@ -102,6 +103,21 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends every log event the app would let through to a provider, down to Trace whatever the configured levels,
+    /// into the process-wide <see cref="TestLogSink"/>; the app's own floors for categories that log request content
+    /// apply to it as to any provider.
+    /// </summary>
+    private static void RecordLogs(ILoggingBuilder logging)
+    {
+        logging.AddProvider(TestLogSink.CreateProvider());
+        logging.AddFilter<TestLogSink.SinkProvider>(null, LogLevel.Trace);
+        foreach (var (category, minimum) in LoggingDefaults.Floors)
+        {
+            logging.AddFilter<TestLogSink.SinkProvider>(category, minimum);
+        }
+    }
+
     private async Task StartInternalAsync(
         IReadOnlyDictionary<string, string?>? settings,
         Action<WebApplicationBuilder>? configure)
@@ -129,6 +145,7 @@ public sealed class RunningApp : IAsyncDisposable
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(values);
+                RecordLogs(builder.Logging);
                 configure?.Invoke(builder);
             });
         await _app.StartAsync();

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using LlmObserve.Core;
 using LlmObserve.Core.Alerts;
 using LlmObserve.Core.Live;
@@ -23,7 +24,8 @@ internal static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertMetricCatalog>();
 
         services.AddSingleton(provider => new AlertHttpPoster(AlertHttpPoster.CreateClient(
-            TimeSpan.FromSeconds(provider.GetRequiredService<LlmObserveOptions>().Alerts.DeliveryTimeoutSeconds))));
+            TimeSpan.FromSeconds(provider.GetRequiredService<LlmObserveOptions>().Alerts.DeliveryTimeoutSeconds),
+            provider.GetRequiredService<OutboundPolicy>())));
         services.AddSingleton<IAlertChannelSender, WebhookAlertSender>();
         services.AddSingleton<IAlertChannelSender, SlackAlertSender>();
         services.AddSingleton<IAlertChannelSender, EmailAlertSender>();

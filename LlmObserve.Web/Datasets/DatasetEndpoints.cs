@@ -2,6 +2,7 @@ using System.Text;
 using LlmObserve.Core.Datasets;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Hosting;
 
 namespace LlmObserve.Web.Datasets;
 
@@ -34,7 +35,8 @@ internal static class DatasetEndpoints
             "/{id}/items/{itemId}",
             async (string id, string itemId, HttpContext http, DatasetService service, CancellationToken c)
                 => Answer(await service.DeleteItemAsync(ProjectOf(http), id, itemId, c), deleted: true));
-        datasets.MapPost("/{id}/import", ImportAsync);
+        datasets.MapPost("/{id}/import", ImportAsync)
+            .WithBodyLimit(MaxImportBytes, "the dataset import limit of 20 MB");
         datasets.MapGet("/{id}/export", ExportAsync);
 
         var experiments = app.MapGroup("/api/experiments").RequireApiKey().DisableAntiforgery();
@@ -168,11 +170,6 @@ internal static class DatasetEndpoints
         if (!DatasetFiles.IsFormat(format))
         {
             return RequestJson.Invalid([new("format", "'format' is csv or jsonl.")]);
-        }
-
-        if (http.Request.ContentLength > MaxImportBytes)
-        {
-            return RequestJson.Invalid([new("$", $"An import file is at most {MaxImportBytes / 1024 / 1024} MB.")]);
         }
 
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);

@@ -1,3 +1,4 @@
+using LlmObserve.Core;
 using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
@@ -35,7 +36,9 @@ public static class LlmObserveApp
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
+        builder.Logging.AddLlmObserveLogFloors();
         builder.Services.AddLlmObserveOptions(builder.Configuration);
+        builder.Services.AddLlmObserveSecurity();
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveCosts();
@@ -56,11 +59,17 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveDemo();
         builder.Services.AddLlmObserveErrors();
         builder.Services.AddMudServices();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = builder.Configuration.GetValue(
+                "LlmObserve:Security:MaxHubMessageBytes",
+                new SecurityOptions().MaxHubMessageBytes));
 
         var app = builder.Build();
 
+        app.UseLlmObserveSecurityHeaders();
         app.UseLlmObserveErrors();
+        app.UseLlmObserveRequestLimits();
         app.UseLlmObserveStore();
         app.UseLlmObserveProjects();
         app.UseLlmObserveCosts();

@@ -152,6 +152,20 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
             errors.Add("LlmObserve:Quality:FailingLabels must name at least one label (comma-separated).");
         }
 
+        if (options.Security.MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("LlmObserve:Security:MaxRequestBodyBytes must be at least 1024 "
+                + $"(was {options.Security.MaxRequestBodyBytes}).");
+        }
+
+        if (options.Security.MaxHubMessageBytes < 1024)
+        {
+            errors.Add("LlmObserve:Security:MaxHubMessageBytes must be at least 1024 "
+                + $"(was {options.Security.MaxHubMessageBytes}).");
+        }
+
+        errors.AddRange(LlmObserve.Core.Outbound.OutboundPolicy.ValidateAllowedHosts(options.Outbound.AllowedHosts));
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -3,6 +3,7 @@ using LlmObserve.Core;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Native;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Hosting;
 
 namespace LlmObserve.Web.Ingestion;
 
@@ -20,7 +21,8 @@ internal static class NativeIngestEndpoints
 {
     public static WebApplication MapNativeIngestion(this WebApplication app)
     {
-        app.MapPost("/api/ingest", IngestAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/api/ingest", IngestAsync).RequireApiKey().DisableAntiforgery()
+            .WithOwnBodyLimit("LlmObserve:Ingestion:MaxRequestBytes");
 
         return app;
     }

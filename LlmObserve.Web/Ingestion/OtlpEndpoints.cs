@@ -6,6 +6,7 @@ using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Ingestion.Otlp.Proto;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
+using LlmObserve.Web.Hosting;
 
 namespace LlmObserve.Web.Ingestion;
 
@@ -18,11 +19,15 @@ internal static class OtlpEndpoints
     private const string ProtobufContentType = "application/x-protobuf";
     private const string JsonContentType = "application/json";
 
+    private const string IngestionLimit = "LlmObserve:Ingestion:MaxRequestBytes";
+
     public static WebApplication MapOtlpIngestion(this WebApplication app)
     {
         // The standard path, and the one Langfuse's OpenTelemetry-based SDKs export to.
-        app.MapPost("/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
-        app.MapPost("/api/public/otel/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery()
+            .WithOwnBodyLimit(IngestionLimit);
+        app.MapPost("/api/public/otel/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery()
+            .WithOwnBodyLimit(IngestionLimit);
 
         return app;
     }

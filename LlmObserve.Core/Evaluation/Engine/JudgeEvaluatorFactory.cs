@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -18,7 +19,8 @@ public sealed class JudgeEvaluatorFactory(
     JudgeEndpointLimiter limiter,
     JudgeSpendLedger ledger,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    OutboundPolicy? outbound = null)
 {
     private readonly ConcurrentDictionary<string, JudgeEvaluator> _judges = new(StringComparer.Ordinal);
 
@@ -65,7 +67,12 @@ public sealed class JudgeEvaluatorFactory(
             return (null, string.Join(" ", optionErrors));
         }
 
-        var client = new JudgeClient(options, limiter, timeProvider, loggerFactory.CreateLogger<JudgeClient>());
+        var client = new JudgeClient(
+            options,
+            limiter,
+            timeProvider,
+            loggerFactory.CreateLogger<JudgeClient>(),
+            outbound);
         var judge = new JudgeEvaluator(
             evaluator.Name,
             template,

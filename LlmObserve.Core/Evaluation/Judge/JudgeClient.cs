@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
@@ -25,7 +26,8 @@ public sealed class JudgeClient
         JudgeEndpointOptions options,
         JudgeEndpointLimiter limiter,
         TimeProvider timeProvider,
-        ILogger<JudgeClient> logger)
+        ILogger<JudgeClient> logger,
+        OutboundPolicy? outbound = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -36,7 +38,7 @@ public sealed class JudgeClient
         }
 
         _options = options;
-        _chat = CreateChatClient(options);
+        _chat = CreateChatClient(options, outbound);
         _limiter = limiter;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -197,8 +199,13 @@ public sealed class JudgeClient
         total.Cost + more.Cost,
         total.Reported || more.Reported);
 
-    private static ChatClient CreateChatClient(JudgeEndpointOptions options)
+    /// <summary>
+    /// The chat client; with outbound rules, its requests go through their client, so every connection is checked
+    /// on the address it resolves to and no redirect is followed.
+    /// </summary>
+    private static ChatClient CreateChatClient(JudgeEndpointOptions options, OutboundPolicy? outbound)
     {
+        var transport = outbound is null ? null : new HttpClientPipelineTransport(outbound.JudgeHttpClient);
         // Keyless local servers still get a placeholder: the client library refuses an empty credential.
         var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "none" : options.ApiKey);
         var noRetries = new ClientRetryPolicy(maxRetries: 0);
@@ -213,6 +220,11 @@ public sealed class JudgeClient
                 RetryPolicy = noRetries,
                 NetworkTimeout = options.Timeout,
             };
+            if (transport is not null)
+            {
+                azureOptions.Transport = transport;
+            }
+
             return new AzureOpenAIClient(options.Endpoint!, credential, azureOptions).GetChatClient(options.Model);
         }
 
@@ -222,6 +234,11 @@ public sealed class JudgeClient
             RetryPolicy = noRetries,
             NetworkTimeout = options.Timeout,
         };
+        if (transport is not null)
+        {
+            openAIOptions.Transport = transport;
+        }
+
         return new ChatClient(options.Model, credential, openAIOptions);
     }
 

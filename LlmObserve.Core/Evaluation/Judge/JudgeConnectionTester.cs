@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +34,10 @@ public sealed record JudgeConnectionResult(bool Succeeded, string Message, Judge
 /// Tests a judge endpoint with one real chat completion: one attempt, no retries, at most
 /// <see cref="MaxTimeout"/>, outside the per-endpoint concurrency cap so a test never waits behind evaluations.
 /// </summary>
-public sealed class JudgeConnectionTester(TimeProvider timeProvider, ILogger<JudgeClient> logger)
+public sealed class JudgeConnectionTester(
+    TimeProvider timeProvider,
+    ILogger<JudgeClient> logger,
+    OutboundPolicy? outbound = null)
 {
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(20);
 
@@ -59,7 +63,7 @@ public sealed class JudgeConnectionTester(TimeProvider timeProvider, ILogger<Jud
             MaxConcurrency = 1,
             RequestJsonFormat = options.RequestJsonFormat,
         };
-        var client = new JudgeClient(probe, new JudgeEndpointLimiter(), timeProvider, logger);
+        var client = new JudgeClient(probe, new JudgeEndpointLimiter(), timeProvider, logger, outbound);
         var call = await client.CompleteAsync(
             "You check that a connection works. Reply with the JSON object {\"ok\": true} and nothing else.",
             "Connection test from LlmObserve.",

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Outbound;
 using System.Security.Cryptography;
 using LlmObserve.Core.Evaluation.Engine;
 using LlmObserve.Core.Storage;
@@ -72,7 +73,8 @@ public sealed class JudgeEndpointService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
     JudgeConnectionTester connectionTester,
     ISecretProtector protector,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    OutboundPolicy? outbound = null)
 {
     public const int MaxNameLength = 100;
 
@@ -131,6 +133,7 @@ public sealed class JudgeEndpointService(
         }
 
         var (candidate, key, errors) = Check(draft, stored);
+        await CheckDestinationAsync(candidate, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return (null, errors, false);
@@ -188,6 +191,7 @@ public sealed class JudgeEndpointService(
         }
 
         var (candidate, key, errors) = Check(draft, endpoint);
+        await CheckDestinationAsync(candidate, errors, cancellationToken);
         var name = candidate.Name;
         if (errors.All(e => e.Field != "name"))
         {
@@ -249,6 +253,25 @@ public sealed class JudgeEndpointService(
     }
 
     /// <summary>The endpoint the draft describes (key protected), its plain key for a test, and every fault.</summary>
+    /// <summary>The outbound rules, checked before any call is made to the address.</summary>
+    private async Task CheckDestinationAsync(
+        JudgeEndpoint candidate,
+        List<FieldError> errors,
+        CancellationToken cancellationToken)
+    {
+        if (outbound is null
+            || errors.Any(e => e.Field == "baseUrl")
+            || !Uri.TryCreate(candidate.BaseUrl, UriKind.Absolute, out var uri))
+        {
+            return;
+        }
+
+        if (await outbound.CheckAsync(uri.IdnHost, cancellationToken) is { } refusal)
+        {
+            errors.Add(new FieldError("baseUrl", refusal));
+        }
+    }
+
     private (JudgeEndpoint Candidate, string? Key, List<FieldError> Errors) Check(
         JudgeEndpointDraft draft,
         JudgeEndpoint? stored)

@@ -6,7 +6,9 @@ window.llmObserveReviewer = {
     return entry ? decodeURIComponent(entry.substring(name.length + 1)) : null;
   },
   set(name, value) {
-    document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax`;
+    // Secure over HTTPS, as every cookie of the app (README, "Security defaults").
+    const secure = location.protocol === 'https:' ? '; secure' : '';
+    document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax${secure}`;
   }
 };
 
