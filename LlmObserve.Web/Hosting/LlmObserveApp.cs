@@ -1,5 +1,6 @@
 using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Datasets;
@@ -38,6 +39,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveAudit();
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -82,6 +84,8 @@ public static class LlmObserveApp
         app.MapLlmObserveQuality();
         app.MapLlmObserveAlerts();
         app.MapLlmObserveDrift();
+        app.MapLlmObserveApiKeys();
+        app.MapLlmObserveAudit();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmObserve.Core;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Native;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Ingestion;
@@ -20,7 +21,10 @@ internal static class NativeIngestEndpoints
 {
     public static WebApplication MapNativeIngestion(this WebApplication app)
     {
-        app.MapPost("/api/ingest", IngestAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/api/ingest", IngestAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery();
 
         return app;
     }

@@ -21,8 +21,14 @@ internal static class OtlpEndpoints
     public static WebApplication MapOtlpIngestion(this WebApplication app)
     {
         // The standard path, and the one Langfuse's OpenTelemetry-based SDKs export to.
-        app.MapPost("/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
-        app.MapPost("/api/public/otel/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery();
+        app.MapPost("/v1/traces", ExportAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery();
+        app.MapPost("/api/public/otel/v1/traces", ExportAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery();
 
         return app;
     }
