@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Bunit;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Components.Pages.Settings;
 using LlmObserve.Web.Costs;
 using Microsoft.AspNetCore.Components;
@@ -126,6 +128,9 @@ public sealed partial class PricesPageTests : IAsyncLifetime
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton<ILogger<PriceSettingsViewModel>>(NullLogger<PriceSettingsViewModel>.Instance);
         context.Services.AddTransient<PriceSettingsViewModel>();
+        context.Services.AddSingleton(_app.GetRequiredService<IAuditLog>());
+        context.Services.AddHttpContextAccessor();
+        context.Services.AddScoped<AuditActor>();
         context.Render<MudPopoverProvider>();
         var navigation = context.Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo("settings/prices?model=text-embedding-ada-002");
