@@ -8,6 +8,7 @@ using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Audit;
 using LlmObserve.Web.Components.Pages.Settings;
 using LlmObserve.Web.Costs;
+using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -127,6 +128,7 @@ public sealed partial class PricesPageTests : IAsyncLifetime
         context.Services.AddSingleton(_app.GetRequiredService<TraceQueries>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton<ILogger<PriceSettingsViewModel>>(NullLogger<PriceSettingsViewModel>.Instance);
+        context.Services.AddScoped<CurrentProject>();
         context.Services.AddTransient<PriceSettingsViewModel>();
         context.Services.AddSingleton(_app.GetRequiredService<IAuditLog>());
         context.Services.AddHttpContextAccessor();
