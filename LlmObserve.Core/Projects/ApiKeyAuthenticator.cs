@@ -6,15 +6,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Projects;
 
-/// <summary>The project a request's key belongs to.</summary>
-public sealed record ApiKeyIdentity(string ProjectId, long KeyId, string PublicKey);
+/// <summary>The key a request came with: its project and what it may do (<see cref="ApiKeyScope"/>).</summary>
+public sealed record ApiKeyIdentity(string ProjectId, long KeyId, string PublicKey, string Name, string Scope);
 
 /// <summary>Why a request was not authenticated; the text is safe to return to the caller.</summary>
 public sealed record ApiKeyFailure(string Reason);
 
 /// <summary>
 /// Checks <c>Authorization: Bearer &lt;secret&gt;</c> and <c>Basic base64(public:secret)</c> against stored keys.
-/// Positive answers are cached for a short while so ingestion does not query the store per request.
+/// Positive answers are cached for a short while so ingestion does not query the store per request; revoking a key
+/// calls <see cref="Invalidate"/>, so the cache never outlives a revocation in this process. Whether the key's scope
+/// covers a route is the route's concern, not this class's.
 /// </summary>
 public sealed class ApiKeyAuthenticator(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
@@ -25,6 +27,7 @@ public sealed class ApiKeyAuthenticator(
 
     private readonly ConcurrentDictionary<string, CachedIdentity> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, byte> _touching = new();
+    private long _generation;
 
     public async Task<(ApiKeyIdentity? Identity, ApiKeyFailure? Failure)> AuthenticateAsync(
         string? authorizationHeader,
@@ -49,6 +52,8 @@ public sealed class ApiKeyAuthenticator(
             return (cached.Identity, null);
         }
 
+        // A revocation that lands while this lookup runs must not leave the old answer cached behind it.
+        var generation = Interlocked.Read(ref _generation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hash = ApiKeyCredentials.HashSecret(secret!);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
@@ -59,12 +64,6 @@ public sealed class ApiKeyAuthenticator(
             return (null, new ApiKeyFailure("Unknown, revoked or mismatched API key."));
         }
 
-        if (key.Scope != ApiKeyScope.All)
-        {
-            return (null, new ApiKeyFailure(
-                "This is a browser key: it may only send feedback (POST /api/feedback with its public key)."));
-        }
-
         if ((key.LastUsedAt is null || now - key.LastUsedAt.Value > _lastUsedResolution)
             && _touching.TryAdd(key.Id, 0))
         {
@@ -73,8 +72,13 @@ public sealed class ApiKeyAuthenticator(
             _ = Task.Run(() => TouchAsync(key.Id, now), CancellationToken.None);
         }
 
-        var identity = new ApiKeyIdentity(key.ProjectId, key.Id, key.PublicKey);
+        var identity = new ApiKeyIdentity(key.ProjectId, key.Id, key.PublicKey, key.Name, key.Scope);
         _cache[cacheKey] = new CachedIdentity(identity, now + _cacheLifetime);
+        if (Interlocked.Read(ref _generation) != generation)
+        {
+            _cache.TryRemove(cacheKey, out _);
+        }
+
         return (identity, null);
     }
 
@@ -99,8 +103,15 @@ public sealed class ApiKeyAuthenticator(
         }
     }
 
-    /// <summary>Forgets cached answers, e.g. after a key was revoked.</summary>
-    public void Invalidate() => _cache.Clear();
+    /// <summary>
+    /// Forgets cached answers, e.g. after a key was revoked. Other instances keep theirs for at most the cache lifetime
+    /// (10 s); the README says so.
+    /// </summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+    }
 
     private static (string? PublicKey, string? Secret, ApiKeyFailure? Failure) Parse(string header)
     {

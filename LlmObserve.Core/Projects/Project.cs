@@ -22,17 +22,44 @@ public sealed class Project
     public string? RedactionPatternsJson { get; set; }
 }
 
-/// <summary>What a key may do.</summary>
+/// <summary>
+/// What a key may do. Every key-authenticated route names the scope it needs; <see cref="Grants"/> says whether a
+/// key's scope covers it.
+/// </summary>
 public static class ApiKeyScope
 {
-    /// <summary>Every API of the project: ingestion, reading, evaluators. Its secret stays on servers.</summary>
+    /// <summary>Every API of the project, settings included. First-run, init and demo keys have it.</summary>
     public const string All = "all";
 
     /// <summary>
-    /// Browser-safe: only <c>POST /api/feedback</c>, authenticated by the public key alone from the project's
-    /// feedback origins. It can be published in a web page; all it allows is adding feedback.
+    /// What an instrumented application sends: traces (OTLP and native), scores and feedback. It reads nothing back,
+    /// so a key baked into a deployed service leaks no stored prompt when it leaks.
+    /// </summary>
+    public const string Ingest = "ingest";
+
+    /// <summary>The read APIs: traces, sessions, metrics, exports, datasets, experiments and the like.</summary>
+    public const string Read = "read";
+
+    /// <summary>
+    /// Only <c>POST /api/feedback</c>. A browser key of this scope is authenticated by its public key alone from the
+    /// project's feedback origins, so it can be published in a web page; all it allows is adding feedback.
     /// </summary>
     public const string Feedback = "feedback";
+
+    /// <summary>The scopes a key can be created with, broadest first.</summary>
+    public static IReadOnlyList<string> Known { get; } = [All, Ingest, Read, Feedback];
+
+    public static bool IsKnown(string? scope) => scope is not null && Known.Contains(scope, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a key of <paramref name="keyScope"/> may call a route that needs <paramref name="requiredScope"/>:
+    /// <c>all</c> covers everything, and <c>ingest</c> covers feedback too because <c>/api/ingest</c> already accepts
+    /// feedback in its batches.
+    /// </summary>
+    public static bool Grants(string keyScope, string requiredScope)
+        => keyScope == All
+            || keyScope == requiredScope
+            || (keyScope == Ingest && requiredScope == Feedback);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using LlmObserve.Core.Annotation;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Datasets;
 using LlmObserve.Core.Drift.Features;
@@ -97,6 +98,8 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
     public DbSet<Experiment> Experiments => Set<Experiment>();
 
     public DbSet<ExperimentResult> ExperimentResults => Set<ExperimentResult>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -445,6 +448,16 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             result.HasIndex(r => new { r.ExperimentId, r.Position });
             result.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId)
                 .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("AuditEvents");
+            audit.HasIndex(e => new { e.ProjectId, e.Id });
+            audit.HasIndex(e => new { e.ProjectId, e.Action, e.Id });
+            audit.Property(e => e.Actor).HasMaxLength(AuditLog.MaxActorLength);
+            audit.Property(e => e.Action).HasMaxLength(100);
+            audit.Property(e => e.Target).HasMaxLength(AuditLog.MaxTargetLength);
         });
     }
 }

@@ -1,7 +1,10 @@
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Projects;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using static LlmObserve.Tests.Costs.PriceFixtures;
 
@@ -24,7 +27,8 @@ public sealed class PriceSettingsViewModelTests : IDisposable
             _tables,
             new CurrentProject(new TraceQueries(_store)),
             _store.Time,
-            NullLogger<PriceSettingsViewModel>.Instance);
+            NullLogger<PriceSettingsViewModel>.Instance,
+            new AuditActor(new HttpContextAccessor(), new AuditLog(_store, _store.Time)));
     }
 
     [Fact]
@@ -46,6 +50,12 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         Assert.Equal(2m, entry?.InputPerMillion);
         Assert.Null(_tables.Current.Resolve(CostTestStore.Project, "acme-chat", null, startOfToday.AddTicks(-1)));
         Assert.Contains("costs already stored are unchanged", _model.Notice, StringComparison.Ordinal);
+        var audit = await new AuditLog(_store, _store.Time)
+            .ListAsync(CostTestStore.Project, new AuditFilter(), null, 10, CancellationToken.None);
+        var recorded = Assert.Single(audit.Events);
+        Assert.Equal(AuditActions.PricesChanged, recorded.Action);
+        Assert.Equal(AuditActor.Anonymous, recorded.Actor);
+        Assert.Equal("acme-chat", recorded.Detail?.GetProperty("match").GetString());
     }
 
     [Fact]

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Bunit;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Components.Pages.Settings;
 using LlmObserve.Web.Costs;
+using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -125,7 +128,11 @@ public sealed partial class PricesPageTests : IAsyncLifetime
         context.Services.AddSingleton(_app.GetRequiredService<TraceQueries>());
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton<ILogger<PriceSettingsViewModel>>(NullLogger<PriceSettingsViewModel>.Instance);
+        context.Services.AddScoped<CurrentProject>();
         context.Services.AddTransient<PriceSettingsViewModel>();
+        context.Services.AddSingleton(_app.GetRequiredService<IAuditLog>());
+        context.Services.AddHttpContextAccessor();
+        context.Services.AddScoped<AuditActor>();
         context.Render<MudPopoverProvider>();
         var navigation = context.Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo("settings/prices?model=text-embedding-ada-002");

@@ -1,4 +1,7 @@
 using LlmObserve.Core.Alerts;
+using LlmObserve.Core.Audit;
+using LlmObserve.Core.Projects;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
 
@@ -15,41 +18,53 @@ internal static class AlertEndpoints
 
     public static WebApplication MapLlmObserveAlerts(this WebApplication app)
     {
-        var alerts = app.MapGroup("/api/alerts").RequireApiKey().DisableAntiforgery();
-        alerts.MapGet("/metrics", (AlertMetricCatalog catalog) => Results.Ok(catalog.All));
+        var alerts = app.MapGroup("/api/alerts")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
+        alerts.MapGet("/metrics", (AlertMetricCatalog catalog) => Results.Ok(catalog.All))
+            .RequireKeyScope(ApiKeyScope.Read);
 
         alerts.MapGet("/rules", async (HttpContext http, AlertService service, CancellationToken cancel)
-            => Results.Ok(await service.ListRulesAsync(ProjectOf(http), cancel)));
+            => Results.Ok(await service.ListRulesAsync(ProjectOf(http), cancel)))
+            .RequireKeyScope(ApiKeyScope.Read);
         alerts.MapGet("/rules/{id:long}", async (long id, HttpContext http, AlertService service, CancellationToken c)
             => await service.GetRuleAsync(ProjectOf(http), id, c) is { } rule
                 ? Results.Ok(rule)
-                : RequestJson.NotFound("alert rule"));
+                : RequestJson.NotFound("alert rule"))
+            .RequireKeyScope(ApiKeyScope.Read);
         alerts.MapPost("/rules", (HttpContext http, AlertService service, CancellationToken cancel)
-            => SaveRuleAsync(http, null, service, cancel));
+                => SaveRuleAsync(http, null, service, cancel))
+            .Audited(AuditActions.AlertRuleCreated);
         alerts.MapPut("/rules/{id:long}", (long id, HttpContext http, AlertService service, CancellationToken c)
-            => SaveRuleAsync(http, id, service, c));
+                => SaveRuleAsync(http, id, service, c))
+            .Audited(AuditActions.AlertRuleUpdated);
         alerts.MapDelete(
             "/rules/{id:long}",
             async (long id, HttpContext http, AlertService service, CancellationToken c)
                 => await service.DeleteRuleAsync(ProjectOf(http), id, c)
                     ? Results.NoContent()
-                    : RequestJson.NotFound("alert rule"));
+                    : RequestJson.NotFound("alert rule"))
+            .Audited(AuditActions.AlertRuleDeleted);
 
         alerts.MapGet("/channels", async (HttpContext http, AlertService service, CancellationToken cancel)
             => Results.Ok(await service.ListChannelsAsync(ProjectOf(http), cancel)));
         alerts.MapPost("/channels", (HttpContext http, AlertService service, CancellationToken cancel)
-            => SaveChannelAsync(http, null, service, cancel));
+                => SaveChannelAsync(http, null, service, cancel))
+            .Audited(AuditActions.AlertChannelCreated);
         alerts.MapPut("/channels/{id:long}", (long id, HttpContext http, AlertService service, CancellationToken c)
-            => SaveChannelAsync(http, id, service, c));
+                => SaveChannelAsync(http, id, service, c))
+            .Audited(AuditActions.AlertChannelUpdated);
         alerts.MapDelete(
             "/channels/{id:long}",
             async (long id, HttpContext http, AlertService service, CancellationToken c)
                 => await service.DeleteChannelAsync(ProjectOf(http), id, c)
                     ? Results.NoContent()
-                    : RequestJson.NotFound("alert channel"));
+                    : RequestJson.NotFound("alert channel"))
+            .Audited(AuditActions.AlertChannelDeleted);
         alerts.MapPost("/channels/{id:long}/test", TestChannelAsync);
 
-        alerts.MapGet("/events", ListEventsAsync);
+        alerts.MapGet("/events", ListEventsAsync).RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

@@ -1,6 +1,9 @@
+using System.Globalization;
 using LlmObserve.Core.Alerts;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Alerts;
@@ -84,7 +87,8 @@ public sealed class AlertsViewModel(
     AlertDispatcher dispatcher,
     AlertMetricCatalog catalog,
     DriftMonitorService driftMonitors,
-    CurrentProject currentProject)
+    CurrentProject currentProject,
+    AuditActor actor)
 {
     public string? ProjectId { get; private set; }
 
@@ -236,6 +240,12 @@ public sealed class AlertsViewModel(
             return false;
         }
 
+        await actor.RecordAsync(
+            ProjectId,
+            form.Id is null ? AuditActions.AlertRuleCreated : AuditActions.AlertRuleUpdated,
+            rule.Id.ToString(CultureInfo.InvariantCulture),
+            new { name = rule.Name },
+            CancellationToken.None);
         CloseForms();
         Say($"Rule '{rule.Name}' saved.", false);
         await LoadAsync(false, cancellationToken);
@@ -269,6 +279,12 @@ public sealed class AlertsViewModel(
             return false;
         }
 
+        await actor.RecordAsync(
+            ProjectId,
+            form.Id is null ? AuditActions.AlertChannelCreated : AuditActions.AlertChannelUpdated,
+            channel.Id.ToString(CultureInfo.InvariantCulture),
+            new { name = channel.Name, kind = channel.Kind },
+            CancellationToken.None);
         CloseForms();
         Say($"Channel '{channel.Name}' saved.", false);
         await LoadAsync(false, cancellationToken);
@@ -279,6 +295,12 @@ public sealed class AlertsViewModel(
     {
         if (ProjectId is not null && await alerts.DeleteRuleAsync(ProjectId, id, cancellationToken))
         {
+            await actor.RecordAsync(
+                ProjectId,
+                AuditActions.AlertRuleDeleted,
+                id.ToString(CultureInfo.InvariantCulture),
+                null,
+                CancellationToken.None);
             Say("Rule deleted.", false);
         }
 
@@ -289,6 +311,12 @@ public sealed class AlertsViewModel(
     {
         if (ProjectId is not null && await alerts.DeleteChannelAsync(ProjectId, id, cancellationToken))
         {
+            await actor.RecordAsync(
+                ProjectId,
+                AuditActions.AlertChannelDeleted,
+                id.ToString(CultureInfo.InvariantCulture),
+                null,
+                CancellationToken.None);
             Say("Channel deleted.", false);
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
 
@@ -26,20 +27,26 @@ internal static class AnnotationEndpoints
 {
     public static WebApplication MapLlmObserveAnnotation(this WebApplication app)
     {
-        var queues = app.MapGroup("/api/annotation-queues").RequireApiKey().DisableAntiforgery();
+        var queues = app.MapGroup("/api/annotation-queues")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         queues.MapPost("/", CreateAsync);
         queues.MapGet("/", async (HttpContext http, AnnotationService service, CancellationToken c)
-            => Results.Ok(await service.ListAsync(ProjectOf(http), c)));
+            => Results.Ok(await service.ListAsync(ProjectOf(http), c)))
+            .RequireKeyScope(ApiKeyScope.Read);
         queues.MapGet("/{id}", async (string id, HttpContext http, AnnotationService service, CancellationToken c)
             => await service.GetAsync(ProjectOf(http), id, c) is { } queue
                 ? Results.Ok(queue)
-                : RequestJson.NotFound("annotation queue"));
+                : RequestJson.NotFound("annotation queue"))
+            .RequireKeyScope(ApiKeyScope.Read);
         queues.MapGet(
             "/{id}/agreement",
             async (string id, HttpContext http, AnnotationService service, CancellationToken c)
                 => await service.AgreementAsync(ProjectOf(http), id, c) is { } agreement
                     ? Results.Ok(agreement)
-                    : RequestJson.NotFound("annotation queue"));
+                    : RequestJson.NotFound("annotation queue"))
+            .RequireKeyScope(ApiKeyScope.Read);
         queues.MapPost("/{id}/next", NextAsync);
         queues.MapPost("/{id}/items/{itemId:long}/labels", LabelAsync);
         queues.MapPost("/{id}/items/{itemId:long}/skip", SkipAsync);

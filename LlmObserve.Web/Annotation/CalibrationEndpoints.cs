@@ -1,4 +1,5 @@
 using LlmObserve.Core.Annotation;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Annotation;
@@ -8,7 +9,7 @@ internal static class CalibrationEndpoints
 {
     public static WebApplication MapLlmObserveCalibration(this WebApplication app)
     {
-        app.MapGet("/api/calibration", GetAsync).RequireApiKey();
+        app.MapGet("/api/calibration", GetAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

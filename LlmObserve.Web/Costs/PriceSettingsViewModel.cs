@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,7 +42,8 @@ public sealed class PriceSettingsViewModel(
     PriceTableProvider tables,
     CurrentProject currentProject,
     TimeProvider timeProvider,
-    ILogger<PriceSettingsViewModel> logger)
+    ILogger<PriceSettingsViewModel> logger,
+    AuditActor actor)
 {
     private readonly Dictionary<string, Regex?> _patterns = new(StringComparer.Ordinal);
 
@@ -227,6 +231,12 @@ public sealed class PriceSettingsViewModel(
 
         var saved = result.Saved!;
         CostsLog.PriceSaved(logger, saved.Id, Mode);
+        await actor.RecordAsync(
+            ProjectId,
+            AuditActions.PricesChanged,
+            saved.Id.ToString(CultureInfo.InvariantCulture),
+            new { match = saved.Match, mode = Mode.ToString(), effectiveFrom = saved.EffectiveFrom },
+            CancellationToken.None);
         Notice = Mode == PriceFormMode.Correct
             ? $"Corrected the price of {PriceText.Match(saved)}. Costs already stored keep the figures they were "
                 + "computed with; spans stored from now on use the corrected ones."
@@ -251,6 +261,12 @@ public sealed class PriceSettingsViewModel(
         if (deleted)
         {
             CostsLog.PriceDeleted(logger, id);
+            await actor.RecordAsync(
+                ProjectId,
+                AuditActions.PriceDeleted,
+                id.ToString(CultureInfo.InvariantCulture),
+                new { match = entry?.Match },
+                CancellationToken.None);
         }
 
         if (Draft?.Id == id)

@@ -1,8 +1,11 @@
 using System.Text;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Datasets;
+using LlmObserve.Core.Projects;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Evaluation;
-using LlmObserve.Web.Projects;
 using LlmObserve.Web.Hosting;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Datasets;
 
@@ -22,11 +25,15 @@ internal static class DatasetEndpoints
 
     public static WebApplication MapLlmObserveDatasets(this WebApplication app)
     {
-        var datasets = app.MapGroup("/api/datasets").RequireApiKey().DisableAntiforgery();
+        var datasets = app.MapGroup("/api/datasets")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         datasets.MapPost("/", CreateAsync);
         datasets.MapGet("/", async (HttpContext http, DatasetService service, CancellationToken c)
-            => Results.Ok(await service.ListAsync(ProjectOf(http), c)));
-        datasets.MapGet("/{id}", GetAsync);
+            => Results.Ok(await service.ListAsync(ProjectOf(http), c)))
+            .RequireKeyScope(ApiKeyScope.Read);
+        datasets.MapGet("/{id}", GetAsync).RequireKeyScope(ApiKeyScope.Read);
         datasets.MapPost("/{id}/items", AddAsync);
         datasets.MapPost("/{id}/items/from-trace", FromTraceAsync);
         datasets.MapPost("/{id}/items/from-annotation", FromAnnotationAsync);
@@ -34,12 +41,16 @@ internal static class DatasetEndpoints
         datasets.MapDelete(
             "/{id}/items/{itemId}",
             async (string id, string itemId, HttpContext http, DatasetService service, CancellationToken c)
-                => Answer(await service.DeleteItemAsync(ProjectOf(http), id, itemId, c), deleted: true));
+                => Answer(await service.DeleteItemAsync(ProjectOf(http), id, itemId, c), deleted: true))
+            .Audited(AuditActions.DatasetItemDeleted);
         datasets.MapPost("/{id}/import", ImportAsync)
             .WithBodyLimit(MaxImportBytes, "the dataset import limit of 20 MB");
-        datasets.MapGet("/{id}/export", ExportAsync);
+        datasets.MapGet("/{id}/export", ExportAsync).RequireKeyScope(ApiKeyScope.Read);
 
-        var experiments = app.MapGroup("/api/experiments").RequireApiKey().DisableAntiforgery();
+        var experiments = app.MapGroup("/api/experiments")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         ExperimentEndpoints.Map(experiments);
         return app;
     }

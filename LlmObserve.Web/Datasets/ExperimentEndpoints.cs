@@ -1,5 +1,7 @@
 using LlmObserve.Core.Experiments;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Evaluation;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Datasets;
 
@@ -10,24 +12,30 @@ internal static class ExperimentEndpoints
     {
         experiments.MapPost("/", CreateAsync);
         experiments.MapGet("/", async (string? datasetId, HttpContext http, ExperimentService s, CancellationToken c)
-            => Results.Ok(await s.ListAsync(DatasetEndpoints.ProjectOf(http), datasetId, c)));
+            => Results.Ok(await s.ListAsync(DatasetEndpoints.ProjectOf(http), datasetId, c)))
+            .RequireKeyScope(ApiKeyScope.Read);
         experiments.MapGet("/{id}", async (string id, HttpContext http, ExperimentService s, CancellationToken c)
             => await s.GetAsync(DatasetEndpoints.ProjectOf(http), id, c) is { } experiment
                 ? Results.Ok(experiment)
-                : RequestJson.NotFound("experiment"));
+                : RequestJson.NotFound("experiment"))
+            .RequireKeyScope(ApiKeyScope.Read);
         experiments.MapGet(
             "/{id}/results",
             async (string id, HttpContext http, ExperimentService s, CancellationToken c)
                 => await s.ResultsAsync(DatasetEndpoints.ProjectOf(http), id, c) is { } results
                     ? Results.Ok(results)
-                    : RequestJson.NotFound("experiment"));
+                    : RequestJson.NotFound("experiment"))
+            .RequireKeyScope(ApiKeyScope.Read);
         experiments.MapGet(
             "/{id}/compare/{baselineId}",
             async (string id, string baselineId, HttpContext http, ExperimentService s, CancellationToken c)
                 => await s.CompareAsync(DatasetEndpoints.ProjectOf(http), baselineId, id, c) is { } comparison
                     ? Results.Ok(comparison)
-                    : RequestJson.NotFound("experiment (or baseline)"));
-        experiments.MapPost("/{id}/gate", GateAsync);
+                    : RequestJson.NotFound("experiment (or baseline)"))
+            .RequireKeyScope(ApiKeyScope.Read);
+
+        // The gate only reads a finished run, so CI can hold a read key for it.
+        experiments.MapPost("/{id}/gate", GateAsync).RequireKeyScope(ApiKeyScope.Read);
     }
 
     private static async Task<IResult> CreateAsync(

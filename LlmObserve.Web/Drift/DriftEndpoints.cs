@@ -1,6 +1,9 @@
 using System.Globalization;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Core.Projects;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
 
@@ -14,14 +17,17 @@ internal static class DriftEndpoints
 {
     public static WebApplication MapLlmObserveDrift(this WebApplication app)
     {
-        var monitors = app.MapGroup("/api/drift/monitors").RequireApiKey().DisableAntiforgery();
-        monitors.MapGet("/", ListAsync);
-        monitors.MapPost("/", CreateAsync);
-        monitors.MapGet("/{id}", GetAsync);
-        monitors.MapPut("/{id}", UpdateAsync);
-        monitors.MapDelete("/{id}", DeleteAsync);
+        var monitors = app.MapGroup("/api/drift/monitors")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
+        monitors.MapGet("/", ListAsync).RequireKeyScope(ApiKeyScope.Read);
+        monitors.MapPost("/", CreateAsync).Audited(AuditActions.DriftMonitorCreated);
+        monitors.MapGet("/{id}", GetAsync).RequireKeyScope(ApiKeyScope.Read);
+        monitors.MapPut("/{id}", UpdateAsync).Audited(AuditActions.DriftMonitorUpdated);
+        monitors.MapDelete("/{id}", DeleteAsync).Audited(AuditActions.DriftMonitorDeleted);
         monitors.MapPost("/{id}/run", RunAsync);
-        monitors.MapGet("/{id}/results", ResultsAsync);
+        monitors.MapGet("/{id}/results", ResultsAsync).RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

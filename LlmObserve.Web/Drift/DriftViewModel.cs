@@ -1,6 +1,8 @@
 using System.Globalization;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Web.Audit;
 
 namespace LlmObserve.Web.Drift;
 
@@ -116,7 +118,11 @@ public sealed class DriftMonitorForm
 /// feature over time with the threshold, the latest histograms or category bars, the embedding projection, topic
 /// shares over time) and the "what changed" list.
 /// </summary>
-public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQueries results, DriftMonitorRunner runner)
+public sealed class DriftViewModel(
+    DriftMonitorService monitors,
+    DriftResultQueries results,
+    DriftMonitorRunner runner,
+    AuditActor actor)
 {
     /// <summary>Runs drawn on the time charts.</summary>
     public const int SeriesRuns = 50;
@@ -159,20 +165,46 @@ public sealed class DriftViewModel(DriftMonitorService monitors, DriftResultQuer
         Version++;
     }
 
-    public Task<DriftMonitorSaveResult> SaveAsync(
+    public async Task<DriftMonitorSaveResult> SaveAsync(
         string projectId,
         DriftMonitorForm form,
         TimeZoneInfo zone,
         CancellationToken cancellationToken)
-        => form.Id is null
-            ? monitors.CreateAsync(projectId, form.ToDraft(zone), cancellationToken)
-            : monitors.UpdateAsync(projectId, form.Id, form.ToDraft(zone), cancellationToken);
+    {
+        var result = form.Id is null
+            ? await monitors.CreateAsync(projectId, form.ToDraft(zone), cancellationToken)
+            : await monitors.UpdateAsync(projectId, form.Id, form.ToDraft(zone), cancellationToken);
+        if (result.Monitor is { } saved)
+        {
+            await actor.RecordAsync(
+                projectId,
+                form.Id is null ? AuditActions.DriftMonitorCreated : AuditActions.DriftMonitorUpdated,
+                saved.Id,
+                new { name = saved.Name },
+                CancellationToken.None);
+        }
+
+        return result;
+    }
 
     public Task<DriftResultView?> RunNowAsync(string projectId, string monitorId, CancellationToken cancellationToken)
         => runner.RunAsync(projectId, monitorId, null, DriftMonitorRunner.ManualTrigger, cancellationToken);
 
-    public Task<bool> DeleteAsync(string projectId, string monitorId, CancellationToken cancellationToken)
-        => monitors.DeleteAsync(projectId, monitorId, cancellationToken);
+    public async Task<bool> DeleteAsync(string projectId, string monitorId, CancellationToken cancellationToken)
+    {
+        var deleted = await monitors.DeleteAsync(projectId, monitorId, cancellationToken);
+        if (deleted)
+        {
+            await actor.RecordAsync(
+                projectId,
+                AuditActions.DriftMonitorDeleted,
+                monitorId,
+                null,
+                CancellationToken.None);
+        }
+
+        return deleted;
+    }
 
     /// <summary>Errors keyed by field, as the form shows them.</summary>
     public static Dictionary<string, string> ByField(IEnumerable<FieldError> errors)

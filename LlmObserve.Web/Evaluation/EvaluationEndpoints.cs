@@ -1,6 +1,9 @@
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
@@ -25,28 +28,41 @@ internal static class EvaluationEndpoints
 {
     public static WebApplication MapLlmObserveEvaluation(this WebApplication app)
     {
-        var evaluators = app.MapGroup("/api/evaluators").RequireApiKey().DisableAntiforgery();
-        evaluators.MapGet("/", ListEvaluatorsAsync);
-        evaluators.MapPost("/", CreateEvaluatorAsync);
-        evaluators.MapGet("/{id}", GetEvaluatorAsync);
-        evaluators.MapPut("/{id}", UpdateEvaluatorAsync);
+        var evaluators = app.MapGroup("/api/evaluators")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
+        evaluators.MapGet("/", ListEvaluatorsAsync).RequireKeyScope(ApiKeyScope.Read);
+        evaluators.MapPost("/", CreateEvaluatorAsync).Audited(AuditActions.EvaluatorCreated);
+        evaluators.MapGet("/{id}", GetEvaluatorAsync).RequireKeyScope(ApiKeyScope.Read);
+        evaluators.MapPut("/{id}", UpdateEvaluatorAsync).Audited(AuditActions.EvaluatorUpdated);
         evaluators.MapPost("/{id}/enable", (string id, HttpContext http, EvaluatorService service, CancellationToken c)
-            => SetEnabledAsync(id, true, http, service, c));
+                => SetEnabledAsync(id, true, http, service, c))
+            .Audited(AuditActions.EvaluatorEnabled);
         evaluators.MapPost("/{id}/disable", (string id, HttpContext http, EvaluatorService service, CancellationToken c)
-            => SetEnabledAsync(id, false, http, service, c));
+                => SetEnabledAsync(id, false, http, service, c))
+            .Audited(AuditActions.EvaluatorDisabled);
         evaluators.MapPost("/{id}/backfill", BackfillAsync);
-        evaluators.MapGet("/{id}/status", StatusAsync);
+        evaluators.MapGet("/{id}/status", StatusAsync).RequireKeyScope(ApiKeyScope.Read);
 
-        var endpoints = app.MapGroup("/api/judge-endpoints").RequireApiKey().DisableAntiforgery();
+        // Judge endpoints name hosts and deployments the team may not want a read key to learn: settings only.
+        var endpoints = app.MapGroup("/api/judge-endpoints")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         endpoints.MapGet("/", ListEndpointsAsync);
-        endpoints.MapPost("/", CreateEndpointAsync);
+        endpoints.MapPost("/", CreateEndpointAsync).Audited(AuditActions.JudgeEndpointCreated);
         endpoints.MapPost("/test", TestDraftAsync);
         endpoints.MapGet("/{id:long}", GetEndpointAsync);
-        endpoints.MapPut("/{id:long}", UpdateEndpointAsync);
-        endpoints.MapDelete("/{id:long}", DeleteEndpointAsync);
+        endpoints.MapPut("/{id:long}", UpdateEndpointAsync).Audited(AuditActions.JudgeEndpointUpdated);
+        endpoints.MapDelete("/{id:long}", DeleteEndpointAsync).Audited(AuditActions.JudgeEndpointDeleted);
         endpoints.MapPost("/{id:long}/test", TestSavedAsync);
 
-        app.MapPost("/api/scores", AddScoreAsync).RequireApiKey().DisableAntiforgery();
+        // Scores are what an instrumented application posts beside its traces, as /api/ingest batches already can.
+        app.MapPost("/api/scores", AddScoreAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery();
         return app;
     }
 

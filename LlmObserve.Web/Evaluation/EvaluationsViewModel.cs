@@ -1,7 +1,9 @@
 using System.Globalization;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
@@ -67,7 +69,8 @@ public sealed class EvaluationsViewModel(
     EvaluatorService evaluators,
     JudgeEndpointService endpoints,
     CurrentProject currentProject,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    AuditActor actor)
 {
     public const string DateFormat = "yyyy-MM-dd HH:mm";
 
@@ -206,6 +209,12 @@ public sealed class EvaluationsViewModel(
             return false;
         }
 
+        await actor.RecordAsync(
+            ProjectId,
+            form.Id is null ? AuditActions.EvaluatorCreated : AuditActions.EvaluatorUpdated,
+            saved.Id,
+            new { name = saved.Name, version = saved.Version },
+            CancellationToken.None);
         Notice = form.Id is null
             ? $"Evaluator '{saved.Name}' created; it scores traces stored from now on."
             : result.NewVersion
@@ -221,6 +230,12 @@ public sealed class EvaluationsViewModel(
         if (ProjectId is not null && await evaluators.SetEnabledAsync(ProjectId, id, enabled, cancellationToken)
             is { } view)
         {
+            await actor.RecordAsync(
+                ProjectId,
+                enabled ? AuditActions.EvaluatorEnabled : AuditActions.EvaluatorDisabled,
+                id,
+                new { name = view.Name },
+                CancellationToken.None);
             Notice = $"Evaluator '{view.Name}' {(enabled ? "enabled" : "disabled")}.";
         }
     }

@@ -1,5 +1,8 @@
+using System.Globalization;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
@@ -63,7 +66,10 @@ public sealed class JudgeEndpointForm
 /// or changes one, and the result of the last connection test. Saving makes one real call and is refused when it
 /// fails. Until accounts exist the page shows the first project.
 /// </summary>
-public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, CurrentProject currentProject)
+public sealed class JudgeEndpointsViewModel(
+    JudgeEndpointService endpoints,
+    CurrentProject currentProject,
+    AuditActor actor)
 {
     public string? ProjectId { get; private set; }
 
@@ -156,7 +162,13 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Curr
             return false;
         }
 
-        // The key typed in leaves the page's memory as soon as it is stored.
+        // The key typed in leaves the page's memory as soon as it is stored; the audit names the endpoint only.
+        await actor.RecordAsync(
+            ProjectId,
+            form.Id is null ? AuditActions.JudgeEndpointCreated : AuditActions.JudgeEndpointUpdated,
+            saved.Id.ToString(CultureInfo.InvariantCulture),
+            new { name = saved.Name },
+            CancellationToken.None);
         form.ApiKey = string.Empty;
         Form = null;
         Errors = [];
@@ -174,6 +186,16 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Curr
 
         var name = Endpoints.FirstOrDefault(e => e.Id == id)?.Name;
         var (deleted, errors) = await endpoints.DeleteAsync(ProjectId, id, cancellationToken);
+        if (deleted)
+        {
+            await actor.RecordAsync(
+                ProjectId,
+                AuditActions.JudgeEndpointDeleted,
+                id.ToString(CultureInfo.InvariantCulture),
+                new { name },
+                CancellationToken.None);
+        }
+
         Notice = deleted ? $"Judge endpoint '{name}' deleted." : errors.Count > 0 ? errors[0].Message : null;
         await LoadAsync(cancellationToken);
     }

@@ -1,4 +1,6 @@
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
 
@@ -17,17 +19,21 @@ internal static class BrowserAccessEndpoints
 {
     public static WebApplication MapLlmObserveBrowserAccess(this WebApplication app)
     {
-        var project = app.MapGroup("/api/project").RequireApiKey().DisableAntiforgery();
+        var project = app.MapGroup("/api/project")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         project.MapGet("/browser-access", async (HttpContext http, BrowserAccessService service, CancellationToken c)
             => Results.Ok(await service.GetAsync(http.GetApiKeyIdentity().ProjectId, c)));
-        project.MapPut("/feedback-origins", SetOriginsAsync);
-        project.MapPost("/browser-keys", CreateKeyAsync);
+        project.MapPut("/feedback-origins", SetOriginsAsync).Audited(AuditActions.FeedbackOriginsChanged);
+        project.MapPost("/browser-keys", CreateKeyAsync).Audited(AuditActions.BrowserKeyCreated);
         project.MapDelete(
             "/browser-keys/{id:long}",
             async (long id, HttpContext http, BrowserAccessService service, CancellationToken c)
                 => await service.RevokeKeyAsync(http.GetApiKeyIdentity().ProjectId, id, c)
                     ? Results.Ok(await service.GetAsync(http.GetApiKeyIdentity().ProjectId, c))
-                    : RequestJson.NotFound("browser key"));
+                    : RequestJson.NotFound("browser key"))
+            .Audited(AuditActions.BrowserKeyRevoked);
         return app;
     }
 

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Feedback;
@@ -8,7 +10,10 @@ namespace LlmObserve.Web.Feedback;
 /// Settings › Browser feedback as the page shows it: the project's feedback origins, edited as one origin a line, and
 /// its browser keys, created and revoked through <see cref="BrowserAccessService"/>.
 /// </summary>
-public sealed partial class BrowserAccessViewModel(BrowserAccessService service, CurrentProject currentProject)
+public sealed partial class BrowserAccessViewModel(
+    BrowserAccessService service,
+    CurrentProject currentProject,
+    AuditActor actor)
 {
     public string? ProjectId { get; private set; }
 
@@ -67,6 +72,12 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
         View = view;
         OriginsText = string.Join('\n', view.Origins);
         OriginErrors = [];
+        await actor.RecordAsync(
+            ProjectId,
+            AuditActions.FeedbackOriginsChanged,
+            null,
+            new { origins = view.Origins },
+            CancellationToken.None);
         Notice = view.Origins.Count == 0
             ? "Origins saved: none, so no web page may send feedback."
             : $"Origins saved: {string.Join(", ", view.Origins)}.";
@@ -80,6 +91,12 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
         }
 
         CreatedKey = await service.CreateKeyAsync(ProjectId, NewKeyName, cancellationToken);
+        await actor.RecordAsync(
+            ProjectId,
+            AuditActions.BrowserKeyCreated,
+            CreatedKey.PublicKey,
+            new { name = CreatedKey.Name },
+            CancellationToken.None);
         NewKeyName = string.Empty;
         View = await service.GetAsync(ProjectId, cancellationToken);
         Notice = null;
@@ -93,6 +110,16 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
         }
 
         var revoked = await service.RevokeKeyAsync(ProjectId, keyId, cancellationToken);
+        if (revoked)
+        {
+            await actor.RecordAsync(
+                ProjectId,
+                AuditActions.BrowserKeyRevoked,
+                keyId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                null,
+                CancellationToken.None);
+        }
+
         View = await service.GetAsync(ProjectId, cancellationToken);
         if (CreatedKey?.Id == keyId)
         {

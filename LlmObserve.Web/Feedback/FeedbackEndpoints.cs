@@ -1,4 +1,5 @@
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
@@ -26,10 +27,12 @@ internal static class FeedbackEndpoints
     public static WebApplication MapLlmObserveFeedback(this WebApplication app)
     {
         app.MapPost("/api/feedback", AddAsync)
+            .WithMetadata(new ApiKeyRequiredMetadata())
             .AddEndpointFilter<RouteHandlerBuilder, FeedbackKeyEndpointFilter>()
+            .RequireKeyScope(ApiKeyScope.Feedback)
             .RequireCors(FeedbackCorsPolicyProvider.PolicyName)
             .DisableAntiforgery();
-        app.MapGet("/api/feedback", ListAsync).RequireApiKey();
+        app.MapGet("/api/feedback", ListAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
         app.MapLlmObserveBrowserAccess();
         app.MapLlmObserveRedaction();
         return app;

@@ -41,7 +41,13 @@ internal sealed class FeedbackKeyEndpointFilter(BrowserAccessService browserAcce
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
-        http.Items[typeof(ApiKeyIdentity)] = new ApiKeyIdentity(key.ProjectId, 0, publicKey);
+        var identity = new ApiKeyIdentity(key.ProjectId, 0, publicKey, "browser key", ApiKeyScope.Feedback);
+        if (ApiKeyEndpointFilter.ScopeProblem(http, identity) is { } problem)
+        {
+            return problem;
+        }
+
+        http.Items[typeof(ApiKeyIdentity)] = identity;
         return await next(context);
     }
 

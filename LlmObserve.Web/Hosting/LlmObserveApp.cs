@@ -1,6 +1,7 @@
 using LlmObserve.Core;
 using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Components;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Datasets;
@@ -41,6 +42,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveSecurity();
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveAudit();
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -91,6 +93,8 @@ public static class LlmObserveApp
         app.MapLlmObserveQuality();
         app.MapLlmObserveAlerts();
         app.MapLlmObserveDrift();
+        app.MapLlmObserveApiKeys();
+        app.MapLlmObserveAudit();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

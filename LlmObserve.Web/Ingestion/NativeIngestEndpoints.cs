@@ -2,8 +2,9 @@ using System.Globalization;
 using LlmObserve.Core;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Native;
-using LlmObserve.Web.Projects;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Hosting;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Ingestion;
 
@@ -21,7 +22,10 @@ internal static class NativeIngestEndpoints
 {
     public static WebApplication MapNativeIngestion(this WebApplication app)
     {
-        app.MapPost("/api/ingest", IngestAsync).RequireApiKey().DisableAntiforgery()
+        app.MapPost("/api/ingest", IngestAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery()
             .WithOwnBodyLimit("LlmObserve:Ingestion:MaxRequestBytes");
 
         return app;

@@ -5,8 +5,8 @@ using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Ingestion.Otlp.Proto;
 using LlmObserve.Core.Projects;
-using LlmObserve.Web.Projects;
 using LlmObserve.Web.Hosting;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Ingestion;
 
@@ -24,9 +24,15 @@ internal static class OtlpEndpoints
     public static WebApplication MapOtlpIngestion(this WebApplication app)
     {
         // The standard path, and the one Langfuse's OpenTelemetry-based SDKs export to.
-        app.MapPost("/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery()
+        app.MapPost("/v1/traces", ExportAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery()
             .WithOwnBodyLimit(IngestionLimit);
-        app.MapPost("/api/public/otel/v1/traces", ExportAsync).RequireApiKey().DisableAntiforgery()
+        app.MapPost("/api/public/otel/v1/traces", ExportAsync)
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Ingest)
+            .DisableAntiforgery()
             .WithOwnBodyLimit(IngestionLimit);
 
         return app;

@@ -1,5 +1,6 @@
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
+using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Overview;
@@ -15,8 +16,8 @@ internal static class OverviewEndpoints
 {
     public static WebApplication MapLlmObserveOverview(this WebApplication app)
     {
-        app.MapGet("/metrics", WriteMetricsAsync).RequireApiKey();
-        app.MapGet("/api/metrics/overview", GetOverviewAsync).RequireApiKey();
+        app.MapGet("/metrics", WriteMetricsAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        app.MapGet("/api/metrics/overview", GetOverviewAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

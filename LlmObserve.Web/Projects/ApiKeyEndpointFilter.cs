@@ -3,8 +3,10 @@ using LlmObserve.Core.Projects;
 namespace LlmObserve.Web.Projects;
 
 /// <summary>
-/// Lets a request through only with a valid project key and makes its project available to the handler through
-/// <see cref="ApiKeyHttpContextExtensions.GetApiKeyIdentity"/>. Anything else is a 401 problem that says why.
+/// Lets a request through only with a valid project key whose scope covers the route's
+/// <see cref="KeyScopeMetadata"/>, and makes its project available to the handler through
+/// <see cref="ApiKeyHttpContextExtensions.GetApiKeyIdentity"/>. A missing or wrong key is a 401 problem that says
+/// why; a key of the wrong scope is a 403 problem naming the scope needed and the key's.
 /// </summary>
 internal sealed class ApiKeyEndpointFilter(ApiKeyAuthenticator authenticator) : IEndpointFilter
 {
@@ -23,17 +25,62 @@ internal sealed class ApiKeyEndpointFilter(ApiKeyAuthenticator authenticator) : 
                 statusCode: StatusCodes.Status401Unauthorized);
         }
 
+        if (ScopeProblem(http, identity) is { } problem)
+        {
+            return problem;
+        }
+
         http.Items[typeof(ApiKeyIdentity)] = identity;
         return await next(context);
     }
+
+    /// <summary>
+    /// The 403 for a key whose scope does not cover the route; null when it does. A route that declares no scope is
+    /// refused to every key, so a forgotten declaration closes the route rather than opening it.
+    /// </summary>
+    public static IResult? ScopeProblem(HttpContext http, ApiKeyIdentity identity)
+    {
+        var required = http.GetEndpoint()?.Metadata.GetMetadata<KeyScopeMetadata>()?.Scope;
+        if (required is not null && ApiKeyScope.Grants(identity.Scope, required))
+        {
+            return null;
+        }
+
+        return Results.Problem(
+            title: "Forbidden",
+            detail: required is null
+                ? "This route declares no key scope, so no key may call it."
+                : $"This route needs a key with scope '{required}' (or 'all'); this key's scope is '{identity.Scope}'.",
+            statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?>
+            {
+                ["requiredScope"] = required,
+                ["keyScope"] = identity.Scope,
+            });
+    }
 }
+
+/// <summary>The key scope a route needs (<see cref="ApiKeyScope"/>); the last one declared wins.</summary>
+public sealed record KeyScopeMetadata(string Scope);
+
+/// <summary>Marks a route as key-authenticated, so a test can find every such route and check its scope.</summary>
+public sealed record ApiKeyRequiredMetadata;
 
 internal static class ApiKeyHttpContextExtensions
 {
-    /// <summary>Requires a project key on every endpoint of the group or route.</summary>
+    /// <summary>Requires a project key on every endpoint of the group or route; pair it with a scope.</summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
-        => builder.AddEndpointFilter<TBuilder, ApiKeyEndpointFilter>();
+        => builder.WithMetadata(new ApiKeyRequiredMetadata()).AddEndpointFilter<TBuilder, ApiKeyEndpointFilter>();
+
+    /// <summary>
+    /// Declares the key scope a route (or every route of a group) needs; on a route it overrides its group's.
+    /// </summary>
+    public static TBuilder RequireKeyScope<TBuilder>(this TBuilder builder, string scope)
+        where TBuilder : IEndpointConventionBuilder
+        => ApiKeyScope.IsKnown(scope)
+            ? builder.WithMetadata(new KeyScopeMetadata(scope))
+            : throw new ArgumentException($"Unknown key scope '{scope}'.", nameof(scope));
 
     public static ApiKeyIdentity GetApiKeyIdentity(this HttpContext context)
         => context.Items[typeof(ApiKeyIdentity)] as ApiKeyIdentity

@@ -15,6 +15,8 @@ internal static class ProjectsServiceCollectionExtensions
         services.AddSingleton<ProjectBootstrapper>();
         services.AddSingleton<FirstRunKeyStore>();
         services.AddSingleton<ApiKeyEndpointFilter>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddScoped<ApiKeysViewModel>();
         services.AddScoped<CurrentProject>();
 
         // Keys that protect stored secrets live beside the database, so a container keeps them on its volume.

@@ -1,5 +1,8 @@
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Redaction;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Evaluation;
 
 namespace LlmObserve.Web.Projects;
@@ -24,10 +27,13 @@ internal static class RedactionEndpoints
 
     public static WebApplication MapLlmObserveRedaction(this WebApplication app)
     {
-        var project = app.MapGroup("/api/project/redaction").RequireApiKey().DisableAntiforgery();
+        var project = app.MapGroup("/api/project/redaction")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.All)
+            .DisableAntiforgery();
         project.MapGet("", async (HttpContext http, RedactionSettingsService service, CancellationToken c)
             => Results.Ok(await service.GetAsync(http.GetApiKeyIdentity().ProjectId, c)));
-        project.MapPut("", SetAsync);
+        project.MapPut("", SetAsync).Audited(AuditActions.RedactionChanged);
         project.MapPost("/preview", PreviewAsync);
         return app;
     }

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Web.Projects;
 
@@ -8,7 +9,7 @@ internal static class QualityEndpoints
 {
     public static WebApplication MapLlmObserveQuality(this WebApplication app)
     {
-        app.MapGet("/api/metrics/quality", GetQualityAsync).RequireApiKey();
+        app.MapGet("/api/metrics/quality", GetQualityAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Projects;
 
@@ -11,7 +12,10 @@ internal static class SessionEndpoints
 
     public static WebApplication MapLlmObserveSessions(this WebApplication app)
     {
-        app.MapGroup("/api/sessions").RequireApiKey().MapGet("/{sessionId}", GetAsync);
+        app.MapGroup("/api/sessions")
+            .RequireApiKey()
+            .RequireKeyScope(ApiKeyScope.Read)
+            .MapGet("/{sessionId}", GetAsync);
 
         return app;
     }

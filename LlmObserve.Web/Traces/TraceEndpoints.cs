@@ -1,3 +1,4 @@
+using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Projects;
 
@@ -17,7 +18,7 @@ internal static class TraceEndpoints
 
     public static WebApplication MapLlmObserveTraces(this WebApplication app)
     {
-        var group = app.MapGroup("/api/traces").RequireApiKey();
+        var group = app.MapGroup("/api/traces").RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
         group.MapGet("/", ListAsync);
         group.MapGet("/count", CountAsync);
         group.MapGet("/export", ExportAsync);

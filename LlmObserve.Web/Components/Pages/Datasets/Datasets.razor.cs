@@ -1,5 +1,7 @@
 using System.Text;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Datasets;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -32,6 +34,9 @@ public sealed partial class Datasets
 
     [Inject]
     private CurrentProject Project { get; set; } = default!;
+
+    [Inject]
+    private AuditActor Actor { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -100,7 +105,17 @@ public sealed partial class Datasets
 
     private async Task DeleteAsync(DatasetItemView item)
     {
-        await Service.DeleteItemAsync(_projectId!, _detail!.Dataset.Id, item.Id, CancellationToken.None);
+        var change = await Service.DeleteItemAsync(_projectId!, _detail!.Dataset.Id, item.Id, CancellationToken.None);
+        if (change is { NotFound: false, Errors.Count: 0 })
+        {
+            await Actor.RecordAsync(
+                _projectId,
+                AuditActions.DatasetItemDeleted,
+                $"{_detail.Dataset.Id}/{item.Id}",
+                new { dataset = _detail.Dataset.Name },
+                CancellationToken.None);
+        }
+
         await LoadAsync();
     }
 

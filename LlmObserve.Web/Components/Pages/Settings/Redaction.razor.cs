@@ -1,5 +1,7 @@
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Redaction;
+using LlmObserve.Web.Audit;
 using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
 
@@ -27,6 +29,9 @@ public sealed partial class Redaction : IDisposable
 
     [Inject]
     private CurrentProject Project { get; set; } = default!;
+
+    [Inject]
+    private AuditActor Actor { get; set; } = default!;
 
     public void Dispose()
     {
@@ -105,6 +110,16 @@ public sealed partial class Redaction : IDisposable
             var (view, errors) = await Settings.SetAsync(_projectId, Request(), _disposed.Token);
             _errors = errors;
             _notice = view is null ? null : "Saved: spans that arrive from now on are redacted with these settings.";
+            if (view is not null)
+            {
+                // Pattern names only: a pattern's text can spell out the very data it hides.
+                await Actor.RecordAsync(
+                    _projectId,
+                    AuditActions.RedactionChanged,
+                    null,
+                    new { detectors = view.Detectors, patterns = view.Patterns.Select(p => p.Name).ToList() },
+                    CancellationToken.None);
+            }
         }
         finally
         {
