@@ -27,6 +27,7 @@ internal static class FeedbackEndpoints
     {
         app.MapPost("/api/feedback", AddAsync)
             .AddEndpointFilter<RouteHandlerBuilder, FeedbackKeyEndpointFilter>()
+            .AllowAnonymous()
             .RequireCors(FeedbackCorsPolicyProvider.PolicyName)
             .DisableAntiforgery();
         app.MapGet("/api/feedback", ListAsync).RequireApiKey();

@@ -1,3 +1,4 @@
+using LlmObserve.Web.Accounts;
 using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Components;
@@ -38,6 +39,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveAccounts(builder.Configuration);
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -67,8 +69,10 @@ public static class LlmObserveApp
         app.UseLlmObserveEvaluation();
         app.UseLlmObserveFeedback();
         app.UseStaticFiles();
+        app.UseLlmObserveAccounts();
         app.UseAntiforgery();
 
+        app.MapLlmObserveAccounts();
         app.MapLlmObserveHealth();
         app.MapLlmObserveIngestion();
         app.MapLlmObserveLive();
@@ -82,7 +86,7 @@ public static class LlmObserveApp
         app.MapLlmObserveQuality();
         app.MapLlmObserveAlerts();
         app.MapLlmObserveDrift();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         return app;
