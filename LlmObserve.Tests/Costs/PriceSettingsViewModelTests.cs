@@ -1,5 +1,6 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Costs;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Projects;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         _model = new PriceSettingsViewModel(
             _service,
             _tables,
-            new CurrentProject(new TraceQueries(_store)),
+            TestPeople.CurrentProjectOf(_store, CostTestStore.Project, ProjectRole.Admin),
             _store.Time,
             NullLogger<PriceSettingsViewModel>.Instance);
     }
@@ -46,6 +47,29 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         Assert.Equal(2m, entry?.InputPerMillion);
         Assert.Null(_tables.Current.Resolve(CostTestStore.Project, "acme-chat", null, startOfToday.AddTicks(-1)));
         Assert.Contains("costs already stored are unchanged", _model.Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SaveAsync_AsViewer_IsRefusedOnTheServerAndStoresNothing()
+    {
+        var viewerModel = new PriceSettingsViewModel(
+            _service,
+            _tables,
+            TestPeople.CurrentProjectOf(_store, CostTestStore.Project, ProjectRole.Viewer),
+            _store.Time,
+            NullLogger<PriceSettingsViewModel>.Instance);
+        await viewerModel.LoadAsync(CancellationToken.None);
+        var before = viewerModel.Entries.Count;
+        viewerModel.StartAdd();
+        viewerModel.Draft!.Match = "acme-chat";
+        viewerModel.Draft.InputPerMillion = 2m;
+        viewerModel.Draft.OutputPerMillion = 4m;
+
+        var refusal = await Assert.ThrowsAsync<ProjectAccessDeniedException>(
+            () => viewerModel.SaveAsync(CancellationToken.None));
+
+        Assert.Contains("admin role", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await _service.ListAsync(CostTestStore.Project, CancellationToken.None)).Count);
     }
 
     [Fact]

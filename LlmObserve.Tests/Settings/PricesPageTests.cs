@@ -24,7 +24,7 @@ public sealed partial class PricesPageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _client = _app.CreateClient(authenticated: false);
+        _client = await _app.CreateSignedInClientAsync();
     }
 
     public async Task DisposeAsync()

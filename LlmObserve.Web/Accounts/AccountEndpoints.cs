@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using LlmObserve.Core;
 using LlmObserve.Core.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -41,8 +43,12 @@ internal static class AccountEndpoints
         account.MapPost("/login", SignInAsync).AllowAnonymous();
         account.MapPost("/logout", SignOutAsync);
         account.MapPost("/first-admin", CreateFirstAdminAsync).AllowAnonymous();
-        account.MapGet("/oidc", ChallengeOidc).AllowAnonymous();
-        account.MapGet("/oidc/done", CompleteOidcAsync).AllowAnonymous();
+        if (app.Services.GetRequiredService<LlmObserveOptions>().Auth.Oidc.Enabled)
+        {
+            account.MapGet("/oidc", ChallengeOidc).AllowAnonymous();
+            account.MapGet("/oidc/done", CompleteOidcAsync).AllowAnonymous();
+        }
+
         return app;
     }
 
@@ -89,8 +95,18 @@ internal static class AccountEndpoints
     private static async Task<IResult> SignOutAsync(
         HttpContext http,
         SignInManager<AppUser> signIn,
+        IAntiforgery antiforgery,
         ILogger<SignInForm> logger)
     {
+        // A form post without fields is not checked by the framework; another site must not sign people out.
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.Problem(
+                title: "Bad request",
+                detail: "The sign-out form's antiforgery token is missing or wrong; sign out from the app.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
         await signIn.SignOutAsync();
         if (userId is not null)
@@ -121,7 +137,7 @@ internal static class AccountEndpoints
         return Results.Redirect("/setup");
     }
 
-    private static IResult ChallengeOidc(string? returnUrl, SignInManager<AppUser> signIn, HttpContext http)
+    private static IResult ChallengeOidc(string? returnUrl, SignInManager<AppUser> signIn)
     {
         var redirect = "/account/oidc/done?returnUrl=" + Uri.EscapeDataString(LocalUrl.Safe(returnUrl));
         var properties = signIn.ConfigureExternalAuthenticationProperties(

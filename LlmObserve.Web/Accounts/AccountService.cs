@@ -6,6 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Web.Accounts;
 
+/// <summary>One account on the users page: an instance admin is admin of every project.</summary>
+public sealed record AccountRow(string UserId, string Email, bool IsInstanceAdmin, ProjectRole? Role);
+
 /// <summary>Why creating an account failed, in words a person can act on.</summary>
 public sealed record AccountProblem(string Field, string Message);
 
@@ -102,6 +105,124 @@ public sealed class AccountService(
         }
 
         AccountsLog.FirstAdminCreated(logger, "LlmObserve:Init settings");
+    }
+
+    /// <summary>Adds an account with an initial password and, when given, a role in one project.</summary>
+    public async Task<(AppUser? User, IReadOnlyList<AccountProblem> Problems)> CreateUserAsync(
+        string? email,
+        string? password,
+        string? projectId,
+        ProjectRole? role,
+        string actorId,
+        CancellationToken cancellationToken)
+    {
+        var problems = CheckInput(email, password);
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        if (await users.FindByEmailAsync(email!.Trim()) is not null)
+        {
+            return (null, [new AccountProblem("email", "An account with this e-mail address exists already.")]);
+        }
+
+        var user = NewUser(email, instanceAdmin: false);
+        var result = await users.CreateAsync(user, password!);
+        if (!result.Succeeded)
+        {
+            return (null, Describe(result));
+        }
+
+        AccountsLog.UserCreated(logger, user.Id, actorId);
+        if (projectId is not null && role is { } granted)
+        {
+            await SetRoleAsync(user.Id, projectId, granted, actorId, cancellationToken);
+        }
+
+        return (user, []);
+    }
+
+    /// <summary>Gives a person a role in a project, replacing the one they had; null takes them out of it.</summary>
+    public async Task SetRoleAsync(
+        string userId,
+        string projectId,
+        ProjectRole? role,
+        string actorId,
+        CancellationToken cancellationToken)
+    {
+        var membership = await db.ProjectMemberships
+            .FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, cancellationToken);
+        if (role is not { } granted)
+        {
+            if (membership is not null)
+            {
+                db.ProjectMemberships.Remove(membership);
+            }
+        }
+        else if (membership is null)
+        {
+            db.ProjectMemberships.Add(new ProjectMembership
+            {
+                ProjectId = projectId,
+                UserId = userId,
+                Role = granted,
+                CreatedAt = timeProvider.GetUtcNow(),
+            });
+        }
+        else
+        {
+            membership.Role = granted;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        AccountsLog.RoleChanged(logger, userId, projectId, role?.Name() ?? "none", actorId);
+    }
+
+    /// <summary>Everyone's account with their role in one project (null: not a member).</summary>
+    public async Task<IReadOnlyList<AccountRow>> ListAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var rows = await (
+                from u in db.Users.AsNoTracking()
+                join m in db.ProjectMemberships.AsNoTracking().Where(m => m.ProjectId == projectId)
+                    on u.Id equals m.UserId into joined
+                from m in joined.DefaultIfEmpty()
+                select new { u.Id, u.Email, u.IsInstanceAdmin, Role = m == null ? (ProjectRole?)null : m.Role })
+            .ToListAsync(cancellationToken);
+        return rows
+            .Select(r => new AccountRow(
+                r.Id,
+                r.Email ?? r.Id,
+                r.IsInstanceAdmin,
+                r.IsInstanceAdmin ? ProjectRole.Admin : r.Role))
+            .OrderBy(r => r.Email, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    /// <summary>A person changes their own password; the current one must be right.</summary>
+    public async Task<IReadOnlyList<AccountProblem>> ChangePasswordAsync(
+        string userId,
+        string? currentPassword,
+        string? newPassword)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword))
+        {
+            return [new AccountProblem("password", "Enter the current and the new password.")];
+        }
+
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded)
+        {
+            return result.Errors
+                .Select(e => new AccountProblem(
+                    "password",
+                    e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description))
+                .ToList();
+        }
+
+        AccountsLog.PasswordChanged(logger, userId);
+        return [];
     }
 
     internal AppUser NewUser(string email, bool instanceAdmin) => new()

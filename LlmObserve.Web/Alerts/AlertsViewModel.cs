@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Alerts;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
@@ -205,6 +206,7 @@ public sealed class AlertsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveRuleAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (RuleForm is not { } form || ProjectId is null)
         {
             return false;
@@ -245,6 +247,7 @@ public sealed class AlertsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveChannelAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ChannelForm is not { } form || ProjectId is null)
         {
             return false;
@@ -277,6 +280,7 @@ public sealed class AlertsViewModel(
 
     public async Task DeleteRuleAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is not null && await alerts.DeleteRuleAsync(ProjectId, id, cancellationToken))
         {
             Say("Rule deleted.", false);
@@ -287,6 +291,7 @@ public sealed class AlertsViewModel(
 
     public async Task DeleteChannelAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is not null && await alerts.DeleteChannelAsync(ProjectId, id, cancellationToken))
         {
             Say("Channel deleted.", false);
@@ -297,6 +302,7 @@ public sealed class AlertsViewModel(
 
     public async Task SendTestAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is null || await alerts.FindChannelAsync(ProjectId, id, cancellationToken) is not { } channel)
         {
             Say("The channel no longer exists.", true);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Costs;
 using LlmObserve.Web.Projects;
 using Microsoft.EntityFrameworkCore;
@@ -185,6 +186,7 @@ public sealed class PriceSettingsViewModel(
     /// <summary>Saves the draft; false with <see cref="Errors"/> set when it was refused.</summary>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Draft is not { } draft)
         {
             return false;
@@ -245,6 +247,7 @@ public sealed class PriceSettingsViewModel(
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         ConfirmingDelete = null;
         var entry = Find(id);
         var deleted = await prices.DeleteAsync(id, cancellationToken);

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Web.Projects;
@@ -128,6 +129,7 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Curr
 
     public async Task TestAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Form is not { } form || ProjectId is null)
         {
             return;
@@ -141,6 +143,7 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Curr
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Form is not { } form || ProjectId is null)
         {
             return false;
@@ -167,6 +170,7 @@ public sealed class JudgeEndpointsViewModel(JudgeEndpointService endpoints, Curr
 
     public async Task DeleteAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;

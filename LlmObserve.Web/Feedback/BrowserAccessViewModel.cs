@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
 
@@ -43,6 +44,7 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
 
     public async Task SaveOriginsAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;
@@ -74,6 +76,7 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
 
     public async Task CreateKeyAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;
@@ -87,6 +90,7 @@ public sealed partial class BrowserAccessViewModel(BrowserAccessService service,
 
     public async Task RevokeAsync(long keyId, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Datasets;
 using LlmObserve.Web.Projects;
 using Microsoft.AspNetCore.Components;
@@ -68,6 +69,7 @@ public sealed partial class Datasets
 
     private async Task CreateAsync()
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         if (_projectId is null)
         {
             return;
@@ -87,6 +89,7 @@ public sealed partial class Datasets
 
     private async Task SaveExpectedAsync(DatasetItemView item)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         var change = await Service.UpdateExpectedOutputAsync(
             _projectId!,
             _detail!.Dataset.Id,
@@ -100,12 +103,14 @@ public sealed partial class Datasets
 
     private async Task DeleteAsync(DatasetItemView item)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         await Service.DeleteItemAsync(_projectId!, _detail!.Dataset.Id, item.Id, CancellationToken.None);
         await LoadAsync();
     }
 
     private async Task ImportAsync(InputFileChangeEventArgs e)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         var file = e.File;
         var format = file.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
             ? DatasetFiles.Csv

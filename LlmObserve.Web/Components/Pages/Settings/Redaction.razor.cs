@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Redaction;
 using LlmObserve.Web.Projects;
@@ -94,6 +95,7 @@ public sealed partial class Redaction : IDisposable
 
     private async Task SaveAsync()
     {
+        await Project.RequireAsync(ProjectRole.Admin, CancellationToken.None);
         if (_projectId is null)
         {
             return;
