@@ -101,6 +101,21 @@ public sealed class SignInTests : IAsyncLifetime
             location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
     }
 
+    [Theory]
+    [InlineData("login")]
+    [InlineData("health")]
+    [InlineData("css/app.css")]
+    [InlineData("_framework/blazor.web.js")]
+    [InlineData("favicon.svg")]
+    public async Task PublicAddress_Anonymous_IsServedWithoutASignIn(string path)
+    {
+        using var client = _app.CreateCookieClient();
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task SignOut_WithoutTheFormsToken_IsRefusedAndKeepsTheSignIn()
     {
