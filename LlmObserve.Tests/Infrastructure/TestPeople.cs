@@ -50,6 +50,23 @@ internal static class TestPeople
         return user?.Id ?? throw new InvalidOperationException(string.Join(" ", problems.Select(p => p.Message)));
     }
 
+    /// <summary>
+    /// A service scope of the running app in which the given account is signed in, as in a page's circuit: view
+    /// models resolved from it work in that person's current project.
+    /// </summary>
+    public static async Task<IServiceScope> SignedInScopeAsync(RunningApp app, string email = RunningApp.AdminEmail)
+    {
+        var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LlmObserveDbContext>();
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var principal = new ClaimsPrincipal(
+            new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], authenticationType: "test"));
+        ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider
+                .GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        return scope;
+    }
+
     private sealed class FixedAuthenticationState(ClaimsPrincipal principal) : AuthenticationStateProvider
     {
         public override Task<AuthenticationState> GetAuthenticationStateAsync()
