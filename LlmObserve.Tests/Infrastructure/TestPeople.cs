@@ -67,6 +67,19 @@ internal static class TestPeople
         return scope;
     }
 
+    /// <summary>The current project as the given account sees it, for components rendered outside a circuit.</summary>
+    public static async Task<CurrentProject> CurrentProjectOfAsync(RunningApp app, string email = RunningApp.AdminEmail)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LlmObserveDbContext>();
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var principal = new ClaimsPrincipal(
+            new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], authenticationType: "test"));
+        return new CurrentProject(
+            new SignedInUser(new FixedAuthenticationState(principal), new HttpContextAccessor()),
+            app.Services.GetRequiredService<ProjectAccessQueries>());
+    }
+
     private sealed class FixedAuthenticationState(ClaimsPrincipal principal) : AuthenticationStateProvider
     {
         public override Task<AuthenticationState> GetAuthenticationStateAsync()
