@@ -17,6 +17,8 @@ public sealed class LlmObserveOptions
 
     public InitOptions Init { get; set; } = new();
 
+    public Accounts.AuthOptions Auth { get; set; } = new();
+
     public DemoOptions Demo { get; set; } = new();
 
     public EvaluationOptions Evaluation { get; set; } = new();

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
@@ -13,14 +14,21 @@ using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Core.Traces;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LlmObserve.Core.Storage;
 
-/// <summary>The store. Table and column names are part of the contract: the span writer uses them directly.</summary>
-public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> options) : DbContext(options)
+/// <summary>
+/// The store. Table and column names are part of the contract: the span writer uses them directly. Accounts
+/// (ASP.NET Core Identity's tables) live in the same store, so one backup holds everything.
+/// </summary>
+public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> options)
+    : IdentityDbContext<AppUser>(options)
 {
+    public DbSet<ProjectMembership> ProjectMemberships => Set<ProjectMembership>();
+
     public DbSet<Project> Projects => Set<Project>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -107,15 +115,27 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Project>(project =>
+        base.OnModelCreating(builder);
+
+        builder.Entity<ProjectMembership>(membership =>
+        {
+            membership.ToTable("ProjectMemberships");
+            membership.HasKey(m => new { m.ProjectId, m.UserId });
+            membership.HasIndex(m => m.UserId);
+            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            membership.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            membership.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Project>(project =>
         {
             project.ToTable("Projects");
             project.HasKey(p => p.Id);
         });
 
-        modelBuilder.Entity<ApiKey>(key =>
+        builder.Entity<ApiKey>(key =>
         {
             key.ToTable("ApiKeys");
             key.HasIndex(k => k.PublicKey).IsUnique();
@@ -124,7 +144,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             key.HasOne<Project>().WithMany().HasForeignKey(k => k.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<TraceEntity>(trace =>
+        builder.Entity<TraceEntity>(trace =>
         {
             trace.ToTable("Traces");
             trace.HasKey(t => t.Id);
@@ -142,14 +162,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             trace.HasIndex(t => new { t.ProjectId, t.Environment, t.StartTimeUnixNano, t.TraceId });
         });
 
-        modelBuilder.Entity<SpanEntity>(span =>
+        builder.Entity<SpanEntity>(span =>
         {
             span.ToTable("Spans");
             span.HasKey(s => s.Id);
             span.HasIndex(s => new { s.ProjectId, s.TraceId, s.SpanId }).IsUnique();
         });
 
-        modelBuilder.Entity<Score>(score =>
+        builder.Entity<Score>(score =>
         {
             score.ToTable("Scores");
             score.HasIndex(s => new { s.ProjectId, s.TraceId });
@@ -168,14 +188,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
 
         // Kept by ScoreAggregateMaintainer. The index serves the list's score filter and sort: a name's traces in
         // order of their mean, with the trace's row id so the list joins its traces without reading this table.
-        modelBuilder.Entity<TraceScoreSummary>(summary =>
+        builder.Entity<TraceScoreSummary>(summary =>
         {
             summary.ToTable("TraceScores");
             summary.HasKey(s => new { s.ProjectId, s.TraceId, s.Name });
             summary.HasIndex(s => new { s.ProjectId, s.Name, s.Mean, s.TraceId, s.TraceRowId });
         });
 
-        modelBuilder.Entity<ScoreRollup>(rollup =>
+        builder.Entity<ScoreRollup>(rollup =>
         {
             rollup.ToTable("ScoreRollups");
             rollup.HasKey(r => new
@@ -184,13 +204,13 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             });
         });
 
-        modelBuilder.Entity<ScoreRollupState>(state =>
+        builder.Entity<ScoreRollupState>(state =>
         {
             state.ToTable("ScoreRollupStates");
             state.HasKey(s => new { s.ProjectId, s.TraceId });
         });
 
-        modelBuilder.Entity<FeedbackEntry>(feedback =>
+        builder.Entity<FeedbackEntry>(feedback =>
         {
             feedback.ToTable("Feedback");
             feedback.HasIndex(f => new { f.ProjectId, f.TraceId });
@@ -208,14 +228,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .HasDatabaseName("IX_Feedback_Inferred");
         });
 
-        modelBuilder.Entity<AnnotationQueue>(queue =>
+        builder.Entity<AnnotationQueue>(queue =>
         {
             queue.ToTable("AnnotationQueues");
             queue.HasIndex(q => new { q.ProjectId, q.CreatedAt });
             queue.HasOne<Project>().WithMany().HasForeignKey(q => q.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<ScoreConfig>(config =>
+        builder.Entity<ScoreConfig>(config =>
         {
             config.ToTable("ScoreConfigs");
             config.Ignore(c => c.LabelList);
@@ -223,7 +243,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             config.HasOne<AnnotationQueue>().WithMany().HasForeignKey(c => c.QueueId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<AnnotationItem>(item =>
+        builder.Entity<AnnotationItem>(item =>
         {
             item.ToTable("AnnotationItems");
             item.HasIndex(i => new { i.QueueId, i.Position });
@@ -231,7 +251,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             item.HasOne<AnnotationQueue>().WithMany().HasForeignKey(i => i.QueueId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<AnnotationLease>(lease =>
+        builder.Entity<AnnotationLease>(lease =>
         {
             lease.ToTable("AnnotationLeases");
             lease.HasIndex(l => new { l.ItemId, l.Reviewer }).IsUnique();
@@ -239,20 +259,20 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             lease.HasOne<AnnotationItem>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<FeedbackInferenceState>(state =>
+        builder.Entity<FeedbackInferenceState>(state =>
         {
             state.ToTable("FeedbackInferenceStates");
             state.Property(s => s.Id).ValueGeneratedNever();
         });
 
-        modelBuilder.Entity<SessionInferenceQueueEntry>(entry =>
+        builder.Entity<SessionInferenceQueueEntry>(entry =>
         {
             entry.ToTable("SessionInferenceQueue");
             entry.HasKey(e => new { e.ProjectId, e.SessionId });
             entry.HasIndex(e => e.CheckAfter);
         });
 
-        modelBuilder.Entity<ModelPrice>(price =>
+        builder.Entity<ModelPrice>(price =>
         {
             price.ToTable("ModelPrices");
             price.HasIndex(p => p.BuiltInKey).IsUnique();
@@ -263,46 +283,46 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             price.Property(p => p.Tiers).HasConversion(PriceTierColumn.Converter, PriceTierColumn.Comparer);
         });
 
-        modelBuilder.Entity<ModelPriceSeed>(seed =>
+        builder.Entity<ModelPriceSeed>(seed =>
         {
             seed.ToTable("ModelPriceSeeds");
             seed.HasKey(s => s.Key);
         });
 
         // Rollups are read by range of bucket within one project and resolution: the keys lead with those.
-        modelBuilder.Entity<MetricRollup>(rollup =>
+        builder.Entity<MetricRollup>(rollup =>
         {
             rollup.ToTable("MetricRollups");
             rollup.HasKey(r => new { r.ProjectId, r.Resolution, r.BucketStart, r.Environment, r.Model });
         });
 
-        modelBuilder.Entity<ActorRollup>(rollup =>
+        builder.Entity<ActorRollup>(rollup =>
         {
             rollup.ToTable("ActorRollups");
             rollup.HasKey(r => new { r.ProjectId, r.Kind, r.BucketStart, r.Key });
         });
 
         // Read by kind, then model and environment, over a range of days: the key leads with those.
-        modelBuilder.Entity<ActorSliceRollup>(rollup =>
+        builder.Entity<ActorSliceRollup>(rollup =>
         {
             rollup.ToTable("ActorSliceRollups");
             rollup.HasKey(r => new { r.ProjectId, r.Kind, r.Model, r.Environment, r.BucketStart, r.Key });
         });
 
-        modelBuilder.Entity<TraceRollupState>(state =>
+        builder.Entity<TraceRollupState>(state =>
         {
             state.ToTable("TraceRollupStates");
             state.HasKey(s => new { s.ProjectId, s.TraceId });
         });
 
-        ConfigureEvaluation(modelBuilder);
-        Alerts.AlertModel.Configure(modelBuilder);
-        ConfigureDriftMonitors(modelBuilder);
+        ConfigureEvaluation(builder);
+        Alerts.AlertModel.Configure(builder);
+        ConfigureDriftMonitors(builder);
     }
 
-    private static void ConfigureDriftMonitors(ModelBuilder modelBuilder)
+    private static void ConfigureDriftMonitors(ModelBuilder builder)
     {
-        modelBuilder.Entity<DriftMonitor>(monitor =>
+        builder.Entity<DriftMonitor>(monitor =>
         {
             monitor.ToTable("DriftMonitors");
             monitor.HasKey(m => m.Id);
@@ -313,14 +333,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             monitor.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<DriftResult>(result =>
+        builder.Entity<DriftResult>(result =>
         {
             result.ToTable("DriftResults");
             result.HasIndex(r => new { r.MonitorId, r.RunAt });
             result.HasOne<DriftMonitor>().WithMany().HasForeignKey(r => r.MonitorId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<DriftFeatureResult>(feature =>
+        builder.Entity<DriftFeatureResult>(feature =>
         {
             feature.ToTable("DriftFeatureResults");
 
@@ -331,16 +351,16 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
         });
     }
 
-    private static void ConfigureEvaluation(ModelBuilder modelBuilder)
+    private static void ConfigureEvaluation(ModelBuilder builder)
     {
-        modelBuilder.Entity<JudgeEndpoint>(endpoint =>
+        builder.Entity<JudgeEndpoint>(endpoint =>
         {
             endpoint.ToTable("JudgeEndpoints");
             endpoint.HasIndex(e => new { e.ProjectId, e.Name }).IsUnique();
             endpoint.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Evaluator>(evaluator =>
+        builder.Entity<Evaluator>(evaluator =>
         {
             evaluator.ToTable("Evaluators");
             evaluator.HasKey(e => e.Id);
@@ -348,7 +368,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             evaluator.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<EvaluatorVersion>(version =>
+        builder.Entity<EvaluatorVersion>(version =>
         {
             version.ToTable("EvaluatorVersions");
             version.HasIndex(v => new { v.EvaluatorId, v.Version }).IsUnique();
@@ -360,7 +380,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .OnDelete(DeleteBehavior.SetNull);
         });
 
-        modelBuilder.Entity<EvaluationRun>(run =>
+        builder.Entity<EvaluationRun>(run =>
         {
             run.ToTable("EvaluationRuns");
 
@@ -376,28 +396,28 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             run.HasOne<Evaluator>().WithMany().HasForeignKey(r => r.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<EvaluationBackfill>(backfill =>
+        builder.Entity<EvaluationBackfill>(backfill =>
         {
             backfill.ToTable("EvaluationBackfills");
             backfill.HasIndex(b => new { b.EvaluatorId, b.CompletedAt });
             backfill.HasOne<Evaluator>().WithMany().HasForeignKey(b => b.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<JudgeSpendDay>(spend =>
+        builder.Entity<JudgeSpendDay>(spend =>
         {
             spend.ToTable("JudgeSpendDays");
             spend.HasKey(s => new { s.EvaluatorId, s.Day });
             spend.HasOne<Evaluator>().WithMany().HasForeignKey(s => s.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<EvaluatorSeed>(seed =>
+        builder.Entity<EvaluatorSeed>(seed =>
         {
             seed.ToTable("EvaluatorSeeds");
             seed.HasKey(s => s.ProjectId);
         });
 
         // One row per trace; a trigger on Traces deletes it with its trace (migration TraceFeatures).
-        modelBuilder.Entity<TraceFeatureRow>(features =>
+        builder.Entity<TraceFeatureRow>(features =>
         {
             features.ToTable("TraceFeatures");
             features.HasKey(f => new { f.ProjectId, f.TraceId });
@@ -406,14 +426,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             features.HasIndex(f => new { f.ProjectId, f.FeatureVersion, f.StartTimeUnixNano });
         });
 
-        modelBuilder.Entity<TraceFeatureCursor>(cursor =>
+        builder.Entity<TraceFeatureCursor>(cursor =>
         {
             cursor.ToTable("TraceFeatureCursors");
             cursor.HasKey(c => c.ProjectId);
             cursor.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Dataset>(dataset =>
+        builder.Entity<Dataset>(dataset =>
         {
             dataset.ToTable("Datasets");
             dataset.HasKey(d => d.Id);
@@ -424,7 +444,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             dataset.HasOne<Project>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<DatasetItem>(item =>
+        builder.Entity<DatasetItem>(item =>
         {
             item.ToTable("DatasetItems");
             item.HasIndex(i => new { i.DatasetId, i.ItemId, i.FromVersion }).IsUnique();
@@ -432,7 +452,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             item.HasOne<Dataset>().WithMany().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Experiment>(experiment =>
+        builder.Entity<Experiment>(experiment =>
         {
             experiment.ToTable("Experiments");
             experiment.HasKey(e => e.Id);
@@ -442,7 +462,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             experiment.HasOne<Dataset>().WithMany().HasForeignKey(e => e.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<ExperimentResult>(result =>
+        builder.Entity<ExperimentResult>(result =>
         {
             result.ToTable("ExperimentResults");
             result.HasIndex(r => new { r.ExperimentId, r.Position });
@@ -450,7 +470,7 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<AuditEvent>(audit =>
+        builder.Entity<AuditEvent>(audit =>
         {
             audit.ToTable("AuditEvents");
             audit.HasIndex(e => new { e.ProjectId, e.Id });

@@ -130,8 +130,9 @@ public sealed class AlertRuleTests : IAsyncLifetime
     public async Task FailingReceiver_IsRetriedWithBackoff_AttemptsShowInHistory_AndTheUiHearsItLive()
     {
         var projectId = await new TraceStore(_app.App).ProjectIdAsync();
+        var cookies = await _app.App.SignInCookiesAsync();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.App.BaseAddress, "hubs/live"))
+            .WithUrl(new Uri(_app.App.BaseAddress, "hubs/live"), options => options.Cookies = cookies)
             .Build();
         var heard = new TaskCompletionSource<AlertChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<AlertChangedMessage>(nameof(ILiveClient.AlertChanged), m => heard.TrySetResult(m));

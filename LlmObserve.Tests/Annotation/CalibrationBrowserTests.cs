@@ -60,7 +60,7 @@ public sealed class CalibrationBrowserTests : IAsyncLifetime
 
         await CalibrationTestData.AddVerdictAsync(_app, other, "safety", _traceIds[0], "safe", 1);
         var queue = await CreateQueueAsync();
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
         await page.Context.AddCookiesAsync(
         [

@@ -42,7 +42,7 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
     public async Task Review_ThreeItemsWithTheKeyboardOnly_StoresTheLabelsAsHumanScores()
     {
         var queue = await CreateQueueAsync();
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
         await SetReviewerAsync(page, "Ann");
 
@@ -85,7 +85,7 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
     public async Task Review_TwoReviewersInTwoContexts_NeverSeeTheSameSingleReviewItem()
     {
         var queue = await CreateQueueAsync();
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
         var ann = browser.Page;
         var bob = await browser.NewContextPageAsync();
         await SetReviewerAsync(ann, "Ann");
@@ -116,7 +116,7 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
     [Fact]
     public async Task QueueForm_FromTheTraceListFilter_CreatesAQueueAndAsksTheReviewersNameOnce()
     {
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
 
         await page.GotoAsync($"{_app.BaseAddress}annotation?filter={Uri.EscapeDataString("name=support")}");

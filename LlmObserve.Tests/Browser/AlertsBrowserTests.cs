@@ -19,7 +19,7 @@ public sealed class AlertsBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await AlertTestApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app.App);
     }
 
     public async Task DisposeAsync()

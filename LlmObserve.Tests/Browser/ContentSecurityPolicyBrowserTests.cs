@@ -34,7 +34,7 @@ public sealed class ContentSecurityPolicyBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _client = _app.CreateClient();
 
         var page = _browser.Page;

@@ -28,7 +28,7 @@ public sealed class CostDisplayBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         await _browser.Page.SetViewportSizeAsync(1400, 900);
         _client = _app.CreateClient();
         await IngestAsync();

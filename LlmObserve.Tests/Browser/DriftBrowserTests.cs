@@ -32,7 +32,7 @@ public sealed class DriftBrowserTests : IAsyncLifetime
         {
             ["LlmObserve:Drift:Monitors:Enabled"] = "false",
         });
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _client = _app.CreateClient();
     }
 

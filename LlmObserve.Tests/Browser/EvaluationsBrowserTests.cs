@@ -20,7 +20,7 @@ public sealed class EvaluationsBrowserTests : IAsyncLifetime
     {
         _harness = await EvaluationHarness.StartAsync();
         _harness.Judge.Fallback = FakeJudgeServer.Completion("""{"score": 0.9, "explanation": "Supported."}""");
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_harness.App);
     }
 
     public async Task DisposeAsync()

@@ -38,7 +38,7 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         var store = new TraceStore(_app);
         _traceId = await AddHostileTraceAsync(store, await store.ProjectIdAsync());
 

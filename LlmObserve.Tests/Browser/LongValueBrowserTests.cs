@@ -24,7 +24,7 @@ public sealed class LongValueBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _store = new TraceStore(_app);
         _projectId = await _store.ProjectIdAsync();
     }

@@ -23,7 +23,7 @@ public sealed class OverviewBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _client = _app.CreateClient();
     }
 

@@ -22,7 +22,7 @@ public sealed class PriceSettingsBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _client = _app.CreateClient();
     }
 

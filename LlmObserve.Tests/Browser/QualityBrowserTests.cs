@@ -32,7 +32,7 @@ public sealed partial class QualityBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _client = _app.CreateClient();
 
         // Set before any page script runs, so a payload that executes while a page loads is caught too.

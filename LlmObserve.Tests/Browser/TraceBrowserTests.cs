@@ -16,7 +16,7 @@ public sealed class TraceBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
     }
 
     public async Task DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class TraceDetailBrowserTests(ITestOutputHelper output) : IAsyncLi
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         _store = new TraceStore(_app);
         _projectId = await _store.ProjectIdAsync();
 

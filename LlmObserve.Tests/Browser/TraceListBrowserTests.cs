@@ -14,7 +14,7 @@ public sealed class TraceListBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
         var store = new TraceStore(_app);
         var projectId = await store.ProjectIdAsync();
 

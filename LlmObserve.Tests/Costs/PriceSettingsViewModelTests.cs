@@ -1,10 +1,10 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
-using LlmObserve.Core.Traces.Queries;
+using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Audit;
 using LlmObserve.Web.Costs;
 using LlmObserve.Web.Projects;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using static LlmObserve.Tests.Costs.PriceFixtures;
 
@@ -25,10 +25,10 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         _model = new PriceSettingsViewModel(
             _service,
             _tables,
-            new CurrentProject(new TraceQueries(_store)),
+            TestPeople.CurrentProjectOf(_store, CostTestStore.Project, ProjectRole.Admin),
             _store.Time,
             NullLogger<PriceSettingsViewModel>.Instance,
-            new AuditActor(new HttpContextAccessor(), new AuditLog(_store, _store.Time)));
+            TestPeople.AnonymousAuditActor(new AuditLog(_store, _store.Time)));
     }
 
     [Fact]
@@ -56,6 +56,30 @@ public sealed class PriceSettingsViewModelTests : IDisposable
         Assert.Equal(AuditActions.PricesChanged, recorded.Action);
         Assert.Equal(AuditActor.Anonymous, recorded.Actor);
         Assert.Equal("acme-chat", recorded.Detail?.GetProperty("match").GetString());
+    }
+
+    [Fact]
+    public async Task SaveAsync_AsViewer_IsRefusedOnTheServerAndStoresNothing()
+    {
+        var viewerModel = new PriceSettingsViewModel(
+            _service,
+            _tables,
+            TestPeople.CurrentProjectOf(_store, CostTestStore.Project, ProjectRole.Viewer),
+            _store.Time,
+            NullLogger<PriceSettingsViewModel>.Instance,
+            TestPeople.AnonymousAuditActor(new AuditLog(_store, _store.Time)));
+        await viewerModel.LoadAsync(CancellationToken.None);
+        var before = viewerModel.Entries.Count;
+        viewerModel.StartAdd();
+        viewerModel.Draft!.Match = "acme-chat";
+        viewerModel.Draft.InputPerMillion = 2m;
+        viewerModel.Draft.OutputPerMillion = 4m;
+
+        var refusal = await Assert.ThrowsAsync<ProjectAccessDeniedException>(
+            () => viewerModel.SaveAsync(CancellationToken.None));
+
+        Assert.Contains("admin role", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await _service.ListAsync(CostTestStore.Project, CancellationToken.None)).Count);
     }
 
     [Fact]

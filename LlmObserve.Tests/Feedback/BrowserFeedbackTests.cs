@@ -141,7 +141,7 @@ public sealed class BrowserFeedbackTests : IAsyncLifetime
     [Fact]
     public async Task Chromium_APageOfAnAllowedOriginSendsFeedbackAndOneOfAnotherCannot()
     {
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
 
         await browser.Page.GotoAsync(_allowedOrigin + "/shop");
         var allowed = await browser.Page.EvaluateAsync<string>("sendFeedback('req-page-allowed')");

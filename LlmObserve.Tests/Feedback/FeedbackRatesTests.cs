@@ -100,7 +100,7 @@ public sealed class FeedbackRatesTests : IAsyncLifetime
     [Fact]
     public async Task OverviewAndQualityPages_ShowTheNegativeShareAndTheSignals()
     {
-        await using var browser = await BrowserSession.StartAsync();
+        await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
 
         await page.GotoAsync($"{_app.BaseAddress}overview?range=24h");

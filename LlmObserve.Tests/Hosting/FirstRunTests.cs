@@ -26,7 +26,7 @@ public sealed partial class FirstRunTests
         string secret;
         await using (var app = await RunningApp.StartAsync(dataDirectory, NoInitKeys))
         {
-            using var anonymous = app.CreateClient(authenticated: false);
+            using var anonymous = await app.CreateSignedInClientAsync();
             var setup = await anonymous.GetStringAsync(new Uri("setup", UriKind.Relative));
             secret = SecretKeyPattern().Match(setup).Value;
             Assert.StartsWith("sk-lo-", secret, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed partial class FirstRunTests
         }
 
         await using var restarted = await RunningApp.StartAsync(dataDirectory, NoInitKeys);
-        using var client = restarted.CreateClient(authenticated: false);
+        using var client = await restarted.CreateSignedInClientAsync();
 
         var again = await client.GetStringAsync(new Uri("setup", UriKind.Relative));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
@@ -58,7 +58,7 @@ public sealed partial class FirstRunTests
     public async Task SetupPage_FirstKey_ShowsTheReadmeExporterVariablesForThisAddressAndKey()
     {
         await using var app = await RunningApp.StartAsync(settings: NoInitKeys);
-        using var anonymous = app.CreateClient(authenticated: false);
+        using var anonymous = await app.CreateSignedInClientAsync();
         var readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"));
 
         var setup = await anonymous.GetStringAsync(new Uri("setup", UriKind.Relative));
@@ -79,7 +79,7 @@ public sealed partial class FirstRunTests
     public async Task SetupPage_ExporterVariables_DeliverASpanFromTheDotNetSdk()
     {
         await using var app = await RunningApp.StartAsync(settings: NoInitKeys);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
         var setup = await client.GetStringAsync(new Uri("setup", UriKind.Relative));
         var variables = ExporterSettingsLines(setup)
             .Select(line => line["export ".Length..].Split('=', 2))

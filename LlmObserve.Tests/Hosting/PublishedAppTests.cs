@@ -37,7 +37,12 @@ public sealed class PublishedAppTests
         {
             await WaitForHealthAsync(client, app);
 
-            var page = await client.GetStringAsync(new Uri("traces", UriKind.Relative));
+            using var person = new HttpClient(new HttpClientHandler { CookieContainer = new(), AllowAutoRedirect = false })
+            {
+                BaseAddress = baseAddress,
+            };
+            using var signIn = await RunningApp.SignInAsync(person, RunningApp.AdminEmail, RunningApp.AdminPassword);
+            var page = await person.GetStringAsync(new Uri("traces", UriKind.Relative));
             var css = await client.GetAsync(new Uri("_content/MudBlazor/MudBlazor.min.css", UriKind.Relative));
             var ingest = await client.PostAsync(
                 new Uri("api/ingest", UriKind.Relative),
@@ -46,7 +51,8 @@ public sealed class PublishedAppTests
                     Encoding.UTF8,
                     "application/json"));
 
-            Assert.Contains("LlmObserve", page, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+            Assert.Contains("data-testid=\"nav-menu\"", page, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, css.StatusCode);
             Assert.Equal(HttpStatusCode.OK, ingest.StatusCode);
             Assert.True(File.Exists(Path.Combine(dataDirectory, "llmobserve.db")));
@@ -85,6 +91,8 @@ public sealed class PublishedAppTests
         start.Environment["LlmObserve__DataDirectory"] = dataDirectory;
         start.Environment["LlmObserve__Init__PublicKey"] = RunningApp.PublicKey;
         start.Environment["LlmObserve__Init__SecretKey"] = RunningApp.SecretKey;
+        start.Environment["LlmObserve__Init__AdminEmail"] = RunningApp.AdminEmail;
+        start.Environment["LlmObserve__Init__AdminPassword"] = RunningApp.AdminPassword;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the published app.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

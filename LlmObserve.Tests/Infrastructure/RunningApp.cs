@@ -18,6 +18,11 @@ public sealed class RunningApp : IAsyncDisposable
     public const string PublicKey = "pk-lo-test-public";
     public const string SecretKey = "sk-lo-test-secret-0123456789";
 
+    /// <summary>The first admin, made headlessly through <c>LlmObserve:Init:AdminEmail</c> and its password.</summary>
+    public const string AdminEmail = "admin@llmobserve.test";
+
+    public const string AdminPassword = "admin test password 42";
+
     private readonly bool _ownsDirectory;
     private WebApplication? _app;
 
@@ -67,6 +72,71 @@ public sealed class RunningApp : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// A client that signed in through the sign-in form (antiforgery token included) and keeps the cookie; it
+    /// follows no redirects, so a test sees the status the app answers with.
+    /// </summary>
+    public async Task<HttpClient> CreateSignedInClientAsync(
+        string email = AdminEmail,
+        string password = AdminPassword)
+    {
+        var client = CreateCookieClient();
+        using var response = await SignInAsync(client, email, password);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect
+            || response.Headers.Location?.OriginalString.StartsWith("/login", StringComparison.Ordinal) != false)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"Signing in as {email} failed ({response.StatusCode}).");
+        }
+
+        return client;
+    }
+
+    /// <summary>The cookies of a signed-in person, for clients that are not an HttpClient (SignalR).</summary>
+    public async Task<System.Net.CookieContainer> SignInCookiesAsync(
+        string email = AdminEmail,
+        string password = AdminPassword)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var client = CreateCookieClient(cookies);
+        using var response = await SignInAsync(client, email, password);
+        return response.StatusCode == System.Net.HttpStatusCode.Redirect
+            ? cookies
+            : throw new InvalidOperationException($"Signing in as {email} failed ({response.StatusCode}).");
+    }
+
+    /// <summary>A client with a cookie jar and no redirects, signed in as nobody.</summary>
+    public HttpClient CreateCookieClient(System.Net.CookieContainer? cookies = null)
+    {
+        var handler = new HttpClientHandler
+        {
+            CookieContainer = cookies ?? new System.Net.CookieContainer(),
+            AllowAutoRedirect = false,
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Posts the sign-in form as a browser would: the form's antiforgery token, then the fields.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(
+        HttpClient client,
+        string email,
+        string password,
+        string returnUrl = "/")
+    {
+        var form = await client.GetStringAsync(new Uri("login", UriKind.Relative));
+        var token = System.Text.RegularExpressions.Regex.Match(
+            form,
+            "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Email"] = email,
+            ["Password"] = password,
+            ["ReturnUrl"] = returnUrl,
+        });
+        return await client.PostAsync(new Uri("account/login", UriKind.Relative), content);
     }
 
     public T GetRequiredService<T>()
@@ -127,6 +197,8 @@ public sealed class RunningApp : IAsyncDisposable
             ["LlmObserve:DataDirectory"] = DataDirectory,
             ["LlmObserve:Init:PublicKey"] = PublicKey,
             ["LlmObserve:Init:SecretKey"] = SecretKey,
+            ["LlmObserve:Init:AdminEmail"] = AdminEmail,
+            ["LlmObserve:Init:AdminPassword"] = AdminPassword,
             ["LlmObserve:Evaluation:Enabled"] = "false",
             ["LlmObserve:Drift:Features:Enabled"] = "false",
             ["LlmObserve:Feedback:InferenceEnabled"] = "false",

@@ -32,8 +32,9 @@ public sealed class LiveHubTests : IAsyncLifetime
         var projectId = await new TraceStore(_app).ProjectIdAsync();
         await IngestAsync(new { traces = new[] { new { id = TraceId, name = "support-chat" } } });
         var heard = new TaskCompletionSource<ScoresChangedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cookies = await _app.SignInCookiesAsync();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.BaseAddress, "hubs/live"))
+            .WithUrl(new Uri(_app.BaseAddress, "hubs/live"), options => options.Cookies = cookies)
             .Build();
         connection.On<ScoresChangedMessage>(nameof(ILiveClient.ScoresChanged), m => heard.TrySetResult(m));
         await connection.StartAsync();

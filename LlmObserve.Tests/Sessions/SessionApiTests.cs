@@ -60,7 +60,7 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task SessionPage_StoredSession_ShowsTurnsInOrderWithLinks()
     {
-        using var client = fixture.App.CreateClient(authenticated: false);
+        using var client = await fixture.App.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("sessions/chat-7", UriKind.Relative));
 
@@ -75,7 +75,7 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task UserPage_StoredUser_ShowsSessionsVolumeErrorsAndCost()
     {
-        using var client = fixture.App.CreateClient(authenticated: false);
+        using var client = await fixture.App.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("users/ada", UriKind.Relative));
 
@@ -89,7 +89,7 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task UserPage_NoPricedTrace_ShowsCostAsUnknownAsTheTraceListDoes()
     {
-        using var client = fixture.App.CreateClient(authenticated: false);
+        using var client = await fixture.App.CreateSignedInClientAsync();
 
         var html = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("users/grace", UriKind.Relative)));
 
@@ -116,7 +116,7 @@ public sealed class SessionApiTests(SessionApiTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task UserPage_UnknownUser_Answers404SayingNotFound()
     {
-        using var client = fixture.App.CreateClient(authenticated: false);
+        using var client = await fixture.App.CreateSignedInClientAsync();
 
         using var response = await client.GetAsync(new Uri("users/nobody", UriKind.Relative));
 

@@ -17,7 +17,7 @@ public sealed class BrowserAccessBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _browser = await BrowserSession.StartAsync();
+        _browser = await BrowserSession.StartAsync(_app);
     }
 
     public async Task DisposeAsync()

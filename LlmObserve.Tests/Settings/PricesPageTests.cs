@@ -27,7 +27,7 @@ public sealed partial class PricesPageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await RunningApp.StartAsync();
-        _client = _app.CreateClient(authenticated: false);
+        _client = await _app.CreateSignedInClientAsync();
     }
 
     public async Task DisposeAsync()
@@ -126,6 +126,7 @@ public sealed partial class PricesPageTests : IAsyncLifetime
         context.Services.AddSingleton(_app.GetRequiredService<ModelPriceService>());
         context.Services.AddSingleton(_app.GetRequiredService<PriceTableProvider>());
         context.Services.AddSingleton(_app.GetRequiredService<TraceQueries>());
+        context.Services.AddSingleton(await TestPeople.CurrentProjectOfAsync(_app));
         context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton<ILogger<PriceSettingsViewModel>>(NullLogger<PriceSettingsViewModel>.Instance);
         context.Services.AddScoped<CurrentProject>();
@@ -154,11 +155,11 @@ public sealed partial class PricesPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AppBar_AnyPage_LinksToTheSettings()
+    public async Task NavMenu_AnyPage_LinksToTheSettings()
     {
         var html = await _client.GetStringAsync(new Uri("overview", UriKind.Relative));
 
-        Assert.Matches("href=\"/settings/prices\"[^>]*>[\\s\\S]*?Settings", html);
+        Assert.Matches("href=\"/settings/prices\"[^>]*>[\\s\\S]*?Model prices", html);
     }
 
     /// <summary>The model match of every row, as the HTML carries it (escaped).</summary>

@@ -3,6 +3,7 @@ using LlmObserve.Core.Traces;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Web.Traces;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmObserve.Tests.Traces;
 
@@ -65,7 +66,8 @@ public sealed class LiveTraceListTests
         var store = new TraceStore(app);
         var projectId = await store.ProjectIdAsync();
         await store.AddAsync([TraceStore.Trace(projectId, 1, 0)]);
-        var model = app.GetRequiredService<TraceListViewModel>();
+        using var scope = await TestPeople.SignedInScopeAsync(app);
+        var model = scope.ServiceProvider.GetRequiredService<TraceListViewModel>();
         await model.LoadAsync(TraceFilter.None, TraceSort.Default, CancellationToken.None);
         var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = model.WatchNewTraces(async () =>
@@ -114,7 +116,8 @@ public sealed class LiveTraceListTests
         // More than a page, the older the slower and dearer: under most sorts the loaded page is not the newest.
         await store.AddAsync(Enumerable.Range(1, TraceListViewModel.PageSize + 10)
             .Select(n => Ranked(TraceStore.Trace(projectId, n, n), 1000 - n)));
-        var model = app.GetRequiredService<TraceListViewModel>();
+        using var scope = await TestPeople.SignedInScopeAsync(app);
+        var model = scope.ServiceProvider.GetRequiredService<TraceListViewModel>();
         await model.LoadAsync(TraceFilter.None, new TraceSort(key, descending), CancellationToken.None);
         await model.RefreshNewTraceCountAsync(CancellationToken.None);
         var countedBeforeArrivals = model.NewTraceCount;

@@ -19,7 +19,7 @@ public sealed class TraceDetailPagesTests : BunitContext
         child.InputText = "only-on-selection " + new string('x', 50_000);
         child.AttributesJson = """{"marker.attribute":"child-only"}""";
         await store.AddAsync([trace], [root, child]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var rootPage = await client.GetStringAsync(new Uri("traces/" + trace.TraceId, UriKind.Relative));
         var childPage = await client.GetStringAsync(
@@ -43,7 +43,7 @@ public sealed class TraceDetailPagesTests : BunitContext
         trace.SessionId = "s/1";
         trace.UserId = "u 1";
         await store.AddAsync([trace], [TraceStore.Span(projectId, trace.TraceId, 1, null, 0)]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("traces/" + trace.TraceId, UriKind.Relative));
 

@@ -145,14 +145,18 @@ public sealed class TraceExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_WithoutKey_Returns401ButThePageExportServesTheFirstProject()
+    public async Task Export_WithoutKey_Returns401AndThePageExportAsksForASignIn()
     {
-        using var client = _app.CreateClient(authenticated: false);
+        using var anonymous = _app.CreateCookieClient();
+        using var client = await _app.CreateSignedInClientAsync();
 
-        var api = await client.GetAsync(new Uri("api/traces/export?format=csv", UriKind.Relative));
+        var api = await anonymous.GetAsync(new Uri("api/traces/export?format=csv", UriKind.Relative));
+        var refused = await anonymous.GetAsync(new Uri("export/traces?format=csv", UriKind.Relative));
         var page = await client.GetAsync(new Uri("export/traces?format=csv&sessionId=special", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/login", refused.Headers.Location?.AbsolutePath);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal(3, ParseCsv(await page.Content.ReadAsStringAsync()).Count);
         Assert.Equal("attachment", page.Content.Headers.ContentDisposition?.DispositionType);

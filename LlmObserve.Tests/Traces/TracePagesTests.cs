@@ -15,7 +15,7 @@ public sealed partial class TracePagesTests
         var store = new TraceStore(app);
         var projectId = await store.ProjectIdAsync();
         await store.AddAsync([TraceStore.Trace(projectId, 1, 0), TraceStore.Trace(projectId, 2, 5)]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("traces", UriKind.Relative));
 
@@ -32,7 +32,7 @@ public sealed partial class TracePagesTests
         var failed = TraceStore.Trace(projectId, 2, 5);
         failed.Status = SpanStatus.Error;
         await store.AddAsync([TraceStore.Trace(projectId, 1, 0), failed]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("traces?status=error", UriKind.Relative));
 
@@ -46,7 +46,7 @@ public sealed partial class TracePagesTests
         var store = new TraceStore(app);
         var projectId = await store.ProjectIdAsync();
         await store.AddAsync(Enumerable.Range(1, 60).Select(n => TraceStore.Trace(projectId, n, n)));
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("traces", UriKind.Relative));
 
@@ -65,7 +65,7 @@ public sealed partial class TracePagesTests
         string message)
     {
         await using var app = await RunningApp.StartAsync();
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
@@ -87,7 +87,7 @@ public sealed partial class TracePagesTests
         trace.SessionId = "sess-8";
         trace.UserId = "user-8";
         await store.AddAsync([trace], [TraceStore.Span(projectId, trace.TraceId, 1, null, 0)]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         string[] paths = ["traces/" + trace.TraceId, "sessions/sess-8", "users/user-8", "not-a-page"];
         var statuses = new List<HttpStatusCode>();
@@ -112,7 +112,7 @@ public sealed partial class TracePagesTests
         var span = TraceStore.Span(projectId, trace.TraceId, 1, null, 0);
         span.OutputMessagesJson = """[{"role":"assistant","content":"<script>alert('msg')</script>"}]""";
         await store.AddAsync([trace], [span]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(new Uri("traces/" + trace.TraceId, UriKind.Relative));
 
@@ -135,7 +135,7 @@ public sealed partial class TracePagesTests
         child.Name = "retrieval kb";
         child.DocumentsJson = """[{"id":"kb-42","content":"Reset via the link.","score":0.5}]""";
         await store.AddAsync([trace], [root, child]);
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var html = await client.GetStringAsync(
             new Uri($"traces/{trace.TraceId}?span={child.SpanId}", UriKind.Relative));
@@ -149,7 +149,7 @@ public sealed partial class TracePagesTests
     public async Task TimeZoneModule_IsServedBesideTheComponent()
     {
         await using var app = await RunningApp.StartAsync();
-        using var client = app.CreateClient(authenticated: false);
+        using var client = await app.CreateSignedInClientAsync();
 
         var response = await client.GetAsync(
             new Uri("Components/Pages/Traces/LocalTime.razor.js", UriKind.Relative));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Alerts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Drift.Monitors;
@@ -209,6 +210,7 @@ public sealed class AlertsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveRuleAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (RuleForm is not { } form || ProjectId is null)
         {
             return false;
@@ -255,6 +257,7 @@ public sealed class AlertsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveChannelAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ChannelForm is not { } form || ProjectId is null)
         {
             return false;
@@ -293,6 +296,7 @@ public sealed class AlertsViewModel(
 
     public async Task DeleteRuleAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is not null && await alerts.DeleteRuleAsync(ProjectId, id, cancellationToken))
         {
             await actor.RecordAsync(
@@ -309,6 +313,7 @@ public sealed class AlertsViewModel(
 
     public async Task DeleteChannelAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is not null && await alerts.DeleteChannelAsync(ProjectId, id, cancellationToken))
         {
             await actor.RecordAsync(
@@ -325,6 +330,7 @@ public sealed class AlertsViewModel(
 
     public async Task SendTestAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is null || await alerts.FindChannelAsync(ProjectId, id, cancellationToken) is not { } channel)
         {
             Say("The channel no longer exists.", true);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Costs;
 using LlmObserve.Web.Audit;
@@ -189,6 +190,7 @@ public sealed class PriceSettingsViewModel(
     /// <summary>Saves the draft; false with <see cref="Errors"/> set when it was refused.</summary>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Draft is not { } draft)
         {
             return false;
@@ -255,6 +257,7 @@ public sealed class PriceSettingsViewModel(
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         ConfirmingDelete = null;
         var entry = Find(id);
         var deleted = await prices.DeleteAsync(id, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Evaluators;
@@ -164,6 +165,7 @@ public sealed class EvaluationsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (Form is not { } form || ProjectId is null)
         {
             return false;
@@ -227,6 +229,7 @@ public sealed class EvaluationsViewModel(
 
     public async Task SetEnabledAsync(string id, bool enabled, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (ProjectId is not null && await evaluators.SetEnabledAsync(ProjectId, id, enabled, cancellationToken)
             is { } view)
         {
@@ -269,6 +272,7 @@ public sealed class EvaluationsViewModel(
     /// <returns>True when the backfill was started.</returns>
     public async Task<bool> SubmitBackfillAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Member, cancellationToken);
         if (Backfill is not { } form || ProjectId is null)
         {
             return false;

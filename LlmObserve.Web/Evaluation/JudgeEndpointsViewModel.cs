@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Evaluation.Judge;
@@ -134,6 +135,7 @@ public sealed class JudgeEndpointsViewModel(
 
     public async Task TestAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Form is not { } form || ProjectId is null)
         {
             return;
@@ -147,6 +149,7 @@ public sealed class JudgeEndpointsViewModel(
     /// <returns>True when saved.</returns>
     public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (Form is not { } form || ProjectId is null)
         {
             return false;
@@ -179,6 +182,7 @@ public sealed class JudgeEndpointsViewModel(
 
     public async Task DeleteAsync(long id, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;

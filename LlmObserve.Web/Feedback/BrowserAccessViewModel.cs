@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Audit;
@@ -48,6 +49,7 @@ public sealed partial class BrowserAccessViewModel(
 
     public async Task SaveOriginsAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;
@@ -85,6 +87,7 @@ public sealed partial class BrowserAccessViewModel(
 
     public async Task CreateKeyAsync(CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;
@@ -104,6 +107,7 @@ public sealed partial class BrowserAccessViewModel(
 
     public async Task RevokeAsync(long keyId, CancellationToken cancellationToken)
     {
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
         if (ProjectId is null)
         {
             return;

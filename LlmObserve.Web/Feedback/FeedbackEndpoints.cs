@@ -30,6 +30,7 @@ internal static class FeedbackEndpoints
             .WithMetadata(new ApiKeyRequiredMetadata())
             .AddEndpointFilter<RouteHandlerBuilder, FeedbackKeyEndpointFilter>()
             .RequireKeyScope(ApiKeyScope.Feedback)
+            .AllowAnonymous()
             .RequireCors(FeedbackCorsPolicyProvider.PolicyName)
             .DisableAntiforgery();
         app.MapGet("/api/feedback", ListAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);

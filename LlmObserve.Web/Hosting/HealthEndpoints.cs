@@ -31,7 +31,7 @@ internal static class HealthEndpoints
             var body = new { status = ready ? "ok" : "degraded", store, ingestion, queued = statistics.QueuedItems };
             var status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return Results.Json(body, statusCode: status);
-        });
+        }).AllowAnonymous();
 
         return app;
     }

@@ -1,4 +1,5 @@
 using LlmObserve.Core;
+using LlmObserve.Web.Accounts;
 using LlmObserve.Web.Alerts;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Audit;
@@ -43,6 +44,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveAudit();
+        builder.Services.AddLlmObserveAccounts(builder.Configuration);
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -78,8 +80,10 @@ public static class LlmObserveApp
         app.UseLlmObserveEvaluation();
         app.UseLlmObserveFeedback();
         app.UseStaticFiles();
+        app.UseLlmObserveAccounts();
         app.UseAntiforgery();
 
+        app.MapLlmObserveAccounts();
         app.MapLlmObserveHealth();
         app.MapLlmObserveIngestion();
         app.MapLlmObserveLive();
@@ -95,7 +99,7 @@ public static class LlmObserveApp
         app.MapLlmObserveDrift();
         app.MapLlmObserveApiKeys();
         app.MapLlmObserveAudit();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         return app;

@@ -130,6 +130,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
             errors.Add($"LlmObserve:Init:SecretKey must be at least {MinSecretLength} characters; use a random one.");
         }
 
+        ValidateAuth(options, errors);
+
         var demo = options.Demo;
         if (demo.HistoryDays < 0 || demo.HistoryTracesPerHour < 0 || demo.LiveIntervalSeconds <= 0)
         {
@@ -167,6 +169,76 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         errors.AddRange(LlmObserve.Core.Outbound.OutboundPolicy.ValidateAllowedHosts(options.Outbound.AllowedHosts));
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateAuth(LlmObserveOptions options, List<string> errors)
+    {
+        var auth = options.Auth;
+        if (auth.LockoutFailures is < 1 or > 100)
+        {
+            errors.Add($"LlmObserve:Auth:LockoutFailures must be between 1 and 100 (was {auth.LockoutFailures}).");
+        }
+
+        if (auth.LockoutMinutes is <= 0 or > 7 * 24 * 60)
+        {
+            errors.Add(
+                $"LlmObserve:Auth:LockoutMinutes must be above 0 and at most a week (was {auth.LockoutMinutes}).");
+        }
+
+        if (auth.SessionHours is <= 0 or > 24 * 30)
+        {
+            errors.Add($"LlmObserve:Auth:SessionHours must be above 0 and at most 720 (was {auth.SessionHours}).");
+        }
+
+        if (auth.PasswordMinLength is < 8 or > 128)
+        {
+            errors.Add($"LlmObserve:Auth:PasswordMinLength must be between 8 and 128 (was {auth.PasswordMinLength}).");
+        }
+
+        var init = options.Init;
+        if (string.IsNullOrWhiteSpace(init.AdminEmail) != string.IsNullOrEmpty(init.AdminPassword))
+        {
+            errors.Add("LlmObserve:Init:AdminEmail and LlmObserve:Init:AdminPassword must be set together.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(init.AdminEmail) && !init.AdminEmail.Contains('@', StringComparison.Ordinal))
+        {
+            errors.Add("LlmObserve:Init:AdminEmail must be an e-mail address.");
+        }
+
+        if (!string.IsNullOrEmpty(init.AdminPassword) && init.AdminPassword.Length < auth.PasswordMinLength)
+        {
+            errors.Add(
+                $"LlmObserve:Init:AdminPassword must be at least {auth.PasswordMinLength} characters "
+                + "(LlmObserve:Auth:PasswordMinLength).");
+        }
+
+        var oidc = auth.Oidc;
+        if (!oidc.Enabled)
+        {
+            if (!string.IsNullOrWhiteSpace(oidc.ClientId) || !string.IsNullOrWhiteSpace(oidc.ClientSecret))
+            {
+                errors.Add("LlmObserve:Auth:Oidc:ClientId is set but LlmObserve:Auth:Oidc:Authority is empty.");
+            }
+
+            return;
+        }
+
+        if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            || authority.Scheme != Uri.UriSchemeHttps)
+        {
+            errors.Add($"LlmObserve:Auth:Oidc:Authority must be an absolute https:// URL (was '{oidc.Authority}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientId))
+        {
+            errors.Add("LlmObserve:Auth:Oidc:ClientId is required when LlmObserve:Auth:Oidc:Authority is set.");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientSecret))
+        {
+            errors.Add("LlmObserve:Auth:Oidc:ClientSecret is required when LlmObserve:Auth:Oidc:Authority is set.");
+        }
     }
 
     private static void ValidateDriftFeatures(TraceFeatureOptions features, List<string> errors)

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,14 +37,22 @@ public sealed record AlertChangedMessage(
 /// <summary>A drift monitor stored a new run: drift charts may redraw.</summary>
 public sealed record DriftResultsChangedMessage(string ProjectId, string MonitorId, long ResultId, DateTimeOffset At);
 
-/// <summary>The typed hub at <c>/hubs/live</c>.</summary>
-public sealed class LiveHub : Hub<ILiveClient>
+/// <summary>The typed hub at <c>/hubs/live</c>, for signed-in people (the sign-in fallback policy applies).</summary>
+public sealed class LiveHub(ProjectAccessQueries access) : Hub<ILiveClient>
 {
-    /// <summary>
-    /// Joins the caller to a project's change feed. Accounts arrive with a later issue; until then the hub, like
-    /// the pages, is open to whoever reaches the app.
-    /// </summary>
-    public Task Follow(string projectId) => Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+    /// <summary>Joins the caller to the change feed of a project they are a member of.</summary>
+    public async Task Follow(string projectId)
+    {
+        var projects = Context.UserIdentifier is { } userId
+            ? await access.ListAsync(userId, Context.ConnectionAborted)
+            : [];
+        if (!projects.Any(p => p.ProjectId == projectId))
+        {
+            throw new HubException("You are not a member of that project.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+    }
 
     public Task Unfollow(string projectId)
         => Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectGroup(projectId));

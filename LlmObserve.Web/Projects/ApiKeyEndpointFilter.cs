@@ -1,18 +1,33 @@
 using LlmObserve.Core.Projects;
+using LlmObserve.Web.Accounts;
 
 namespace LlmObserve.Web.Projects;
 
 /// <summary>
 /// Lets a request through only with a valid project key whose scope covers the route's
 /// <see cref="KeyScopeMetadata"/>, and makes its project available to the handler through
-/// <see cref="ApiKeyHttpContextExtensions.GetApiKeyIdentity"/>. A missing or wrong key is a 401 problem that says
-/// why; a key of the wrong scope is a 403 problem naming the scope needed and the key's.
+/// <see cref="ApiKeyHttpContextExtensions.GetApiKeyIdentity"/>. Without a key, a signed-in person's cookie is
+/// checked against their role instead (<see cref="UserApiAccess"/>). A missing or wrong key is a 401 problem that
+/// says why; a key of the wrong scope is a 403 problem naming the scope needed and the key's.
 /// </summary>
-internal sealed class ApiKeyEndpointFilter(ApiKeyAuthenticator authenticator) : IEndpointFilter
+internal sealed class ApiKeyEndpointFilter(ApiKeyAuthenticator authenticator, UserApiAccess users) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var signedIn = http.User.Identity?.IsAuthenticated == true;
+        if (signedIn && string.IsNullOrWhiteSpace(http.Request.Headers.Authorization))
+        {
+            var (person, refusal) = await users.AuthorizeAsync(http);
+            if (person is null)
+            {
+                return refusal;
+            }
+
+            http.Items[typeof(ApiKeyIdentity)] = person;
+            return await next(context);
+        }
+
         var (identity, failure) = await authenticator.AuthenticateAsync(
             http.Request.Headers.Authorization.ToString(),
             http.RequestAborted);
@@ -68,10 +83,15 @@ public sealed record ApiKeyRequiredMetadata;
 
 internal static class ApiKeyHttpContextExtensions
 {
-    /// <summary>Requires a project key on every endpoint of the group or route; pair it with a scope.</summary>
+    /// <summary>
+    /// Requires a project key (or a signed-in person's cookie) on every endpoint of the group or route; pair it with
+    /// a scope. The filter does the authentication, so the sign-in fallback policy (a cookie) does not apply.
+    /// </summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
-        => builder.WithMetadata(new ApiKeyRequiredMetadata()).AddEndpointFilter<TBuilder, ApiKeyEndpointFilter>();
+        => builder.AllowAnonymous()
+            .WithMetadata(new ApiKeyRequiredMetadata())
+            .AddEndpointFilter<TBuilder, ApiKeyEndpointFilter>();
 
     /// <summary>
     /// Declares the key scope a route (or every route of a group) needs; on a route it overrides its group's.

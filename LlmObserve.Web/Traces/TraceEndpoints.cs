@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Projects;
@@ -78,10 +79,22 @@ internal static class TraceEndpoints
         TimeProvider time,
         CancellationToken cancel)
     {
-        var projectId = await currentProject.GetIdAsync(cancel);
-        return projectId is null
-            ? Results.Problem(title: "No project", detail: "No project exists yet.", statusCode: 404)
-            : await StreamExportAsync(http, queries, projectId, time, cancel);
+        // The signed-in person's current project, and only for a role that reads traces (not a reviewer).
+        var project = await currentProject.GetAsync(cancel);
+        if (project is null)
+        {
+            return Results.Problem(
+                title: "No project",
+                detail: "You are not a member of any project.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return project.Role.Satisfies(ProjectRole.Viewer)
+            ? await StreamExportAsync(http, queries, project.ProjectId, time, cancel)
+            : Results.Problem(
+                title: "Forbidden",
+                detail: $"You need the viewer role in project {project.ProjectName} to export its traces.",
+                statusCode: StatusCodes.Status403Forbidden);
     }
 
     private static async Task<IResult> StreamExportAsync(

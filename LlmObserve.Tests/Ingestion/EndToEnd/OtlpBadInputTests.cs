@@ -325,9 +325,9 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
     [Fact]
     public async Task UnknownPage_Is404WithAPageThatSaysSo()
     {
-        using var anonymous = _app.CreateClient(authenticated: false);
+        using var signedIn = await _app.CreateSignedInClientAsync();
 
-        var response = await anonymous.GetAsync(new Uri("no/such/page", UriKind.Relative));
+        var response = await signedIn.GetAsync(new Uri("no/such/page", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("Nothing here", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

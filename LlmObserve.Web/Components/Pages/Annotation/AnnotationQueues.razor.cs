@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Projects;
@@ -81,6 +82,7 @@ public sealed partial class AnnotationQueues
 
     private async Task CreateAsync()
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         _errors.Clear();
         if (_projectId is null)
         {

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Web.Annotation;
 using LlmObserve.Web.Projects;
@@ -219,6 +220,7 @@ public sealed partial class ReviewQueue : IAsyncDisposable
 
     private async Task NextAsync()
     {
+        await Project.RequireAsync(ProjectRole.Reviewer, CancellationToken.None);
         if (_historyIndex is { } index && index + 1 < _history.Count)
         {
             await ForwardAsync();
@@ -234,6 +236,7 @@ public sealed partial class ReviewQueue : IAsyncDisposable
 
     private async Task SubmitAsync()
     {
+        await Project.RequireAsync(ProjectRole.Reviewer, CancellationToken.None);
         if (_item is null || _saved)
         {
             return;
@@ -278,6 +281,7 @@ public sealed partial class ReviewQueue : IAsyncDisposable
 
     private async Task SkipAsync()
     {
+        await Project.RequireAsync(ProjectRole.Reviewer, CancellationToken.None);
         if (_item is null || _item.Labelled)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Datasets;
 using LlmObserve.Web.Audit;
@@ -73,6 +74,7 @@ public sealed partial class Datasets
 
     private async Task CreateAsync()
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         if (_projectId is null)
         {
             return;
@@ -92,6 +94,7 @@ public sealed partial class Datasets
 
     private async Task SaveExpectedAsync(DatasetItemView item)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         var change = await Service.UpdateExpectedOutputAsync(
             _projectId!,
             _detail!.Dataset.Id,
@@ -105,6 +108,7 @@ public sealed partial class Datasets
 
     private async Task DeleteAsync(DatasetItemView item)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         var change = await Service.DeleteItemAsync(_projectId!, _detail!.Dataset.Id, item.Id, CancellationToken.None);
         if (change is { NotFound: false, Errors.Count: 0 })
         {
@@ -121,6 +125,7 @@ public sealed partial class Datasets
 
     private async Task ImportAsync(InputFileChangeEventArgs e)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         var file = e.File;
         var format = file.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
             ? DatasetFiles.Csv

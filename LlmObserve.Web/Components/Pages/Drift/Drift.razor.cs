@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Live;
 using LlmObserve.Web.Drift;
@@ -160,6 +161,7 @@ public sealed partial class Drift : IDisposable
 
     private async Task SaveAsync()
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         if (_form is null || _projectId is null)
         {
             return;
@@ -182,6 +184,7 @@ public sealed partial class Drift : IDisposable
 
     private async Task RunNowAsync(string monitorId)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         if (_projectId is null)
         {
             return;
@@ -212,6 +215,7 @@ public sealed partial class Drift : IDisposable
 
     private async Task DeleteAsync(string monitorId)
     {
+        await Project.RequireAsync(ProjectRole.Member, CancellationToken.None);
         if (_projectId is null)
         {
             return;

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Redaction;
@@ -99,6 +100,7 @@ public sealed partial class Redaction : IDisposable
 
     private async Task SaveAsync()
     {
+        await Project.RequireAsync(ProjectRole.Admin, CancellationToken.None);
         if (_projectId is null)
         {
             return;
