@@ -29,6 +29,8 @@ public sealed class LlmObserveOptions
     public Annotation.CalibrationOptions Calibration { get; set; } = new();
 
     public Alerts.AlertOptions Alerts { get; set; } = new();
+
+    public Projects.RetentionOptions Retention { get; set; } = new();
 }
 
 /// <summary>User feedback: how soon pending feedback is linked to traces that arrive after it.</summary>

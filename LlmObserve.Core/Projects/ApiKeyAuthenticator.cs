@@ -51,7 +51,11 @@ public sealed class ApiKeyAuthenticator(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hash = ApiKeyCredentials.HashSecret(secret!);
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
+        // A deleted project's keys stop working at once, while its rows (keys included) are still being purged.
+        var key = await db.ApiKeys
+            .Where(k => k.SecretHash == hash)
+            .Where(k => db.Projects.Any(p => p.Id == k.ProjectId && p.DeletedAt == null))
+            .FirstOrDefaultAsync(cancellationToken);
         if (key is null
             || key.RevokedAt is not null
             || (publicKey is not null && !string.Equals(key.PublicKey, publicKey, StringComparison.Ordinal)))
@@ -99,7 +103,7 @@ public sealed class ApiKeyAuthenticator(
         }
     }
 
-    /// <summary>Forgets cached answers, e.g. after a key was revoked.</summary>
+    /// <summary>Forgets cached answers, e.g. after a key was revoked or its project deleted.</summary>
     public void Invalidate() => _cache.Clear();
 
     private static (string? PublicKey, string? Secret, ApiKeyFailure? Failure) Parse(string header)

@@ -38,6 +38,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveOptions(builder.Configuration);
         builder.Services.AddLlmObserveStore();
         builder.Services.AddLlmObserveProjects();
+        builder.Services.AddLlmObserveProjectLifecycle();
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -71,6 +72,7 @@ public static class LlmObserveApp
 
         app.MapLlmObserveHealth();
         app.MapLlmObserveIngestion();
+        app.MapLlmObserveProjectApi();
         app.MapLlmObserveLive();
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();

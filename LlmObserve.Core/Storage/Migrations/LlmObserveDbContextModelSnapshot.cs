@@ -1178,6 +1178,8 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("LeaseToken");
 
+                    b.HasIndex("ProjectId", "TraceId");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.HasIndex("EvaluatorId", "EvaluatorVersion", "TraceId")
@@ -1653,6 +1655,9 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FeedbackOrigins")
                         .HasColumnType("TEXT");
 
@@ -1665,6 +1670,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<string>("RedactionPatternsJson")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
