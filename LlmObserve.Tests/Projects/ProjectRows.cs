@@ -46,8 +46,16 @@ internal static class ProjectRows
             DatasetId = dataset.Id, Mode = "replay", EvaluatorsJson = "[]", Status = "done" };
         db.AddRange(evaluator, endpoint, monitor, rule, channel, queue, dataset, experiment);
         db.Add(new ModelPrice { ProjectId = projectId, MatchKind = "exact", Match = "model-" + tag });
-        db.Add(new EvaluatorSeed { ProjectId = projectId });
-        db.Add(new TraceFeatureCursor { ProjectId = projectId });
+        if (!await db.EvaluatorSeeds.AnyAsync(s => s.ProjectId == projectId))
+        {
+            db.Add(new EvaluatorSeed { ProjectId = projectId });
+        }
+
+        if (!await db.TraceFeatureCursors.AnyAsync(c => c.ProjectId == projectId))
+        {
+            db.Add(new TraceFeatureCursor { ProjectId = projectId });
+        }
+
         db.Add(new SessionInferenceQueueEntry { ProjectId = projectId, SessionId = "session-" + tag });
         await db.SaveChangesAsync();
 
