@@ -118,7 +118,7 @@ public sealed class RetentionTests
         using var client = app.CreateClient();
         var projectId = (await app.GetRequiredService<ProjectService>().ListAsync(CancellationToken.None))[0].Id;
         var now = DateTimeOffset.UtcNow;
-        const int oldCount = 1200;
+        const int oldCount = 2000;
         for (var sent = 0; sent < oldCount; sent += 100)
         {
             await ProjectTestClient.SendOkAsync(
@@ -127,6 +127,7 @@ public sealed class RetentionTests
         }
 
         var acknowledged = new ConcurrentBag<string>();
+        var duringPurge = 0;
         var purge = Task.Run(() => app.GetRequiredService<RetentionPurger>()
             .PurgeAsync(projectId, now.AddDays(-30), CancellationToken.None));
         var senders = Enumerable.Range(0, 3).Select(worker => Task.Run(async () =>
@@ -140,6 +141,11 @@ public sealed class RetentionTests
                 using var response = await ProjectTestClient.SendAsync(client, batch);
                 if (response.IsSuccessStatusCode)
                 {
+                    if (!purge.IsCompleted)
+                    {
+                        Interlocked.Increment(ref duringPurge);
+                    }
+
                     foreach (var trace in batch)
                     {
                         acknowledged.Add(trace.TraceId);
@@ -168,6 +174,7 @@ public sealed class RetentionTests
             ("$p", projectId),
             ("$cut", (now.AddDays(-30).ToUnixTimeMilliseconds()) * 1_000_000));
         Assert.Equal(oldCount, report.Traces);
+        Assert.True(duringPurge > 0, "no ingestion request was acknowledged while the purge ran");
         Assert.Equal(0, oldLeft);
         Assert.True(acknowledged.Count >= 150, $"only {acknowledged.Count} traces were acknowledged");
         Assert.Equal(acknowledged.Count, stored["Traces"]);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
@@ -36,6 +37,9 @@ public sealed partial class ProjectSettings : IDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    [Inject]
+    private LlmObserveOptions Options { get; set; } = default!;
+
     private bool ConfirmationMatches
         => _project is not null && string.Equals(_confirmation?.Trim(), _project.Name, StringComparison.Ordinal);
 
@@ -46,7 +50,9 @@ public sealed partial class ProjectSettings : IDisposable
     }
 
     /// <summary>What a retention setting purges and when, in one sentence.</summary>
-    public static string RetentionSentence(int? days) => days switch
+    /// <param name="days">The retention; null keeps traces forever.</param>
+    /// <param name="intervalSeconds">How often the retention job runs.</param>
+    public static string RetentionSentence(int? days, double intervalSeconds) => days switch
     {
         null => "Traces are kept forever: nothing is purged by age.",
         < ProjectService.MinRetentionDays or > ProjectService.MaxRetentionDays =>
@@ -54,7 +60,16 @@ public sealed partial class ProjectSettings : IDisposable
             + "or clear the field to keep traces forever.",
         _ => $"Traces that started more than {days} day{(days == 1 ? "" : "s")} ago are purged, with their spans, "
             + "scores, feedback, drift features, evaluation runs and annotation items, by a background job that runs "
-            + "every hour; dataset items keep their own copy.",
+            + $"{Every(intervalSeconds)}; dataset items keep their own copy.",
+    };
+
+    private static string Every(double seconds) => seconds switch
+    {
+        3600 => "every hour",
+        86_400 => "every day",
+        >= 3600 when seconds % 3600 == 0 => $"every {seconds / 3600:0} hours",
+        >= 60 when seconds % 60 == 0 => $"every {seconds / 60:0} minutes",
+        _ => $"every {seconds:0.#} seconds",
     };
 
     protected override async Task OnInitializedAsync()
@@ -87,7 +102,9 @@ public sealed partial class ProjectSettings : IDisposable
     private Task SaveRetentionAsync()
         => SaveAsync(
             new ProjectChanges(Name: null, SetsRetention: true, _retentionDays),
-            _retentionDays is null ? "Saved: traces are kept forever." : $"Saved: {RetentionSentence(_retentionDays)}");
+            _retentionDays is null
+                ? "Saved: traces are kept forever."
+                : $"Saved: {RetentionSentence(_retentionDays, Options.Retention.IntervalSeconds)}");
 
     private async Task SaveAsync(ProjectChanges changes, string notice)
     {
