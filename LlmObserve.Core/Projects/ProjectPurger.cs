@@ -174,6 +174,7 @@ public sealed class ProjectPurger(
         {
             cancellationToken.ThrowIfCancellationRequested();
             int removed;
+            var started = timeProvider.GetTimestamp();
             using (var transaction = connection.BeginTransaction())
             using (var command = connection.CreateCommand())
             {
@@ -192,7 +193,10 @@ public sealed class ProjectPurger(
                 return total;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseMs), timeProvider, cancellationToken);
+            // As long a pause as the batch took, at least PauseMs: the writer gets half of the time or more.
+            var took = timeProvider.GetElapsedTime(started);
+            var least = TimeSpan.FromMilliseconds(Settings.PauseMs);
+            await Task.Delay(took > least ? took : least, timeProvider, cancellationToken);
         }
     }
 

@@ -11,12 +11,15 @@ public sealed class RetentionOptions
     public double IntervalSeconds { get; set; } = 3600;
 
     /// <summary>Traces removed, with their spans, scores and feedback, in one transaction of the purge.</summary>
-    public int BatchTraces { get; set; } = 200;
+    public int BatchTraces { get; set; } = 100;
 
     /// <summary>Rows of one table removed in one transaction when a deleted project is purged.</summary>
     public int BatchRows { get; set; } = 2000;
 
-    /// <summary>Milliseconds between two batches, in which ingestion's writer takes its turn.</summary>
+    /// <summary>
+    /// Least milliseconds between two batches, in which ingestion's writer takes its turn; the pause is at least as
+    /// long as the batch itself took, so the purge never holds the write lock more than half of the time.
+    /// </summary>
     public int PauseMs { get; set; } = 20;
 
     /// <summary>

@@ -54,6 +54,16 @@ public sealed class RetentionPurger(
 
     private RetentionOptions Settings => options.Retention;
 
+    /// <summary>
+    /// The pause after a batch: at least as long as the batch held the write lock, so that on a slow disk or a busy
+    /// machine the purge takes at most half of the writer's time instead of nearly all of it.
+    /// </summary>
+    internal TimeSpan Pause(TimeSpan batchTook)
+    {
+        var least = TimeSpan.FromMilliseconds(Settings.PauseMs);
+        return batchTook > least ? batchTook : least;
+    }
+
     /// <summary>One pass over every live project that has a retention.</summary>
     public async Task<IReadOnlyList<RetentionReport>> PurgeAllAsync(CancellationToken cancellationToken)
     {
@@ -94,6 +104,7 @@ public sealed class RetentionPurger(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var started = timeProvider.GetTimestamp();
             var removed = PurgeBatch(connection, rollups, scoreAggregates, projectId, cutoffNanos, batch);
             traces += removed;
             if (removed < batch)
@@ -101,7 +112,7 @@ public sealed class RetentionPurger(
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Settings.PauseMs), timeProvider, cancellationToken);
+            await Task.Delay(Pause(timeProvider.GetElapsedTime(started)), timeProvider, cancellationToken);
         }
 
         long unlinked = 0;

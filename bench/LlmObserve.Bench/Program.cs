@@ -60,7 +60,7 @@ static int Usage()
           --seconds N         length of each phase (default 10)
           --batches-per-second N   paced OTLP requests of 10 traces (default 20)
           --rounds N          A/B rounds (default 2)
-          --purge-batch N     traces per purge transaction (default 200, the product's default)
+          --purge-batch N     traces per purge transaction (default 100, the product's default)
         """);
     return 2;
 }

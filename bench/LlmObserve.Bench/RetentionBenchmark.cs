@@ -27,7 +27,7 @@ internal static class RetentionBenchmark
         var seconds = Option(args, "--seconds", 10);
         var batchesPerSecond = Option(args, "--batches-per-second", 20);
         var rounds = Option(args, "--rounds", 2);
-        var batchTraces = Option(args, "--purge-batch", 200);
+        var batchTraces = Option(args, "--purge-batch", 100);
         var root = Path.Combine(Path.GetTempPath(), "llmobserve-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         Console.WriteLine(
