@@ -115,7 +115,9 @@ public sealed class ProjectDeletionTests
         Assert.Equal(HttpStatusCode.Unauthorized, otlp.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, readAfter.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, basicAfter.StatusCode);
-        Assert.Equal(1, ProjectRows.Scalar(db, """SELECT count(*) FROM "Traces" WHERE "ProjectId" = $p""", ("$p", projectId)));
+        Assert.Equal(
+            1,
+            ProjectRows.Scalar(db, """SELECT count(*) FROM "Traces" WHERE "ProjectId" = $p""", ("$p", projectId)));
         Assert.Equal(0, ProjectRows.Scalar(
             db,
             """SELECT count(*) FROM "Spans" WHERE "TraceId" = $t""",

@@ -263,7 +263,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         if (retention.IntervalSeconds is < 1 or > 86_400 * 7)
         {
             errors.Add(
-                $"LlmObserve:Retention:IntervalSeconds must lie between 1 and 604800 (was {retention.IntervalSeconds}).");
+                "LlmObserve:Retention:IntervalSeconds must lie between 1 and 604800 "
+                + $"(was {retention.IntervalSeconds}).");
         }
 
         if (retention.BatchTraces < 1 || retention.BatchRows < 1)
