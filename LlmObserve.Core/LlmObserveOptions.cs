@@ -35,6 +35,8 @@ public sealed class LlmObserveOptions
     public SecurityOptions Security { get; set; } = new();
 
     public Outbound.OutboundOptions Outbound { get; set; } = new();
+
+    public Projects.RetentionOptions Retention { get; set; } = new();
 }
 
 /// <summary>

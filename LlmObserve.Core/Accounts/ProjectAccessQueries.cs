@@ -28,6 +28,7 @@ public sealed class ProjectAccessQueries(IDbContextFactory<LlmObserveDbContext> 
         if (user.IsInstanceAdmin)
         {
             var all = await db.Projects.AsNoTracking()
+                .Where(p => p.DeletedAt == null)
                 .OrderBy(p => p.CreatedAt)
                 .ThenBy(p => p.Id)
                 .Select(p => new { p.Id, p.Name })
@@ -38,7 +39,7 @@ public sealed class ProjectAccessQueries(IDbContextFactory<LlmObserveDbContext> 
         var rows = await (
                 from m in db.ProjectMemberships.AsNoTracking()
                 join p in db.Projects.AsNoTracking() on m.ProjectId equals p.Id
-                where m.UserId == userId
+                where m.UserId == userId && p.DeletedAt == null
                 select new { p.Id, p.Name, p.CreatedAt, m.Role })
             .ToListAsync(cancellationToken);
         return rows.OrderBy(r => r.CreatedAt)
@@ -59,6 +60,13 @@ public sealed class ProjectAccessQueries(IDbContextFactory<LlmObserveDbContext> 
                 where queue.ProjectId == projectId && item.TraceId == traceId
                 select item.Id)
             .AnyAsync(cancellationToken);
+    }
+
+    /// <summary>True for the instance admin, who is admin of every project and reads the instance's audit events.</summary>
+    public async Task<bool> IsInstanceAdminAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.IsInstanceAdmin, cancellationToken);
     }
 
     /// <summary>Remembers the project a person switched to.</summary>

@@ -28,6 +28,16 @@ public static class AuditActions
     public const string DriftMonitorUpdated = "drift-monitor.updated";
     public const string DriftMonitorDeleted = "drift-monitor.deleted";
     public const string DatasetItemDeleted = "dataset-item.deleted";
+    public const string SignedIn = "account.signed-in";
+    public const string SignInFailed = "account.sign-in-failed";
+    public const string LockedOut = "account.locked-out";
+    public const string SignedOut = "account.signed-out";
+    public const string PasswordChanged = "account.password-changed";
+    public const string UserCreated = "user.created";
+    public const string RoleChanged = "user.role-changed";
+    public const string ProjectCreated = "project.created";
+    public const string ProjectChanged = "project.changed";
+    public const string ProjectDeleted = "project.deleted";
 
     /// <summary>Every action above, for the page's filter.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -36,6 +46,7 @@ public static class AuditActions
         JudgeEndpointDeleted, RedactionChanged, FeedbackOriginsChanged, BrowserKeyCreated, BrowserKeyRevoked,
         AlertRuleCreated, AlertRuleUpdated, AlertRuleDeleted, AlertChannelCreated, AlertChannelUpdated,
         AlertChannelDeleted, EvaluatorCreated, EvaluatorUpdated, EvaluatorEnabled, EvaluatorDisabled,
-        DriftMonitorCreated, DriftMonitorUpdated, DriftMonitorDeleted, DatasetItemDeleted,
+        DriftMonitorCreated, DriftMonitorUpdated, DriftMonitorDeleted, DatasetItemDeleted, SignedIn, SignInFailed,
+        LockedOut, SignedOut, PasswordChanged, UserCreated, RoleChanged, ProjectCreated, ProjectChanged, ProjectDeleted,
     ];
 }

@@ -51,17 +51,23 @@ public sealed class AuditLog(IDbContextFactory<LlmObserveDbContext> dbFactory, T
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>A project's events, newest first, older than the cursor (an event id) when one is given.</summary>
+    /// <summary>
+    /// A project's events, newest first, older than the cursor (an event id) when one is given; with
+    /// <c>includeInstanceEvents</c> also the events of no project (sign-ins, password changes), which only an
+    /// instance admin may read.
+    /// </summary>
     public async Task<AuditPage> ListAsync(
         string projectId,
         AuditFilter filter,
         long? before,
         int limit,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool includeInstanceEvents = false)
     {
         limit = Math.Clamp(limit, 1, MaxLimit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.ProjectId == projectId);
+        var query = db.AuditEvents.AsNoTracking()
+            .Where(e => e.ProjectId == projectId || (includeInstanceEvents && e.ProjectId == null));
         if (filter.Action is { Length: > 0 } action)
         {
             if (action.EndsWith('*'))
@@ -99,11 +105,14 @@ public sealed class AuditLog(IDbContextFactory<LlmObserveDbContext> dbFactory, T
     }
 
     /// <summary>The actions recorded for a project, for a filter that offers only what exists.</summary>
-    public async Task<IReadOnlyList<string>> ActionsAsync(string projectId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ActionsAsync(
+        string projectId,
+        CancellationToken cancellationToken,
+        bool includeInstanceEvents = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.AuditEvents.AsNoTracking()
-            .Where(e => e.ProjectId == projectId)
+            .Where(e => e.ProjectId == projectId || (includeInstanceEvents && e.ProjectId == null))
             .Select(e => e.Action)
             .Distinct()
             .OrderBy(a => a)

@@ -56,7 +56,11 @@ public sealed class ApiKeyAuthenticator(
         var generation = Interlocked.Read(ref _generation);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hash = ApiKeyCredentials.HashSecret(secret!);
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
+        // A deleted project's keys stop working at once, while its rows (keys included) are still being purged.
+        var key = await db.ApiKeys
+            .Where(k => k.SecretHash == hash)
+            .Where(k => db.Projects.Any(p => p.Id == k.ProjectId && p.DeletedAt == null))
+            .FirstOrDefaultAsync(cancellationToken);
         if (key is null
             || key.RevokedAt is not null
             || (publicKey is not null && !string.Equals(key.PublicKey, publicKey, StringComparison.Ordinal)))
@@ -104,7 +108,7 @@ public sealed class ApiKeyAuthenticator(
     }
 
     /// <summary>
-    /// Forgets cached answers, e.g. after a key was revoked. Other instances keep theirs for at most the cache lifetime
+    /// Forgets cached answers, e.g. after a key was revoked or its project deleted. Other instances keep theirs for at most the cache lifetime
     /// (10 s); the README says so.
     /// </summary>
     public void Invalidate()

@@ -203,7 +203,11 @@ public sealed class BrowserAccessService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Scope == ApiKeyScope.Feedback && k.RevokedAt == null)
-            .Join(db.Projects, k => k.ProjectId, p => p.Id, (k, p) => new { k.PublicKey, p.Id, p.FeedbackOrigins })
+            .Join(
+                db.Projects.Where(p => p.DeletedAt == null),
+                k => k.ProjectId,
+                p => p.Id,
+                (k, p) => new { k.PublicKey, p.Id, p.FeedbackOrigins })
             .ToListAsync(cancellationToken);
         var keys = rows.ToDictionary(
             r => r.PublicKey,

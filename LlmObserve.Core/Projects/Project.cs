@@ -10,6 +10,17 @@ public sealed class Project
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>
+    /// Traces that started more than this many days ago are purged with what hangs on them; null keeps them forever.
+    /// </summary>
+    public int? RetentionDays { get; set; }
+
+    /// <summary>
+    /// When the project was deleted: from then on it is left out of every list and its keys are refused, while a
+    /// background job purges its rows and finally the project itself.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>
     /// Web origins (<c>https://app.example.com</c>) whose pages may send feedback straight from the browser with a
     /// feedback key, space-separated; null or empty: none.
     /// </summary>

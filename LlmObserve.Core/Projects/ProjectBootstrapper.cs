@@ -39,7 +39,7 @@ public sealed class ProjectBootstrapper(
             return new BootstrapResult(project.Id, null);
         }
 
-        if (await db.Projects.AnyAsync(cancellationToken))
+        if (await db.Projects.AnyAsync(p => p.DeletedAt == null, cancellationToken))
         {
             return null;
         }
@@ -84,7 +84,10 @@ public sealed class ProjectBootstrapper(
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var project = await db.Projects.OrderBy(p => p.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        var project = await db.Projects
+            .Where(p => p.DeletedAt == null)
+            .OrderBy(p => p.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
         if (project is not null)
         {
             return project;

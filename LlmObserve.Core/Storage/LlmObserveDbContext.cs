@@ -393,6 +393,9 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             // What is due: pending runs by their next attempt, and running ones by lease.
             run.HasIndex(r => new { r.Status, r.NextAttemptAt });
             run.HasIndex(r => r.LeaseToken);
+
+            // A retention purge finds the runs of the traces it removes without reading every run of an evaluator.
+            run.HasIndex(r => new { r.ProjectId, r.TraceId });
             run.HasOne<Evaluator>().WithMany().HasForeignKey(r => r.EvaluatorId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -70,8 +70,9 @@ internal static class TestPeople
         var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<LlmObserveDbContext>();
         var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        var principal = new ClaimsPrincipal(
-            new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], authenticationType: "test"));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, userId), new Claim(ClaimTypes.Email, email)],
+            authenticationType: "test"));
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider
                 .GetRequiredService<AuthenticationStateProvider>())
             .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using LlmObserve.Core;
 using LlmObserve.Core.Accounts;
+using LlmObserve.Core.Audit;
+using LlmObserve.Web.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -54,9 +56,18 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> SignInAsync(
         [FromForm] SignInForm form,
+        HttpContext http,
         SignInManager<AppUser> signIn,
+        IAuditLog auditLog,
         ILogger<SignInForm> logger)
     {
+        // Sign-ins belong to no project: the audit page shows them to instance admins. The target is the address
+        // typed, so repeated attempts on one account stand out; a password never reaches the log.
+        var typed = form.Email?.Trim() is { Length: > 0 } address ? address[..Math.Min(address.Length, 200)] : null;
+        Task Audit(string action, string actor) => auditLog.RecordAsync(
+            new AuditRecord(null, actor, action, typed, ClientIp: http.Connection.RemoteIpAddress?.ToString()),
+            CancellationToken.None);
+
         var returnUrl = LocalUrl.Safe(form.ReturnUrl);
         var failed = "/login?failed=1&ReturnUrl=" + Uri.EscapeDataString(returnUrl);
         if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
@@ -70,6 +81,7 @@ internal static class AccountEndpoints
             // Hash anyway, so an unknown address takes as long to refuse as a wrong password.
             signIn.UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), DummyHash.Value, form.Password);
             AccountsLog.SignInFailed(logger, "unknown account");
+            await Audit(AuditActions.SignInFailed, AuditActor.Anonymous);
             return Results.Redirect(failed);
         }
 
@@ -77,16 +89,19 @@ internal static class AccountEndpoints
         if (result.Succeeded)
         {
             AccountsLog.SignedIn(logger, user.Id);
+            await Audit(AuditActions.SignedIn, "user " + user.Email);
             return Results.Redirect(returnUrl);
         }
 
         if (result.IsLockedOut)
         {
             AccountsLog.LockedOut(logger, user.Id);
+            await Audit(AuditActions.LockedOut, AuditActor.Anonymous);
         }
         else
         {
             AccountsLog.SignInFailed(logger, result.IsNotAllowed ? "not allowed" : "wrong password");
+            await Audit(AuditActions.SignInFailed, AuditActor.Anonymous);
         }
 
         return Results.Redirect(failed);

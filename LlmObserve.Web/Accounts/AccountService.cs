@@ -1,5 +1,6 @@
 using LlmObserve.Core;
 using LlmObserve.Core.Accounts;
+using LlmObserve.Core.Audit;
 using LlmObserve.Core.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class AccountService(
     LlmObserveDbContext db,
     LlmObserveOptions options,
     TimeProvider timeProvider,
+    IAuditLog auditLog,
     ILogger<AccountService> logger)
 {
     // One first-admin attempt at a time in this process; the immediate transaction covers other processes.
@@ -135,6 +137,9 @@ public sealed class AccountService(
         }
 
         AccountsLog.UserCreated(logger, user.Id, actorId);
+        await auditLog.RecordAsync(
+            new AuditRecord(projectId, await ActorNameAsync(actorId), AuditActions.UserCreated, user.Email),
+            CancellationToken.None);
         if (projectId is not null && role is { } granted)
         {
             await SetRoleAsync(user.Id, projectId, granted, actorId, cancellationToken);
@@ -177,6 +182,15 @@ public sealed class AccountService(
 
         await db.SaveChangesAsync(cancellationToken);
         AccountsLog.RoleChanged(logger, userId, projectId, role?.Name() ?? "none", actorId);
+        var target = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        await auditLog.RecordAsync(
+            new AuditRecord(
+                projectId,
+                await ActorNameAsync(actorId),
+                AuditActions.RoleChanged,
+                target ?? userId,
+                new { role = role?.Name() ?? "none" }),
+            CancellationToken.None);
     }
 
     /// <summary>Everyone's account with their role in one project (null: not a member).</summary>
@@ -222,8 +236,17 @@ public sealed class AccountService(
         }
 
         AccountsLog.PasswordChanged(logger, userId);
+        await auditLog.RecordAsync(
+            new AuditRecord(null, "user " + user.Email, AuditActions.PasswordChanged, user.Email),
+            CancellationToken.None);
         return [];
     }
+
+    /// <summary>How the audit log names the person who acted: their e-mail address, else what the caller gave.</summary>
+    private async Task<string> ActorNameAsync(string actorId)
+        => await db.Users.Where(u => u.Id == actorId).Select(u => u.Email).FirstOrDefaultAsync() is { } email
+            ? "user " + email
+            : actorId;
 
     internal AppUser NewUser(string email, bool instanceAdmin) => new()
     {

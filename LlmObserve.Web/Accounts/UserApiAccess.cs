@@ -81,7 +81,9 @@ internal sealed class UserApiAccess(ProjectAccessQueries access)
             return null;
         }
 
-        if (path.StartsWithSegments("/api/project") || path.StartsWithSegments("/api/judge-endpoints"))
+        if (path.StartsWithSegments("/api/project")
+            || path.StartsWithSegments("/api/judge-endpoints")
+            || path.StartsWithSegments("/api/audit"))
         {
             return ProjectRole.Admin;
         }

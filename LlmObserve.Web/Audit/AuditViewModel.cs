@@ -1,15 +1,24 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
+using LlmObserve.Web.Accounts;
 using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Audit;
 
 /// <summary>
 /// Settings › Audit log as the page shows it: the project's events newest first, a page at a time, filtered by
-/// action and by a UTC time range typed as <c>yyyy-MM-dd HH:mm</c>.
+/// action and by a UTC time range typed as <c>yyyy-MM-dd HH:mm</c>. An instance admin also sees the events of no
+/// project: sign-ins, lockouts, password changes.
 /// </summary>
-public sealed class AuditViewModel(AuditLog log, CurrentProject currentProject)
+public sealed class AuditViewModel(
+    AuditLog log,
+    CurrentProject currentProject,
+    SignedInUser user,
+    ProjectAccessQueries access)
 {
+    private bool? _instanceAdmin;
+
     public const int PageSize = 50;
     public const string TimeFormat = "yyyy-MM-dd HH:mm";
 
@@ -44,9 +53,11 @@ public sealed class AuditViewModel(AuditLog log, CurrentProject currentProject)
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         ProjectId ??= await currentProject.GetIdAsync(cancellationToken);
+        _instanceAdmin ??= await user.GetIdAsync() is { } userId
+            && await access.IsInstanceAdminAsync(userId, cancellationToken);
         if (ProjectId is not null)
         {
-            Actions = await log.ActionsAsync(ProjectId, cancellationToken);
+            Actions = await log.ActionsAsync(ProjectId, cancellationToken, _instanceAdmin.Value);
             _cursors.Clear();
             _cursors.Add(null);
             await ReadAsync(cancellationToken);
@@ -88,7 +99,13 @@ public sealed class AuditViewModel(AuditLog log, CurrentProject currentProject)
         }
 
         var filter = new AuditFilter(string.IsNullOrWhiteSpace(Action) ? null : Action, from, to);
-        Page = await log.ListAsync(ProjectId, filter, _cursors[^1], PageSize, cancellationToken);
+        Page = await log.ListAsync(
+            ProjectId,
+            filter,
+            _cursors[^1],
+            PageSize,
+            cancellationToken,
+            _instanceAdmin == true);
     }
 
     private static DateTimeOffset? ParseTime(string text, string field, Dictionary<string, string> errors)

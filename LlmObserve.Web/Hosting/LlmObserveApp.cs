@@ -45,6 +45,7 @@ public static class LlmObserveApp
         builder.Services.AddLlmObserveProjects();
         builder.Services.AddLlmObserveAudit();
         builder.Services.AddLlmObserveAccounts(builder.Configuration);
+        builder.Services.AddLlmObserveProjectLifecycle();
         builder.Services.AddLlmObserveCosts();
         builder.Services.AddLlmObserveIngestion();
         builder.Services.AddLlmObserveIngestionWriter();
@@ -86,6 +87,7 @@ public static class LlmObserveApp
         app.MapLlmObserveAccounts();
         app.MapLlmObserveHealth();
         app.MapLlmObserveIngestion();
+        app.MapLlmObserveProjectApi();
         app.MapLlmObserveLive();
         app.MapLlmObserveTraces();
         app.MapLlmObserveSessions();

@@ -73,6 +73,8 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
                 + $"between it and 60000 (were {ingestion.SearchIndexDelayMs} and {ingestion.SearchIndexMaxDelayMs}).");
         }
 
+        AddRetentionErrors(options.Retention, errors);
+
         if (ingestion.SearchIndexMaxTraces < 1)
         {
             errors.Add(
@@ -339,6 +341,36 @@ internal sealed class LlmObserveOptionsValidator : IValidateOptions<LlmObserveOp
         if (!(evaluation.LeaseSeconds >= 1) || !(evaluation.MaxRunSeconds >= 1))
         {
             errors.Add("LlmObserve:Evaluation:LeaseSeconds and MaxRunSeconds must be at least 1.");
+        }
+    }
+
+    private static void AddRetentionErrors(Core.Projects.RetentionOptions retention, List<string> errors)
+    {
+        if (retention.IntervalSeconds is < 1 or > 86_400 * 7)
+        {
+            errors.Add(
+                "LlmObserve:Retention:IntervalSeconds must lie between 1 and 604800 "
+                + $"(was {retention.IntervalSeconds}).");
+        }
+
+        if (retention.BatchTraces < 1 || retention.BatchRows < 1)
+        {
+            errors.Add(
+                "LlmObserve:Retention:BatchTraces and BatchRows must be positive "
+                + $"(were {retention.BatchTraces} and {retention.BatchRows}).");
+        }
+
+        if (retention.PauseMs is < 0 or > 60_000)
+        {
+            errors.Add($"LlmObserve:Retention:PauseMs must lie between 0 and 60000 (was {retention.PauseMs}).");
+        }
+
+        if (retention.DeletedProjectGraceSeconds < 0 || retention.DeletedProjectPollSeconds < 1)
+        {
+            errors.Add(
+                "LlmObserve:Retention:DeletedProjectGraceSeconds must not be negative and DeletedProjectPollSeconds "
+                + $"must be at least 1 (were {retention.DeletedProjectGraceSeconds} and "
+                + $"{retention.DeletedProjectPollSeconds}).");
         }
     }
 }

@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "features" => await FeatureBenchmark.RunAsync(args.Skip(1).ToArray()),
     "embed" => EmbeddingBenchmark.Run(args.Skip(1).ToArray()),
     "drift-monitor" => await DriftMonitorBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "purge" => await RetentionBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -55,6 +56,12 @@ static int Usage()
                dotnet run -c Release --project bench/LlmObserve.Bench -- drift-monitor [options]
           --traces N          traces per window, features already stored (default 100000)
           --runs N            timed runs of the monitor (default 3)
+               dotnet run -c Release --project bench/LlmObserve.Bench -- purge [options]
+          --old-traces N      traces older than the retention, refilled before each round (default 20000)
+          --seconds N         length of each phase (default 10)
+          --batches-per-second N   paced OTLP requests of 10 traces (default 20)
+          --rounds N          A/B rounds (default 2)
+          --purge-batch N     traces per purge transaction (default 100, the product's default)
         """);
     return 2;
 }

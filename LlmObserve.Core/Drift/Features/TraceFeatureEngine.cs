@@ -50,7 +50,10 @@ public sealed class TraceFeatureEngine(
             List<string> projects;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
-                projects = await db.Projects.AsNoTracking().Select(p => p.Id).ToListAsync(cancellationToken);
+                projects = await db.Projects.AsNoTracking()
+                    .Where(p => p.DeletedAt == null)
+                    .Select(p => p.Id)
+                    .ToListAsync(cancellationToken);
             }
 
             var busy = projects.ToHashSet(StringComparer.Ordinal);

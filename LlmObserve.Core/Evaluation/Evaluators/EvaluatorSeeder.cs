@@ -23,6 +23,7 @@ public sealed class EvaluatorSeeder(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var projectId = await db.Projects
+            .Where(p => p.DeletedAt == null)
             .OrderBy(p => p.CreatedAt)
             .Select(p => p.Id)
             .FirstOrDefaultAsync(cancellationToken);

@@ -1315,6 +1315,8 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("LeaseToken");
 
+                    b.HasIndex("ProjectId", "TraceId");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.HasIndex("EvaluatorId", "EvaluatorVersion", "TraceId")
@@ -1790,6 +1792,9 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FeedbackOrigins")
                         .HasColumnType("TEXT");
 
@@ -1802,6 +1807,9 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.Property<string>("RedactionPatternsJson")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

@@ -61,6 +61,7 @@ public sealed class TraceQueries(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Projects
+            .Where(p => p.DeletedAt == null)
             .OrderBy(p => p.CreatedAt)
             .Select(p => p.Id)
             .FirstOrDefaultAsync(cancellationToken);
