@@ -111,8 +111,9 @@ public sealed class DriftAlertTests : IAsyncLifetime
         Assert.Equal("drift?monitor=" + monitor, Assert.Single(events).GetProperty("link").GetString());
         Assert.Single(await _app.EventsAsync(countRule));
 
-        // The link opens the Drift page with the monitor selected.
-        using var page = await _app.Client.GetAsync(score.GetProperty("link").GetString());
+        // The link opens the Drift page with the monitor selected, for a person signed in.
+        using var person = await _app.App.CreateSignedInClientAsync();
+        using var page = await person.GetAsync(score.GetProperty("link").GetString());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("answer length", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

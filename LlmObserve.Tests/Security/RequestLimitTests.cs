@@ -116,9 +116,9 @@ public sealed class RequestLimitTests : IAsyncLifetime
     [Fact]
     public async Task LiveHub_MessageOverTheHubLimit_ClosesTheConnection()
     {
+        var cookies = await _app.SignInCookiesAsync();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.BaseAddress, "hubs/live"), options =>
-                options.Headers["Authorization"] = "Bearer " + RunningApp.SecretKey)
+            .WithUrl(new Uri(_app.BaseAddress, "hubs/live"), options => options.Cookies = cookies)
             .Build();
         var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Closed += error =>

@@ -106,6 +106,8 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         Assert.Equal("https", secure.BaseAddress.Scheme);
         using var handler = new SocketsHttpHandler
         {
+            // A redirect to the made-up public name must never be followed off this machine.
+            AllowAutoRedirect = false,
             // Trusts exactly the throwaway certificate the app was given, nothing else.
             SslOptions = new SslClientAuthenticationOptions
             {
@@ -115,8 +117,9 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         };
         using var client = new HttpClient(handler) { BaseAddress = secure.BaseAddress };
 
-        using var loopback = await client.GetAsync("setup");
-        using var named = new HttpRequestMessage(HttpMethod.Get, "setup");
+        // The sign-in page: open to everyone and it carries a form, so it sets the antiforgery cookie.
+        using var loopback = await client.GetAsync("login");
+        using var named = new HttpRequestMessage(HttpMethod.Get, "login");
         named.Headers.Host = "observe.example.test";
         using var publicHost = await client.SendAsync(named);
 

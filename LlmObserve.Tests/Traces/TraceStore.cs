@@ -21,7 +21,9 @@ internal sealed class TraceStore(RunningApp app)
     public async Task<string> ProjectIdAsync()
     {
         await using var db = await Factory.CreateDbContextAsync();
-        return await db.ApiKeys.Where(k => k.PublicKey == RunningApp.PublicKey).Select(k => k.ProjectId).SingleAsync();
+        // A variable, not the constant: EF Core's debug log prints a query's constants (see LogAuditTests).
+        var publicKey = RunningApp.PublicKey;
+        return await db.ApiKeys.Where(k => k.PublicKey == publicKey).Select(k => k.ProjectId).SingleAsync();
     }
 
     public async Task<string> AddProjectAsync(string name)
