@@ -62,7 +62,9 @@ public sealed class ProjectAccessQueries(IDbContextFactory<LlmObserveDbContext> 
             .AnyAsync(cancellationToken);
     }
 
-    /// <summary>True for the instance admin, who is admin of every project and reads the instance's audit events.</summary>
+    /// <summary>
+    /// True for the instance admin, who is admin of every project and reads the instance's audit events.
+    /// </summary>
     public async Task<bool> IsInstanceAdminAsync(string userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

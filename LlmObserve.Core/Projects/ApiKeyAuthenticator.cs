@@ -108,8 +108,8 @@ public sealed class ApiKeyAuthenticator(
     }
 
     /// <summary>
-    /// Forgets cached answers, e.g. after a key was revoked or its project deleted. Other instances keep theirs for at most the cache lifetime
-    /// (10 s); the README says so.
+    /// Forgets cached answers, e.g. after a key was revoked or its project deleted. Other instances keep theirs for
+    /// at most the cache lifetime (10 s); the README says so.
     /// </summary>
     public void Invalidate()
     {

@@ -38,7 +38,9 @@ internal static class TestPeople
             new ProjectAccessQueries(store));
     }
 
-    /// <summary>The audit actor of a page nobody is signed in to, for view models tested without a running app.</summary>
+    /// <summary>
+    /// The audit actor of a page nobody is signed in to, for view models tested without a running app.
+    /// </summary>
     public static AuditActor AnonymousAuditActor(IAuditLog auditLog)
         => new(
             new HttpContextAccessor(),

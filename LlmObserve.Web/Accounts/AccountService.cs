@@ -182,7 +182,9 @@ public sealed class AccountService(
 
         await db.SaveChangesAsync(cancellationToken);
         AccountsLog.RoleChanged(logger, userId, projectId, role?.Name() ?? "none", actorId);
-        var target = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        var target = await db.Users.Where(u => u.Id == userId)
+            .Select(u => u.Email)
+            .FirstOrDefaultAsync(cancellationToken);
         await auditLog.RecordAsync(
             new AuditRecord(
                 projectId,
@@ -242,7 +244,9 @@ public sealed class AccountService(
         return [];
     }
 
-    /// <summary>How the audit log names the person who acted: their e-mail address, else what the caller gave.</summary>
+    /// <summary>
+    /// How the audit log names the person who acted: their e-mail address, else what the caller gave.
+    /// </summary>
     private async Task<string> ActorNameAsync(string actorId)
         => await db.Users.Where(u => u.Id == actorId).Select(u => u.Email).FirstOrDefaultAsync() is { } email
             ? "user " + email

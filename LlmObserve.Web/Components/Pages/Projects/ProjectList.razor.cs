@@ -72,7 +72,9 @@ public sealed partial class ProjectList : IDisposable
             && (await Access.IsInstanceAdminAsync(userId, _disposed.Token)
                 || await Current.AllowsAsync(ProjectRole.Admin, _disposed.Token));
 
-    /// <summary>The live projects this person may open: an admin of one project does not see the others' names.</summary>
+    /// <summary>
+    /// The live projects this person may open: an admin of one project does not see the others' names.
+    /// </summary>
     private async Task<IReadOnlyList<ProjectView>> VisibleProjectsAsync()
     {
         var mine = (await Current.GetChoicesAsync(_disposed.Token)).Select(p => p.ProjectId).ToHashSet();
