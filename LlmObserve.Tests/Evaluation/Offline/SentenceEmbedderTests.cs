@@ -67,6 +67,41 @@ public sealed class SentenceEmbedderTests(EmbeddingModelFixture model)
         Assert.Equal("threads", error.ParamName);
     }
 
+    [Fact]
+    public void PlanBatches_ShortAnswersBesideLongQuestions_AreNotPaddedToThem()
+    {
+        // A feature batch of 32 traces: 32 answers of 5 word pieces and 32 questions of 40. Filling batches up to the
+        // token budget would run 51 texts padded to 40 pieces (2,040) and then 13 more (520).
+        int[] lengths = [.. Enumerable.Repeat(5, 32), .. Enumerable.Repeat(40, 32)];
+
+        var batches = SentenceEmbedder.PlanBatches(lengths);
+
+        Assert.Equal([(0, 32), (32, 32)], batches);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(200)]
+    public void PlanBatches_AnyLengths_CoverEveryTextOnceWithinTheLimits(int count)
+    {
+        var random = new Random(count);
+        var lengths = Enumerable.Range(0, count).Select(_ => random.Next(2, 513)).Order().ToArray();
+
+        var batches = SentenceEmbedder.PlanBatches(lengths);
+
+        var next = 0;
+        foreach (var (start, rows) in batches)
+        {
+            Assert.Equal(next, start);
+            Assert.InRange(rows, 1, 64);
+            Assert.True(rows == 1 || rows * lengths[start + rows - 1] <= 2048, $"batch at {start} of {rows} too wide");
+            next = start + rows;
+        }
+
+        Assert.Equal(count, next);
+    }
+
     /// <summary>
     /// The HaluEval questions, answers and passages (a few words to several hundred word pieces), and texts with what
     /// trace text holds: line breaks, accents, other scripts, code, an empty string and one past 512 word pieces.
