@@ -118,10 +118,9 @@ public sealed class DriftScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             quiet.Concat(after).Select(r => Centroid(r, EmbeddingDrift.CentroidEuclideanName)),
             f => Assert.Equal(EmbeddingDrift.DefaultCentroidEuclideanThreshold, f.Threshold));
 
-        // Cosine separates them as clearly (after the shift its scores are ten times any without one), but its
-        // default 0.2 sits at the edge of this shift: the first fully shifted window measured 0.197, the next ones
-        // 0.204 and 0.219 (the data are seeded). In this geometry it needs a new topic at about 30 % of the traffic,
-        // euclidean at about 22 %.
+        // Cosine separates them as clearly (after the shift its scores are ten times any without one). At Evidently's
+        // 0.2 it sat at the edge of this shift (the first fully shifted window measured 0.197, the next ones 0.204 and
+        // 0.219; the data are seeded), which is why its default is 0.1: every shifted window drifts, none without.
         var cosineAfter = after.Select(r => Centroid(r, EmbeddingDrift.CentroidCosineName)).ToList();
         var cosineQuiet = quiet.Select(r => Centroid(r, EmbeddingDrift.CentroidCosineName)).ToList();
         Assert.All(cosineQuiet, f => Assert.Equal(EmbeddingDrift.DefaultCentroidCosineThreshold, f.Threshold));
@@ -129,7 +128,7 @@ public sealed class DriftScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             cosineAfter.Min(f => f.Score!.Value) > 5 * cosineQuiet.Max(f => f.Score!.Value),
             $"cosine after the shift {cosineAfter.Min(f => f.Score)}, "
             + $"without one up to {cosineQuiet.Max(f => f.Score)}");
-        Assert.True(cosineAfter.Count(f => f.Drifted) >= cosineAfter.Count - 1);
+        Assert.All(cosineAfter, f => Assert.True(f.Drifted, $"cosine {f.Score} below {f.Threshold} after the shift"));
     }
 
     private static DriftFeatureResultView Centroid(DriftResultView run, string test)
