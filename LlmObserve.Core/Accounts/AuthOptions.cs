@@ -16,6 +16,13 @@ public sealed class AuthOptions
     /// </summary>
     public double SessionHours { get; set; } = 8;
 
+    /// <summary>
+    /// Seconds after which a sign-in cookie is checked against the account again. Signing out and changing the
+    /// password end every session of the account (a copied cookie included) within this time; a check also renews
+    /// the cookie, so 0 (every request) sends a new cookie with every answer.
+    /// </summary>
+    public double SessionCheckSeconds { get; set; } = 60;
+
     /// <summary>Shortest accepted password; no character classes are required (long beats complicated).</summary>
     public int PasswordMinLength { get; set; } = 12;
 

@@ -123,6 +123,13 @@ internal static class AccountEndpoints
         }
 
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        // A new security stamp ends the account's other cookies too (a copied one included) at their next check:
+        // deleting this browser's cookie alone would leave every copy of it valid until it expires.
+        if (userId is not null && await signIn.UserManager.FindByIdAsync(userId) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         if (userId is not null)
         {

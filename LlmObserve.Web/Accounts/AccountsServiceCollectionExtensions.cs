@@ -48,6 +48,10 @@ internal static class AccountsServiceCollectionExtensions
             o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
         });
         authentication.AddIdentityCookies();
+        // The cookie carries the account's security stamp; signing out and a password change replace the stamp, and
+        // this check then refuses every older cookie.
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<LlmObserveOptions>((stamp, options) =>
+            stamp.ValidationInterval = TimeSpan.FromSeconds(options.Auth.SessionCheckSeconds));
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<LlmObserveOptions>(ConfigureCookie);
 
