@@ -6,7 +6,10 @@ using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Tests.Infrastructure;
 using LlmObserve.Tests.Ingestion.EndToEnd;
+using LlmObserve.Core.Storage;
 using LlmObserve.Web.Accounts;
+using LlmObserve.Web.Projects;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmObserve.Tests.Accounts;
@@ -121,6 +124,38 @@ public sealed class CrossProjectAccessTests : IAsyncLifetime
         Assert.Equal(
             "bravo expected",
             dataset.RootElement.GetProperty("items")[0].GetProperty("expectedOutput").GetString());
+    }
+
+    [Fact]
+    public async Task Setup_PendingFirstKeyOfAnotherProject_IsNotShownToThisProjectsAdmin()
+    {
+        var keyStore = _app.GetRequiredService<FirstRunKeyStore>();
+        var (created, _) = await _app.Services.GetRequiredService<ProjectService>()
+            .CreateAsync("Bravo", CancellationToken.None);
+        using (var scope = _app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LlmObserveDbContext>();
+            var firstProject = await db.Projects.OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync();
+            keyStore.Keep(firstProject, new ApiKeyPair("pk-lo-pending", "sk-lo-pending-secret-0123456789"));
+            await scope.ServiceProvider.GetRequiredService<AccountService>().CreateUserAsync(
+                "bravo-admin@test.example",
+                TestPeople.Password,
+                created!.Project.Id,
+                ProjectRole.Admin,
+                "test",
+                CancellationToken.None);
+        }
+
+        using var bravoAdmin = await _app.CreateSignedInClientAsync("bravo-admin@test.example", TestPeople.Password);
+        using var instanceAdmin = await _app.CreateSignedInClientAsync();
+        using var other = await bravoAdmin.GetAsync(new Uri("setup", UriKind.Relative));
+        var otherPage = await other.Content.ReadAsStringAsync();
+        var ownerPage = await instanceAdmin.GetStringAsync(new Uri("setup", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.DoesNotContain("sk-lo-pending-secret", otherPage, StringComparison.Ordinal);
+        Assert.Contains("sk-lo-pending-secret-0123456789", ownerPage, StringComparison.Ordinal);
+        Assert.NotNull(keyStore.Read());
     }
 
     /// <summary>Every route that takes an id, with the second project's ids; bodies valid but for whose ids.</summary>
