@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
+using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Accounts;
 
 /// <summary>
 /// Lets a signed-in person call the project API with their cookie, as the pages' own downloads and scripts do.
-/// The project is the one named by <see cref="ProjectHeader"/>, else the person's current one; the role needed
-/// follows from the route and the method (<see cref="RequiredRole"/>).
+/// The project is the one named by <see cref="ProjectHeader"/>, else the person's current one; the role needed is
+/// the one the route declares for its method (<see cref="RequiredRole"/>).
 /// </summary>
 internal sealed class UserApiAccess(ProjectAccessQueries access)
 {
@@ -47,7 +48,7 @@ internal sealed class UserApiAccess(ProjectAccessQueries access)
             return (null, Problem(StatusCodes.Status403Forbidden, "You are not a member of any project."));
         }
 
-        if (RequiredRole(http.Request) is not { } required)
+        if (RequiredRole(http) is not { } required)
         {
             return (null, Problem(
                 StatusCodes.Status401Unauthorized,
@@ -68,35 +69,18 @@ internal sealed class UserApiAccess(ProjectAccessQueries access)
     }
 
     /// <summary>
-    /// The role a route needs from a person (null: key only). Settings are admin's; annotation work is open to
-    /// reviewers; other reads to viewers; other writes to members.
+    /// The role the route declares for this request's method (<see cref="ProjectRoleMetadata"/>); null when it
+    /// declares none, as the OTLP ingestion and the Prometheus scrape do: machine routes take a key, never a cookie.
     /// </summary>
-    public static ProjectRole? RequiredRole(HttpRequest request)
+    public static ProjectRole? RequiredRole(HttpContext http)
     {
-        var path = request.Path;
-        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        if (!path.StartsWithSegments("/api") || path.StartsWithSegments("/api/public"))
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ProjectRoleMetadata>() is not { } rule)
         {
-            // OTLP ingestion and the Prometheus scrape are machine routes: a key, never a cookie.
             return null;
         }
 
-        if (path.StartsWithSegments("/api/project")
-            || path.StartsWithSegments("/api/judge-endpoints")
-            || path.StartsWithSegments("/api/audit"))
-        {
-            return ProjectRole.Admin;
-        }
-
-        if (path.StartsWithSegments("/api/annotation-queues"))
-        {
-            var isWork = path.Value!.EndsWith("/next", StringComparison.Ordinal)
-                || path.Value.EndsWith("/labels", StringComparison.Ordinal)
-                || path.Value.EndsWith("/skip", StringComparison.Ordinal);
-            return read || isWork ? ProjectRole.Reviewer : ProjectRole.Member;
-        }
-
-        return read ? ProjectRole.Viewer : ProjectRole.Member;
+        var read = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        return read ? rule.Read : rule.Write;
     }
 
     private static IResult Problem(int status, string detail)

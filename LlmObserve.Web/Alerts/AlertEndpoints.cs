@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Alerts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
@@ -20,6 +21,7 @@ internal static class AlertEndpoints
     {
         var alerts = app.MapGroup("/api/alerts")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         alerts.MapGet("/metrics", (AlertMetricCatalog catalog) => Results.Ok(catalog.All))

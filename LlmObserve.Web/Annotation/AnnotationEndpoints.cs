@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
@@ -29,6 +30,7 @@ internal static class AnnotationEndpoints
     {
         var queues = app.MapGroup("/api/annotation-queues")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Reviewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         queues.MapPost("/", CreateAsync);
@@ -47,9 +49,9 @@ internal static class AnnotationEndpoints
                     ? Results.Ok(agreement)
                     : RequestJson.NotFound("annotation queue"))
             .RequireKeyScope(ApiKeyScope.Read);
-        queues.MapPost("/{id}/next", NextAsync);
-        queues.MapPost("/{id}/items/{itemId:long}/labels", LabelAsync);
-        queues.MapPost("/{id}/items/{itemId:long}/skip", SkipAsync);
+        queues.MapPost("/{id}/next", NextAsync).RequireRole(ProjectRole.Reviewer);
+        queues.MapPost("/{id}/items/{itemId:long}/labels", LabelAsync).RequireRole(ProjectRole.Reviewer);
+        queues.MapPost("/{id}/items/{itemId:long}/skip", SkipAsync).RequireRole(ProjectRole.Reviewer);
         return app.MapLlmObserveCalibration();
     }
 

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Projects;
@@ -9,7 +10,10 @@ internal static class CalibrationEndpoints
 {
     public static WebApplication MapLlmObserveCalibration(this WebApplication app)
     {
-        app.MapGet("/api/calibration", GetAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        app.MapGet("/api/calibration", GetAsync)
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Viewer)
+            .RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

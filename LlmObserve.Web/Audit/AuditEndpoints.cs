@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
@@ -15,7 +16,10 @@ internal static class AuditEndpoints
 {
     public static WebApplication MapLlmObserveAudit(this WebApplication app)
     {
-        app.MapGet("/api/audit", ListAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.All);
+        app.MapGet("/api/audit", ListAsync)
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
+            .RequireKeyScope(ApiKeyScope.All);
         return app;
     }
 

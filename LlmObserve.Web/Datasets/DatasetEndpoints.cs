@@ -1,4 +1,5 @@
 using System.Text;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Datasets;
 using LlmObserve.Core.Projects;
@@ -27,6 +28,7 @@ internal static class DatasetEndpoints
     {
         var datasets = app.MapGroup("/api/datasets")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         datasets.MapPost("/", CreateAsync);
@@ -49,6 +51,7 @@ internal static class DatasetEndpoints
 
         var experiments = app.MapGroup("/api/experiments")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         ExperimentEndpoints.Map(experiments);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Drift.Monitors;
 using LlmObserve.Core.Evaluation;
@@ -19,6 +20,7 @@ internal static class DriftEndpoints
     {
         var monitors = app.MapGroup("/api/drift/monitors")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         monitors.MapGet("/", ListAsync).RequireKeyScope(ApiKeyScope.Read);

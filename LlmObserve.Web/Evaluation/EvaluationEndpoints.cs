@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation.Evaluators;
 using LlmObserve.Core.Evaluation.Judge;
@@ -30,6 +31,7 @@ internal static class EvaluationEndpoints
     {
         var evaluators = app.MapGroup("/api/evaluators")
             .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         evaluators.MapGet("/", ListEvaluatorsAsync).RequireKeyScope(ApiKeyScope.Read);
@@ -48,6 +50,7 @@ internal static class EvaluationEndpoints
         // Judge endpoints name hosts and deployments the team may not want a read key to learn: settings only.
         var endpoints = app.MapGroup("/api/judge-endpoints")
             .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         endpoints.MapGet("/", ListEndpointsAsync);
@@ -61,6 +64,7 @@ internal static class EvaluationEndpoints
         // Scores are what an instrumented application posts beside its traces, as /api/ingest batches already can.
         app.MapPost("/api/scores", AddScoreAsync)
             .RequireApiKey()
+            .RequireRole(ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.Ingest)
             .DisableAntiforgery();
         return app;

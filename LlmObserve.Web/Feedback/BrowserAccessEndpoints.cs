@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Audit;
@@ -21,6 +22,7 @@ internal static class BrowserAccessEndpoints
     {
         var project = app.MapGroup("/api/project")
             .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         project.MapGet("/browser-access", async (HttpContext http, BrowserAccessService service, CancellationToken c)

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
@@ -30,10 +31,14 @@ internal static class FeedbackEndpoints
             .WithMetadata(new ApiKeyRequiredMetadata())
             .AddEndpointFilter<RouteHandlerBuilder, FeedbackKeyEndpointFilter>()
             .RequireKeyScope(ApiKeyScope.Feedback)
+            .RequireRole(ProjectRole.Member)
             .AllowAnonymous()
             .RequireCors(FeedbackCorsPolicyProvider.PolicyName)
             .DisableAntiforgery();
-        app.MapGet("/api/feedback", ListAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        app.MapGet("/api/feedback", ListAsync)
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Viewer)
+            .RequireKeyScope(ApiKeyScope.Read);
         app.MapLlmObserveBrowserAccess();
         app.MapLlmObserveRedaction();
         return app;

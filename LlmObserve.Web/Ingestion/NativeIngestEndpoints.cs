@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmObserve.Core;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Native;
 using LlmObserve.Core.Projects;
@@ -24,6 +25,7 @@ internal static class NativeIngestEndpoints
     {
         app.MapPost("/api/ingest", IngestAsync)
             .RequireApiKey()
+            .RequireRole(ProjectRole.Member)
             .RequireKeyScope(ApiKeyScope.Ingest)
             .DisableAntiforgery()
             .WithOwnBodyLimit("LlmObserve:Ingestion:MaxRequestBytes");

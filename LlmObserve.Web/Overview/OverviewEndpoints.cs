@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Feedback;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
@@ -17,7 +18,10 @@ internal static class OverviewEndpoints
     public static WebApplication MapLlmObserveOverview(this WebApplication app)
     {
         app.MapGet("/metrics", WriteMetricsAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
-        app.MapGet("/api/metrics/overview", GetOverviewAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        app.MapGet("/api/metrics/overview", GetOverviewAsync)
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Viewer)
+            .RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Accounts;
 
@@ -81,6 +82,13 @@ public sealed record KeyScopeMetadata(string Scope);
 /// <summary>Marks a route as key-authenticated, so a test can find every such route and check its scope.</summary>
 public sealed record ApiKeyRequiredMetadata;
 
+/// <summary>
+/// The role a signed-in person needs to call a route with their cookie instead of a key: <see cref="Read"/> for GET
+/// and HEAD, <see cref="Write"/> for the other methods. A route that declares none takes a key only, so a forgotten
+/// declaration closes the route to people rather than opening it; the last one declared wins.
+/// </summary>
+public sealed record ProjectRoleMetadata(ProjectRole Read, ProjectRole Write);
+
 internal static class ApiKeyHttpContextExtensions
 {
     /// <summary>
@@ -101,6 +109,19 @@ internal static class ApiKeyHttpContextExtensions
         => ApiKeyScope.IsKnown(scope)
             ? builder.WithMetadata(new KeyScopeMetadata(scope))
             : throw new ArgumentException($"Unknown key scope '{scope}'.", nameof(scope));
+
+    /// <summary>
+    /// Declares the role a signed-in person needs on every method of the route (or of every route of a group); on a
+    /// route it overrides its group's.
+    /// </summary>
+    public static TBuilder RequireRole<TBuilder>(this TBuilder builder, ProjectRole role)
+        where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new ProjectRoleMetadata(role, role));
+
+    /// <summary>Declares the role a signed-in person needs to read (GET, HEAD) and to change (other methods).</summary>
+    public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, ProjectRole read, ProjectRole write)
+        where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new ProjectRoleMetadata(read, write));
 
     public static ApiKeyIdentity GetApiKeyIdentity(this HttpContext context)
         => context.Items[typeof(ApiKeyIdentity)] as ApiKeyIdentity

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Audit;
@@ -20,6 +21,7 @@ internal static class ApiKeyEndpoints
     {
         var keys = app.MapGroup("/api/project/keys")
             .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         keys.MapGet("", async (HttpContext http, ApiKeyService service, CancellationToken c)

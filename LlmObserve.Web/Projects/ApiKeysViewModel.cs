@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Projects;
 using LlmObserve.Web.Audit;
@@ -57,12 +58,15 @@ public sealed class ApiKeysViewModel(ApiKeyService service, CurrentProject curre
         Created = null;
     }
 
+    /// <summary>Makes a key; only an admin of the project, checked here whatever the page showed.</summary>
     public async Task CreateAsync(CancellationToken cancellationToken)
     {
         if (ProjectId is null)
         {
             return;
         }
+
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
 
         var (created, errors) = await service.CreateAsync(ProjectId, NewName, NewScope, cancellationToken);
         if (created is null)
@@ -83,12 +87,15 @@ public sealed class ApiKeysViewModel(ApiKeyService service, CurrentProject curre
         Notice = null;
     }
 
+    /// <summary>Revokes a key; only an admin of the project, checked here whatever the page showed.</summary>
     public async Task RevokeAsync(long keyId, CancellationToken cancellationToken)
     {
         if (ProjectId is null)
         {
             return;
         }
+
+        await currentProject.RequireAsync(ProjectRole.Admin, cancellationToken);
 
         var wasActive = Keys.Any(k => k.Id == keyId && !k.Revoked);
         var key = await service.RevokeAsync(ProjectId, keyId, cancellationToken);

@@ -39,21 +39,47 @@ public sealed class CurrentProject(SignedInUser user, ProjectAccessQueries acces
     /// <summary>
     /// Throws <see cref="ProjectAccessDeniedException"/> unless the person's role satisfies
     /// <paramref name="required"/>: every write action of a page calls this on the server, whatever its buttons show.
+    /// The role is read again from the store each time, so a person whose role was lowered or taken away loses the
+    /// action at once, not only when their circuit ends.
     /// </summary>
     public async Task<string> RequireAsync(ProjectRole required, CancellationToken cancellationToken)
     {
         var current = await GetAsync(cancellationToken);
-        if (current is null || !current.Role.Satisfies(required))
+        var userId = await user.GetIdAsync();
+        if (current is not null && userId is not null)
         {
-            throw new ProjectAccessDeniedException(required, current);
+            var now = (await access.ListAsync(userId, cancellationToken))
+                .FirstOrDefault(p => p.ProjectId == current.ProjectId);
+            if (now is null || !now.Role.Satisfies(required))
+            {
+                throw new ProjectAccessDeniedException(required, now);
+            }
+
+            return now.ProjectId;
         }
 
-        return current.ProjectId;
+        throw new ProjectAccessDeniedException(required, current);
     }
+
+    /// <summary>
+    /// Reads the person's projects again, after one was created or their memberships changed in this circuit; the
+    /// current project stays unless it is gone. <see cref="ChoicesChanged"/> tells the app bar's switcher.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        _resolved = false;
+        await ResolveAsync(cancellationToken);
+        ChoicesChanged?.Invoke();
+    }
+
+    /// <summary>Raised by <see cref="RefreshAsync"/>.</summary>
+    public event Action? ChoicesChanged;
 
     /// <summary>Switches to another of the person's projects and remembers the choice for their next visit.</summary>
     public async Task<bool> SelectAsync(string projectId, CancellationToken cancellationToken)
     {
+        // Checked against the memberships as they are now, not as they were when the circuit began.
+        _resolved = false;
         await ResolveAsync(cancellationToken);
         var userId = await user.GetIdAsync();
         var chosen = _choices.FirstOrDefault(p => p.ProjectId == projectId);
@@ -90,7 +116,7 @@ public sealed class CurrentProject(SignedInUser user, ProjectAccessQueries acces
 /// <summary>A write action was asked for by someone whose role in the project does not allow it.</summary>
 public sealed class ProjectAccessDeniedException(ProjectRole required, ProjectAccess? current)
     : InvalidOperationException(current is null
-        ? "You are not a member of any project."
+        ? "You are not a member of this project."
         : $"You need the {required.Name()} role in project {current.ProjectName}; you are {current.Role.Name()}.")
 {
     public ProjectRole Required { get; } = required;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
@@ -15,7 +16,10 @@ internal static class ProjectEndpoints
 {
     public static WebApplication MapLlmObserveProjectApi(this WebApplication app)
     {
-        var project = app.MapGroup("/api/project").RequireApiKey().DisableAntiforgery();
+        var project = app.MapGroup("/api/project")
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
+            .DisableAntiforgery();
         project.MapGet("", GetAsync).RequireKeyScope(ApiKeyScope.Read);
         project.MapPatch("", PatchAsync).RequireKeyScope(ApiKeyScope.All).Audited(AuditActions.ProjectChanged);
         return app;

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
@@ -29,6 +30,7 @@ internal static class RedactionEndpoints
     {
         var project = app.MapGroup("/api/project/redaction")
             .RequireApiKey()
+            .RequireRole(ProjectRole.Admin)
             .RequireKeyScope(ApiKeyScope.All)
             .DisableAntiforgery();
         project.MapGet("", async (HttpContext http, RedactionSettingsService service, CancellationToken c)

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
 using LlmObserve.Web.Projects;
@@ -9,7 +10,10 @@ internal static class QualityEndpoints
 {
     public static WebApplication MapLlmObserveQuality(this WebApplication app)
     {
-        app.MapGet("/api/metrics/quality", GetQualityAsync).RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        app.MapGet("/api/metrics/quality", GetQualityAsync)
+            .RequireApiKey()
+            .RequireRole(ProjectRole.Viewer)
+            .RequireKeyScope(ApiKeyScope.Read);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Traces.Queries;
 using LlmObserve.Web.Projects;
@@ -14,6 +15,7 @@ internal static class SessionEndpoints
     {
         app.MapGroup("/api/sessions")
             .RequireApiKey()
+            .RequireRole(ProjectRole.Viewer)
             .RequireKeyScope(ApiKeyScope.Read)
             .MapGet("/{sessionId}", GetAsync);
 

@@ -19,7 +19,10 @@ internal static class TraceEndpoints
 
     public static WebApplication MapLlmObserveTraces(this WebApplication app)
     {
-        var group = app.MapGroup("/api/traces").RequireApiKey().RequireKeyScope(ApiKeyScope.Read);
+        var group = app.MapGroup("/api/traces")
+            .RequireApiKey()
+            .RequireRoles(ProjectRole.Viewer, ProjectRole.Member)
+            .RequireKeyScope(ApiKeyScope.Read);
         group.MapGet("/", ListAsync);
         group.MapGet("/count", CountAsync);
         group.MapGet("/export", ExportAsync);

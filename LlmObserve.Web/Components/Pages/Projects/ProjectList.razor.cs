@@ -124,6 +124,9 @@ public sealed partial class ProjectList : IDisposable
                     CancellationToken.None);
                 _created = created;
                 _newName = null;
+
+                // The circuit's list of projects predates this one: read it again, for this table and the switcher.
+                await Current.RefreshAsync(_disposed.Token);
                 _projects = await VisibleProjectsAsync();
             }
         }
