@@ -35,6 +35,11 @@ public sealed partial class FirstAdminTests
             locations,
             l => l.StartsWith("/setup/admin?problem=first-admin-exists", StringComparison.Ordinal));
         Assert.Equal(1, await UserCountAsync(app));
+        var audited = await FirstAdminEventsAsync(app);
+        var created = Assert.Single(audited);
+        Assert.Null(created.ProjectId);
+        Assert.Contains("\"instanceAdmin\":true", created.DetailJson, StringComparison.Ordinal);
+        Assert.Contains("set-up page", created.DetailJson, StringComparison.Ordinal);
         var page = await first.GetStringAsync(new Uri("setup/admin", UriKind.Relative));
         Assert.Contains("data-testid=\"admin-exists\"", page, StringComparison.Ordinal);
     }
@@ -70,6 +75,18 @@ public sealed partial class FirstAdminTests
 
         Assert.Equal(1, await UserCountAsync(restarted));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var created = Assert.Single(await FirstAdminEventsAsync(restarted));
+        Assert.Equal(RunningApp.AdminEmail, created.Target);
+        Assert.Contains("LlmObserve:Init settings", created.DetailJson, StringComparison.Ordinal);
+    }
+
+    /// <summary>The audit log's account creations; here only first admins are made.</summary>
+    private static async Task<List<LlmObserve.Core.Audit.AuditEvent>> FirstAdminEventsAsync(RunningApp app)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<LlmObserveDbContext>().AuditEvents
+            .Where(e => e.Action == LlmObserve.Core.Audit.AuditActions.UserCreated)
+            .ToListAsync();
     }
 
     private static async Task<int> UserCountAsync(RunningApp app)

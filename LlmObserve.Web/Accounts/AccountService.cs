@@ -2,6 +2,7 @@ using LlmObserve.Core;
 using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Audit;
 using LlmObserve.Core.Storage;
+using LlmObserve.Web.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -65,6 +66,7 @@ public sealed class AccountService(
 
             await transaction.CommitAsync(cancellationToken);
             AccountsLog.FirstAdminCreated(logger, "set-up page");
+            await RecordFirstAdminAsync(user, "set-up page");
             return [];
         }
         finally
@@ -107,7 +109,26 @@ public sealed class AccountService(
         }
 
         AccountsLog.FirstAdminCreated(logger, "LlmObserve:Init settings");
+        var created = await users.FindByEmailAsync(init.AdminEmail.Trim());
+        if (created is not null)
+        {
+            await RecordFirstAdminAsync(created, "LlmObserve:Init settings");
+        }
     }
+
+    /// <summary>
+    /// The first admin in the audit log, instance-wide (no project): whoever reached the set-up page first, or the
+    /// deployment's settings, made the most powerful account there is.
+    /// </summary>
+    private Task RecordFirstAdminAsync(AppUser user, string via)
+        => auditLog.RecordAsync(
+            new AuditRecord(
+                null,
+                AuditActor.Anonymous,
+                AuditActions.UserCreated,
+                user.Email,
+                new { instanceAdmin = true, via }),
+            CancellationToken.None);
 
     /// <summary>Adds an account with an initial password and, when given, a role in one project.</summary>
     public async Task<(AppUser? User, IReadOnlyList<AccountProblem> Problems)> CreateUserAsync(
