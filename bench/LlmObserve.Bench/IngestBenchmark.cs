@@ -243,9 +243,11 @@ internal static class IngestBenchmark
             "--LlmObserve:Init:PublicKey", ProjectPublicKey,
             "--LlmObserve:Init:SecretKey", ProjectSecretKey,
 
-            // Ingestion alone: the evaluation job would load its models and score the bench's traces mid-run.
+            // Ingestion alone: the evaluation job would load its models and score the bench's traces mid-run, and the
+            // feature and feedback inference jobs would embed their texts with MiniLM on the same two cores.
             "--LlmObserve:Evaluation:Enabled", "false",
             "--LlmObserve:Drift:Features:Enabled", "false",
+            "--LlmObserve:Feedback:InferenceEnabled", "false",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles", "Error",
         ]);

@@ -27,18 +27,25 @@ internal static class AnyValueJson
     [ThreadStatic]
     private static Utf8JsonWriter? _threadWriter;
 
+    [ThreadStatic]
+    private static HashSet<string>? _threadKeys;
+
     /// <summary>Writes a value; strings pass through <paramref name="limit"/> when given.</summary>
     /// <param name="writer">Target.</param>
     /// <param name="value">The value; an empty value is written as null.</param>
     /// <param name="limit">Caps strings and records what it cut; null writes strings whole.</param>
     /// <param name="path">Where the value sits, for the truncation note.</param>
     public static void Write(Utf8JsonWriter writer, AnyValue? value, TextLimiter? limit, string path)
+        => Write(writer, value, limit, new ValuePath(path, null, -1));
+
+    private static void Write(Utf8JsonWriter writer, AnyValue? value, TextLimiter? limit, ValuePath path)
     {
         switch (value?.ValueCase ?? AnyValue.ValueOneofCase.None)
         {
             case AnyValue.ValueOneofCase.StringValue:
                 var text = value!.StringValue;
-                writer.WriteStringValue(limit is null ? text : limit.Attribute(text, path));
+                writer.WriteStringValue(
+                    limit is null || limit.FitsAttribute(text) ? text : limit.Attribute(text, path.ToString()));
                 break;
             case AnyValue.ValueOneofCase.BoolValue:
                 writer.WriteBooleanValue(value!.BoolValue);
@@ -55,15 +62,16 @@ internal static class AnyValueJson
             case AnyValue.ValueOneofCase.ArrayValue:
                 writer.WriteStartArray();
                 var values = value!.ArrayValue.Values;
+                var arrayPath = limit is null ? string.Empty : path.ToString();
                 for (var i = 0; i < values.Count; i++)
                 {
-                    Write(writer, values[i], limit, limit is null ? path : $"{path}[{i}]");
+                    Write(writer, values[i], limit, new ValuePath(arrayPath, null, i));
                 }
 
                 writer.WriteEndArray();
                 break;
             case AnyValue.ValueOneofCase.KvlistValue:
-                WriteObject(writer, value!.KvlistValue.Values, limit, path);
+                WriteObject(writer, value!.KvlistValue.Values, limit, limit is null ? string.Empty : path.ToString());
                 break;
             default:
                 writer.WriteNullValue();
@@ -78,11 +86,19 @@ internal static class AnyValueJson
         TextLimiter? limit,
         string path)
     {
+        // The spec forbids repeated keys; when a client sends them anyway the last one wins, as in an SDK's map.
+        var lastIndexByKey = HasRepeatedKey(attributes) ? LastIndexByKey(attributes) : null;
         writer.WriteStartObject();
-        foreach (var (key, value) in Deduplicate(attributes))
+        for (var i = 0; i < attributes.Count; i++)
         {
-            writer.WritePropertyName(key);
-            Write(writer, value, limit, limit is null ? path : $"{path}.{key}");
+            var attribute = attributes[i];
+            if (lastIndexByKey is not null && lastIndexByKey[attribute.Key] != i)
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(attribute.Key);
+            Write(writer, attribute.Value, limit, new ValuePath(path, attribute.Key, -1));
         }
 
         writer.WriteEndObject();
@@ -171,21 +187,56 @@ internal static class AnyValueJson
         }
     }
 
-    private static IEnumerable<(string Key, AnyValue Value)> Deduplicate(RepeatedField<KeyValue> attributes)
+    /// <summary>Whether a key repeats; the set is reused per thread since nearly every object has none.</summary>
+    private static bool HasRepeatedKey(RepeatedField<KeyValue> attributes)
     {
-        // The spec forbids repeated keys; when a client sends them anyway the last one wins, as in an SDK's map.
-        var seen = new Dictionary<string, int>(attributes.Count, StringComparer.Ordinal);
-        for (var i = 0; i < attributes.Count; i++)
+        if (attributes.Count < 2)
         {
-            seen[attributes[i].Key] = i;
+            return false;
         }
 
+        var seen = _threadKeys ??= new HashSet<string>(StringComparer.Ordinal);
+        seen.Clear();
+        try
+        {
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (!seen.Add(attributes[i].Key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            seen.Clear();
+        }
+    }
+
+    private static Dictionary<string, int> LastIndexByKey(RepeatedField<KeyValue> attributes)
+    {
+        var lastIndex = new Dictionary<string, int>(attributes.Count, StringComparer.Ordinal);
         for (var i = 0; i < attributes.Count; i++)
         {
-            if (seen[attributes[i].Key] == i)
-            {
-                yield return (attributes[i].Key, attributes[i].Value);
-            }
+            lastIndex[attributes[i].Key] = i;
         }
+
+        return lastIndex;
+    }
+
+    /// <summary>
+    /// Where a value sits, for a truncation note. Spelled out only when a string is cut: building the text for every
+    /// attribute of every span cost an allocation each while almost none is ever cut.
+    /// </summary>
+    private readonly record struct ValuePath(string Parent, string? Key, int Index)
+    {
+        public override string ToString()
+            => Key is not null
+                ? string.Concat(Parent, ".", Key)
+                : Index >= 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{Parent}[{Index}]")
+                    : Parent;
     }
 }

@@ -45,6 +45,9 @@ internal sealed class TextLimiter
     /// <summary>Caps one string inside the raw attributes, events or links at the attribute limit.</summary>
     public string Attribute(string value, string path) => Limit(value, _maxAttributeChars, path)!;
 
+    /// <summary>Whether a string inside the raw attributes, events or links stays whole.</summary>
+    public bool FitsAttribute(string value) => value.Length <= _maxAttributeChars;
+
     public void Add(TruncationNote note) => _notes.Add(note);
 
     /// <summary>Caps every string inside a JSON column at the field limit; the JSON stays valid.</summary>

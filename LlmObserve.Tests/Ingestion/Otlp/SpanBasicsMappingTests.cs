@@ -180,6 +180,31 @@ public sealed class SpanBasicsMappingTests
     }
 
     [Fact]
+    public void Map_NestedAndRepeatedAttributes_CutAtTheirPathsAndLastValueKept()
+    {
+        var options = new IngestionOptions { MaxAttributeChars = 10 };
+        var span = SpanWith(
+            A("tags", Arr(Str("short"), Str(new string('t', 20)))),
+            A("doc", Kv(A("body", new string('b', 30)), A("body", "kept"))),
+            A("k", "first"),
+            A("k", "last"));
+        span.Events.Add(Event("note", A("text", new string('e', 12))));
+
+        var entity = MapOne(span, options);
+
+        var attributes = JsonDocument.Parse(entity.AttributesJson!).RootElement;
+        Assert.Equal(new string('t', 10) + "…[truncated, 20 chars]", attributes.GetProperty("tags")[1].GetString());
+        Assert.Equal("short", attributes.GetProperty("tags")[0].GetString());
+        Assert.Equal("""{"body":"kept"}""", attributes.GetProperty("doc").GetRawText());
+        Assert.Equal("last", attributes.GetProperty("k").GetString());
+        Assert.Equal(3, attributes.EnumerateObject().Count());
+        var notes = StoreJson.Deserialize<List<TruncationNote>>(entity.TruncationsJson)!;
+        Assert.Equal(
+            [new TruncationNote("AttributesJson.tags[1]", 20), new TruncationNote("EventsJson[0].attributes.text", 12)],
+            notes);
+    }
+
+    [Fact]
     public void Map_EmptyName_FallsBackToToolName()
     {
         var span = SpanWith(A("gen_ai.tool.name", "lookup"));
