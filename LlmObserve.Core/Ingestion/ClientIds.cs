@@ -6,10 +6,10 @@ namespace LlmObserve.Core.Ingestion;
 /// </summary>
 public static class ClientIds
 {
-    /// <summary>Longest id taken, in characters; a UUID or a request id with a suffix fits with room to spare.</summary>
+    /// <summary>Longest id taken, in characters: a UUID or a request id with a suffix fits with room.</summary>
     public const int MaxLength = 200;
 
-    /// <summary>Why <paramref name="id"/> cannot serve as a client id, or null when it can (or was not given).</summary>
+    /// <summary>Why <paramref name="id"/> cannot serve as a client id; null when it can or was not given.</summary>
     public static string? Check(string? id) => id switch
     {
         null => null,
