@@ -41,6 +41,12 @@ public sealed class FeedbackEntry
     /// carrying its request id, has not arrived yet).
     /// </summary>
     public DateTimeOffset? LinkedAt { get; set; }
+
+    /// <summary>
+    /// The sender's own id for the entry (<c>id</c>), unique per project: a retried request re-sends it, and the store
+    /// keeps the first entry under that id instead of counting the user's signal twice. Null when the sender gave none.
+    /// </summary>
+    public string? ClientId { get; set; }
 }
 
 /// <summary>Where a feedback entry came from.</summary>

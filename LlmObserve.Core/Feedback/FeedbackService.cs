@@ -1,4 +1,5 @@
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Redaction;
 using LlmObserve.Core.Storage;
@@ -16,7 +17,8 @@ public sealed record FeedbackDraft(
     double? Value,
     string? Comment,
     string? UserId,
-    DateTimeOffset? Time);
+    DateTimeOffset? Time,
+    string? ClientId = null);
 
 /// <summary>
 /// A stored feedback entry, and whether its trace is known yet (linked) or it waits for it (pending).
@@ -32,7 +34,8 @@ public sealed record FeedbackRecord(
     DateTimeOffset Time,
     string Source,
     string? Inference,
-    bool Linked)
+    bool Linked,
+    string? ClientId)
 {
     public static FeedbackRecord Of(FeedbackEntry entry) => new(
         entry.Id,
@@ -45,12 +48,15 @@ public sealed record FeedbackRecord(
         entry.CreatedAt,
         entry.Source,
         entry.Inference,
-        entry.LinkedAt is not null);
+        entry.LinkedAt is not null,
+        entry.ClientId);
 }
 
 /// <summary>
 /// Checks and stores feedback from <c>POST /api/feedback</c>. Feedback whose trace has not arrived is kept as
 /// pending and linked by <see cref="FeedbackLinker"/> when it does: traces can be late, feedback must not be lost.
+/// Feedback sent with a client id is stored once per project: a retry gets the entry stored first, as if it were
+/// the first send, so a client that retries after a timeout never counts a user's signal twice.
 /// </summary>
 public sealed class FeedbackService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
@@ -59,6 +65,9 @@ public sealed class FeedbackService(
     RedactionSettingsService? redaction = null)
 {
     public const int MaxIdLength = 200;
+
+    // SQLITE_CONSTRAINT_UNIQUE: an insert hit a unique index.
+    private const int SqliteUniqueConstraint = 2067;
 
     /// <summary>
     /// How far ahead of the server's clock a caller's time may be (clock skew), before it is refused.
@@ -75,6 +84,12 @@ public sealed class FeedbackService(
         if (entry is null)
         {
             return (null, errors);
+        }
+
+        if (entry.ClientId is { } clientId
+            && await FindByClientIdAsync(projectId, clientId, cancellationToken) is { } stored)
+        {
+            return (stored, []);
         }
 
         if (redaction is not null)
@@ -96,7 +111,22 @@ public sealed class FeedbackService(
         }
 
         db.Feedback.Add(entry);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (entry.ClientId is not null && IsUniqueViolation(ex))
+        {
+            // A concurrent send of the same id committed between the look-up above and this insert.
+            var first = await FindByClientIdAsync(projectId, entry.ClientId, cancellationToken);
+            if (first is null)
+            {
+                throw;
+            }
+
+            return (first, []);
+        }
+
         return (FeedbackRecord.Of(entry), []);
     }
 
@@ -129,6 +159,20 @@ public sealed class FeedbackService(
         var rows = await query.OrderByDescending(f => f.Id).Take(limit).ToListAsync(cancellationToken);
         return [.. rows.Select(FeedbackRecord.Of)];
     }
+
+    private async Task<FeedbackRecord?> FindByClientIdAsync(
+        string projectId,
+        string clientId,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await db.Feedback.AsNoTracking()
+            .FirstOrDefaultAsync(f => f.ProjectId == projectId && f.ClientId == clientId, cancellationToken);
+        return stored is null ? null : FeedbackRecord.Of(stored);
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException ex)
+        => ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint };
 
     /// <summary>The entry <paramref name="draft"/> describes, or every field at fault (all at once).</summary>
     public static (FeedbackEntry? Entry, IReadOnlyList<FieldError> Errors) Validate(
@@ -181,6 +225,11 @@ public sealed class FeedbackService(
             errors.Add(new FieldError("userId", $"'userId' must be at most {MaxIdLength} characters."));
         }
 
+        if (ClientIds.Check(draft.ClientId) is { } idFault)
+        {
+            errors.Add(new FieldError("id", $"'id' {idFault}"));
+        }
+
         if (draft.Time is { } time && time > now + MaxFutureSkew)
         {
             errors.Add(new FieldError("time", "'time' lies in the future; send when the user gave the feedback."));
@@ -208,6 +257,7 @@ public sealed class FeedbackService(
             UserId = userId,
             CreatedAt = draft.Time?.ToUniversalTime() ?? now,
             Source = FeedbackSource.Api,
+            ClientId = draft.ClientId,
         }, []);
     }
 

@@ -20,7 +20,15 @@ public sealed record IngestBatch(
 /// <summary>What the writer did with a batch once it was committed.</summary>
 /// <param name="SpansWritten">Spans inserted; a span already stored (same project, trace and span id) is not.</param>
 /// <param name="SpansAlreadyStored">Spans skipped because they were stored before.</param>
-public sealed record IngestResult(int SpansWritten, int SpansAlreadyStored);
+/// <param name="ScoresAlreadyStored">
+/// Scores skipped because the project holds one under the same client id (stored before, or earlier in the batch).
+/// </param>
+/// <param name="FeedbackAlreadyStored">Feedback entries skipped for the same reason.</param>
+public sealed record IngestResult(
+    int SpansWritten,
+    int SpansAlreadyStored,
+    int ScoresAlreadyStored = 0,
+    int FeedbackAlreadyStored = 0);
 
 /// <summary>
 /// The durable writer. <see cref="WriteAsync"/> completes only after the batch is committed;

@@ -43,4 +43,10 @@ public sealed class Score
 
     /// <summary>For a label given in an annotation queue: the item it was given on.</summary>
     public long? AnnotationItemId { get; set; }
+
+    /// <summary>
+    /// The sender's own id for the score (<c>scores[].id</c>), unique per project: a retried batch re-sends it, and
+    /// the store keeps the first score under that id instead of counting it twice. Null when the sender gave none.
+    /// </summary>
+    public string? ClientId { get; set; }
 }

@@ -10,6 +10,7 @@ using LlmObserve.Core.Evaluation.Judge;
 using LlmObserve.Core.Evaluation.Runs;
 using LlmObserve.Core.Experiments;
 using LlmObserve.Core.Feedback;
+using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Metrics;
 using LlmObserve.Core.Projects;
 using LlmObserve.Core.Scores;
@@ -184,6 +185,14 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
             // A label filter on the trace list starts from the scores carrying the label when they are few.
             score.HasIndex(s => new { s.ProjectId, s.Name, s.Label, s.TraceId });
             score.HasIndex(s => s.AnnotationItemId).HasFilter("\"AnnotationItemId\" IS NOT NULL");
+
+            // A score re-sent under the sender's id (a retried batch) is stored once; scores without one are not
+            // checked. The writer's insert names this index as its conflict target.
+            score.Property(s => s.ClientId).HasMaxLength(ClientIds.MaxLength);
+            score.HasIndex(s => new { s.ProjectId, s.ClientId })
+                .IsUnique()
+                .HasFilter("\"ClientId\" IS NOT NULL")
+                .HasDatabaseName("UX_Scores_ClientId");
         });
 
         // Kept by ScoreAggregateMaintainer. The index serves the list's score filter and sort: a name's traces in
@@ -226,6 +235,13 @@ public sealed class LlmObserveDbContext(DbContextOptions<LlmObserveDbContext> op
                 .IsUnique()
                 .HasFilter("\"Source\" = 'inferred'")
                 .HasDatabaseName("IX_Feedback_Inferred");
+
+            // Feedback re-sent under the sender's id (a retried request) is stored once, like scores above.
+            feedback.Property(f => f.ClientId).HasMaxLength(ClientIds.MaxLength);
+            feedback.HasIndex(f => new { f.ProjectId, f.ClientId })
+                .IsUnique()
+                .HasFilter("\"ClientId\" IS NOT NULL")
+                .HasDatabaseName("UX_Feedback_ClientId");
         });
 
         builder.Entity<AnnotationQueue>(queue =>

@@ -193,6 +193,72 @@ public sealed class FeedbackApiTests : IAsyncLifetime
             + "abandon, copy.");
     }
 
+    [Fact]
+    public async Task Post_SameIdTwice_StoresOnceAndAnswersTheRetryAsTheFirstSend()
+    {
+        const string body = """{"id":"fb-retry-1","requestId":"req-retry","kind":"thumbs","value":-1}""";
+        using var first = await PostAsync(body);
+        var stored = await first.Content.ReadFromJsonAsync<JsonElement>();
+
+        using var retry = await PostAsync(
+            """{"id":"fb-retry-1","requestId":"req-retry","kind":"thumbs","value":1,"comment":"changed"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var again = await retry.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(stored.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
+        Assert.Equal("fb-retry-1", again.GetProperty("clientId").GetString());
+        Assert.Equal(-1, again.GetProperty("value").GetDouble());
+        var listed = await _client.GetFromJsonAsync<JsonElement>("api/feedback?requestId=req-retry");
+        Assert.Single(listed.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_SameIdConcurrently_StoresOne()
+    {
+        const string body = """{"id":"fb-race","requestId":"req-race","kind":"rating","value":2}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(body)));
+
+        var ids = new HashSet<long>();
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+            response.Dispose();
+        }
+
+        Assert.Single(ids);
+        var listed = await _client.GetFromJsonAsync<JsonElement>("api/feedback?requestId=req-race");
+        Assert.Single(listed.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_WithoutId_StoresEachSend()
+    {
+        const string body = """{"requestId":"req-no-id","kind":"copy"}""";
+
+        using var first = await PostAsync(body);
+        using var second = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var listed = await _client.GetFromJsonAsync<JsonElement>("api/feedback?requestId=req-no-id");
+        Assert.Equal(2, listed.GetProperty("data").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Post_OverlongId_IsAProblemNamingIdAndStoresNothing()
+    {
+        var id = new string('z', 201);
+
+        using var response = await PostAsync($$"""{"id":"{{id}}","requestId":"req-long-id","kind":"copy"}""");
+
+        await AssertProblemAsync(response, "id", "'id' must be at most 200 characters (was 201).");
+        var listed = await _client.GetFromJsonAsync<JsonElement>("api/feedback?requestId=req-long-id");
+        Assert.Empty(listed.GetProperty("data").EnumerateArray());
+    }
+
     private async Task RestartAsync()
     {
         var directory = _app.DataDirectory;

@@ -15,7 +15,8 @@ public sealed record FeedbackRequest(
     double? Value,
     string? Comment,
     string? UserId,
-    DateTimeOffset? Time);
+    DateTimeOffset? Time,
+    string? Id = null);
 
 /// <summary>
 /// <c>POST /api/feedback</c> stores a user's feedback (201, or 202 while its trace has not arrived and it is pending);
@@ -62,14 +63,16 @@ internal static class FeedbackEndpoints
             request.Value,
             request.Comment,
             request.UserId,
-            request.Time);
+            request.Time,
+            request.Id);
         var (feedback, errors) = await service.AddAsync(http.GetApiKeyIdentity().ProjectId, draft, cancel);
         if (feedback is null)
         {
             return RequestJson.Invalid(errors, "The feedback was not stored");
         }
 
-        // Pending feedback is stored just the same; 202 tells the caller its trace is not known yet.
+        // Pending feedback is stored just the same; 202 tells the caller its trace is not known yet. A retry under the
+        // same id gets the entry stored first, with the status that entry has now.
         return feedback.Linked
             ? Results.Created($"/api/feedback?traceId={feedback.TraceId}", feedback)
             : Results.Json(feedback, statusCode: StatusCodes.Status202Accepted);

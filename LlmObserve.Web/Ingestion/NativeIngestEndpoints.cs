@@ -9,13 +9,18 @@ using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Ingestion;
 
-/// <summary>Answer of <c>POST /api/ingest</c>.</summary>
+/// <summary>
+/// Answer of <c>POST /api/ingest</c>. Spans, scores and feedback count what this request stored; the "already stored"
+/// counts what a retry re-sent (same span ids, or the same client ids) and was kept once.
+/// </summary>
 internal sealed record NativeIngestResponse(
     int Traces,
     int Spans,
     int SpansAlreadyStored,
     int Scores,
+    int ScoresAlreadyStored,
     int Feedback,
+    int FeedbackAlreadyStored,
     IReadOnlyList<string> TraceIds,
     IReadOnlyList<IngestionError> Errors);
 
@@ -71,7 +76,7 @@ internal static class NativeIngestEndpoints
         if (batch.ItemCount == 0)
         {
             return Results.Json(
-                new NativeIngestResponse(0, 0, 0, 0, 0, [], read.Errors),
+                new NativeIngestResponse(0, 0, 0, 0, 0, 0, 0, [], read.Errors),
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
@@ -89,8 +94,10 @@ internal static class NativeIngestEndpoints
             read.TraceIds.Count,
             result.SpansWritten,
             result.SpansAlreadyStored,
-            batch.Scores.Count,
-            batch.Feedback.Count,
+            batch.Scores.Count - result.ScoresAlreadyStored,
+            result.ScoresAlreadyStored,
+            batch.Feedback.Count - result.FeedbackAlreadyStored,
+            result.FeedbackAlreadyStored,
             read.TraceIds,
             read.Errors);
         return Results.Json(

@@ -32,6 +32,13 @@ public sealed partial class NativeBatchReader
             : throw new NativeItemException($"{path}.{name}", "must be a string.");
     }
 
+    /// <summary>The item's own <c>id</c>, which makes a re-sent score or feedback entry count once.</summary>
+    private static string? OptionalClientId(JsonElement element, string path)
+    {
+        var id = OptionalString(element, "id", path);
+        return ClientIds.Check(id) is { } fault ? throw new NativeItemException($"{path}.id", fault) : id;
+    }
+
     private static string? OptionalHexId(JsonElement element, string name, int length, string path)
     {
         var id = OptionalString(element, name, path);

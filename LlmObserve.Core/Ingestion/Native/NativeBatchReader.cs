@@ -239,6 +239,7 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
             Explanation = Limit(OptionalString(element, "explanation", path), context.Options.MaxFieldChars),
             Source = ScoreSource.Api,
             CreatedAt = context.Now,
+            ClientId = OptionalClientId(element, path),
         });
     }
 
@@ -279,6 +280,7 @@ public sealed partial class NativeBatchReader(IngestionOptions options, TimeProv
             Comment = Limit(comment, context.Options.MaxFieldChars),
             UserId = OptionalString(element, "userId", path),
             CreatedAt = context.Now,
+            ClientId = OptionalClientId(element, path),
         });
     }
 

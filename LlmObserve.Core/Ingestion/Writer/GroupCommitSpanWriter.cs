@@ -445,12 +445,18 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
 
                 foreach (var score in batch.Scores)
                 {
-                    statements.InsertScore(batch.ProjectId, score, now);
+                    if (!statements.InsertScore(batch.ProjectId, score, now))
+                    {
+                        pending.ScoresAlreadyStored++;
+                    }
                 }
 
                 foreach (var feedback in batch.Feedback)
                 {
-                    statements.InsertFeedback(batch.ProjectId, feedback, now);
+                    if (!statements.InsertFeedback(batch.ProjectId, feedback, now))
+                    {
+                        pending.FeedbackAlreadyStored++;
+                    }
                 }
             }
 
@@ -491,6 +497,8 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
                 {
                     pending.Written = 0;
                     pending.AlreadyStored = 0;
+                    pending.ScoresAlreadyStored = 0;
+                    pending.FeedbackAlreadyStored = 0;
                     Commit([pending], pending.Weight);
                 }
 
@@ -604,7 +612,11 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         foreach (var pending in group)
         {
             Release(pending.Weight);
-            pending.Completion.TrySetResult(new IngestResult(pending.Written, pending.AlreadyStored));
+            pending.Completion.TrySetResult(new IngestResult(
+                pending.Written,
+                pending.AlreadyStored,
+                pending.ScoresAlreadyStored,
+                pending.FeedbackAlreadyStored));
         }
 
         _logger.Committed(
@@ -789,6 +801,10 @@ public sealed class GroupCommitSpanWriter : ISpanWriter, IAsyncDisposable, IDisp
         public int Written { get; set; }
 
         public int AlreadyStored { get; set; }
+
+        public int ScoresAlreadyStored { get; set; }
+
+        public int FeedbackAlreadyStored { get; set; }
     }
 }
 

@@ -36,10 +36,10 @@ internal sealed class SpanStoreStatements : IDisposable
         _insertScore = Create(
             WriterSql.InsertScore,
             "$project", "$trace", "$span", "$name", "$value", "$label", "$explanation", "$source", "$evaluator",
-            "$evaluatorVersion", "$createdAt");
+            "$evaluatorVersion", "$createdAt", "$clientId");
         _insertFeedback = Create(
             WriterSql.InsertFeedback,
-            "$project", "$trace", "$request", "$kind", "$value", "$comment", "$user", "$createdAt");
+            "$project", "$trace", "$request", "$kind", "$value", "$comment", "$user", "$createdAt", "$clientId");
     }
 
     /// <summary>Binds every command to the transaction about to run; Microsoft.Data.Sqlite insists on it.</summary>
@@ -68,7 +68,8 @@ internal sealed class SpanStoreStatements : IDisposable
         long nowUnixNano)
         => _traceRows.Write(projectId, traceId, written, storedBefore, nowUnixNano);
 
-    public void InsertScore(string projectId, Score score, DateTimeOffset now)
+    /// <returns>True when the score was inserted, false when the project holds one under its client id.</returns>
+    public bool InsertScore(string projectId, Score score, DateTimeOffset now)
     {
         var parameters = _insertScore.Parameters;
         parameters[0].Value = projectId;
@@ -82,12 +83,14 @@ internal sealed class SpanStoreStatements : IDisposable
         parameters[8].Value = score.EvaluatorId ?? (object)DBNull.Value;
         parameters[9].Value = score.EvaluatorVersion ?? (object)DBNull.Value;
         parameters[10].Value = ToStore(score.CreatedAt == default ? now : score.CreatedAt);
+        parameters[11].Value = score.ClientId ?? (object)DBNull.Value;
 
         Prepare(_insertScore, ref _scorePrepared);
-        _insertScore.ExecuteNonQuery();
+        return _insertScore.ExecuteNonQuery() == 1;
     }
 
-    public void InsertFeedback(string projectId, FeedbackEntry feedback, DateTimeOffset now)
+    /// <returns>True when the entry was inserted, false when the project holds one under its client id.</returns>
+    public bool InsertFeedback(string projectId, FeedbackEntry feedback, DateTimeOffset now)
     {
         var parameters = _insertFeedback.Parameters;
         parameters[0].Value = projectId;
@@ -98,9 +101,10 @@ internal sealed class SpanStoreStatements : IDisposable
         parameters[5].Value = feedback.Comment ?? (object)DBNull.Value;
         parameters[6].Value = feedback.UserId ?? (object)DBNull.Value;
         parameters[7].Value = ToStore(feedback.CreatedAt == default ? now : feedback.CreatedAt);
+        parameters[8].Value = feedback.ClientId ?? (object)DBNull.Value;
 
         Prepare(_insertFeedback, ref _feedbackPrepared);
-        _insertFeedback.ExecuteNonQuery();
+        return _insertFeedback.ExecuteNonQuery() == 1;
     }
 
     public void Dispose()

@@ -3,16 +3,24 @@ namespace LlmObserve.Core.Ingestion.Writer;
 /// <summary>The SQL the writer runs. Names are the EF defaults of <c>LlmObserveDbContext</c>.</summary>
 internal static class WriterSql
 {
+    /// <summary>
+    /// Inserts a score; one re-sent under a client id the project already has changes nothing (0 rows). The conflict
+    /// target is the partial index <c>UX_Scores_ClientId</c>, so any other unique index still refuses as before.
+    /// </summary>
     public const string InsertScore = """
         INSERT INTO "Scores" ("ProjectId", "TraceId", "SpanId", "Name", "Value", "Label", "Explanation", "Source",
-            "EvaluatorId", "EvaluatorVersion", "CreatedAt")
+            "EvaluatorId", "EvaluatorVersion", "CreatedAt", "ClientId")
         VALUES ($project, $trace, $span, $name, $value, $label, $explanation, $source,
-            $evaluator, $evaluatorVersion, $createdAt)
+            $evaluator, $evaluatorVersion, $createdAt, $clientId)
+        ON CONFLICT ("ProjectId", "ClientId") WHERE "ClientId" IS NOT NULL DO NOTHING
         """;
 
+    /// <summary>Inserts a feedback entry, idempotent by client id like <see cref="InsertScore"/>.</summary>
     public const string InsertFeedback = """
-        INSERT INTO "Feedback" ("ProjectId", "TraceId", "RequestId", "Kind", "Value", "Comment", "UserId", "CreatedAt")
-        VALUES ($project, $trace, $request, $kind, $value, $comment, $user, $createdAt)
+        INSERT INTO "Feedback" ("ProjectId", "TraceId", "RequestId", "Kind", "Value", "Comment", "UserId", "CreatedAt",
+            "ClientId")
+        VALUES ($project, $trace, $request, $kind, $value, $comment, $user, $createdAt, $clientId)
+        ON CONFLICT ("ProjectId", "ClientId") WHERE "ClientId" IS NOT NULL DO NOTHING
         """;
 
     /// <summary>

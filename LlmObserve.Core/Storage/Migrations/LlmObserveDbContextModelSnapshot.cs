@@ -1489,6 +1489,10 @@ namespace LlmObserve.Core.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
@@ -1532,6 +1536,11 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.HasIndex("LinkedAt")
                         .HasDatabaseName("IX_Feedback_Pending")
                         .HasFilter("\"LinkedAt\" IS NULL");
+
+                    b.HasIndex("ProjectId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Feedback_ClientId")
+                        .HasFilter("\"ClientId\" IS NOT NULL");
 
                     b.HasIndex("ProjectId", "RequestId");
 
@@ -1825,6 +1834,10 @@ namespace LlmObserve.Core.Storage.Migrations
                     b.Property<long?>("AnnotationItemId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1869,6 +1882,11 @@ namespace LlmObserve.Core.Storage.Migrations
 
                     b.HasIndex("AnnotationItemId")
                         .HasFilter("\"AnnotationItemId\" IS NOT NULL");
+
+                    b.HasIndex("ProjectId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("UX_Scores_ClientId")
+                        .HasFilter("\"ClientId\" IS NOT NULL");
 
                     b.HasIndex("ProjectId", "TraceId");
 
