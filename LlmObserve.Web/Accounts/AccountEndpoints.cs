@@ -69,7 +69,8 @@ internal static class AccountEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return Results.Redirect("/login?expired=1&ReturnUrl=" + Uri.EscapeDataString(LocalUrl.Safe(form.ReturnUrl)));
+            return Results.Redirect(
+                "/login?expired=1&ReturnUrl=" + Uri.EscapeDataString(LocalUrl.Safe(form.ReturnUrl)));
         }
 
         // Sign-ins belong to no project: the audit page shows them to instance admins. The target is the address
