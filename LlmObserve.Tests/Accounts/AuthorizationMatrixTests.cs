@@ -104,8 +104,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /traces"] = new(Kind.Page, ProjectRole.Viewer),
         ["GET /traces/{TraceId}"] = new(Kind.Page, ProjectRole.Viewer),
         ["GET /users/{UserId}"] = new(Kind.Page, ProjectRole.Viewer),
-        ["GET /{**path:file}"] = new(Kind.SignedIn),
-        ["HEAD /{**path:file}"] = new(Kind.SignedIn),
+        ["GET /{**path:file}"] = new(Kind.Public),
+        ["HEAD /{**path:file}"] = new(Kind.Public),
         ["PATCH /api/project"] = new(Kind.Api, ProjectRole.Admin),
         ["POST /account/first-admin"] = new(Kind.Public),
         ["POST /account/login"] = new(Kind.Public),
@@ -138,8 +138,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/project/browser-keys"] = new(Kind.Api, ProjectRole.Admin),
         ["POST /api/project/keys"] = new(Kind.Api, ProjectRole.Admin),
         ["POST /api/project/redaction/preview"] = new(Kind.Api, ProjectRole.Admin),
+        ["POST /api/public/otel/v1/logs"] = new(Kind.Public),
+        ["POST /api/public/otel/v1/metrics"] = new(Kind.Public),
         ["POST /api/public/otel/v1/traces"] = new(Kind.KeyOnly),
         ["POST /api/scores"] = new(Kind.Api, ProjectRole.Member),
+        ["POST /v1/logs"] = new(Kind.Public),
+        ["POST /v1/metrics"] = new(Kind.Public),
         ["POST /v1/traces"] = new(Kind.KeyOnly),
         ["PUT /api/alerts/channels/{id:long}"] = new(Kind.Api, ProjectRole.Member),
         ["PUT /api/alerts/rules/{id:long}"] = new(Kind.Api, ProjectRole.Member),
@@ -300,6 +304,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var name = pattern[(i + 1)..end].Split(':', '=', '?')[0].TrimStart('*');
             builder.Append(name.Equals("traceId", StringComparison.OrdinalIgnoreCase) ? TraceId
                 : pattern[(i + 1)..end].Contains(":long", StringComparison.Ordinal) ? "999999"
+                : pattern[(i + 1)..end].Contains(":file", StringComparison.Ordinal) ? "none.txt"
                 : "none");
             i = end + 1;
         }

@@ -39,12 +39,17 @@ internal static class AccountEndpoints
     /// </summary>
     public const string GenericFailure = "The e-mail address or the password is wrong.";
 
+    /// <summary>What a person sees when a form's antiforgery token is missing or no longer valid.</summary>
+    public const string FormExpired = "The form expired; reload the page and try again.";
+
     public static WebApplication MapLlmObserveAccounts(this WebApplication app)
     {
         var account = app.MapGroup("/account");
-        account.MapPost("/login", SignInAsync).AllowAnonymous();
+        // Both forms check their token themselves (the framework's check throws, a 500): an expired form goes back
+        // to the page with a message a person can act on.
+        account.MapPost("/login", SignInAsync).AllowAnonymous().DisableAntiforgery();
         account.MapPost("/logout", SignOutAsync);
-        account.MapPost("/first-admin", CreateFirstAdminAsync).AllowAnonymous();
+        account.MapPost("/first-admin", CreateFirstAdminAsync).AllowAnonymous().DisableAntiforgery();
         if (app.Services.GetRequiredService<LlmObserveOptions>().Auth.Oidc.Enabled)
         {
             account.MapGet("/oidc", ChallengeOidc).AllowAnonymous();
@@ -59,8 +64,15 @@ internal static class AccountEndpoints
         HttpContext http,
         SignInManager<AppUser> signIn,
         IAuditLog auditLog,
+        IAntiforgery antiforgery,
         ILogger<SignInForm> logger)
     {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.Redirect(
+                "/login?expired=1&ReturnUrl=" + Uri.EscapeDataString(LocalUrl.Safe(form.ReturnUrl)));
+        }
+
         // Sign-ins belong to no project: the audit page shows them to instance admins. The target is the address
         // typed, so repeated attempts on one account stand out; a password never reaches the log.
         var typed = form.Email?.Trim() is { Length: > 0 } address ? address[..Math.Min(address.Length, 200)] : null;
@@ -141,10 +153,17 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> CreateFirstAdminAsync(
         [FromForm] FirstAdminForm form,
+        HttpContext http,
+        IAntiforgery antiforgery,
         AccountService accounts,
         SignInManager<AppUser> signIn,
         CancellationToken cancel)
     {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.Redirect("/setup/admin?problem=form&message=" + Uri.EscapeDataString(FormExpired));
+        }
+
         var problems = await accounts.CreateFirstAdminAsync(form.Email, form.Password, cancel);
         if (problems.Count > 0)
         {

@@ -10,7 +10,9 @@ namespace LlmObserve.Web.Accounts;
 
 /// <summary>
 /// Accounts: ASP.NET Core Identity on the app's own store, a sign-in cookie, an optional OpenID Connect login, and
-/// a fallback policy that asks every endpoint without its own rule for a signed-in person.
+/// a fallback policy that asks every endpoint without its own rule for a signed-in person. A request that matches no
+/// route (or the wrong method of one) is answered 404 (or 405) whatever its credentials: nothing is there to guard,
+/// and a 401 would send a client with a valid key looking for a fault in its key.
 /// </summary>
 internal static class AccountsServiceCollectionExtensions
 {
@@ -73,7 +75,7 @@ internal static class AccountsServiceCollectionExtensions
         }
 
         services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder()
-            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || IsUnrouted(context.Resource))
             .Build());
         services.AddCascadingAuthenticationState();
 
@@ -101,8 +103,26 @@ internal static class AccountsServiceCollectionExtensions
 
         app.UseAuthentication();
         app.UseAuthorization();
+
+        // A page address that does not exist gets the not-found page (status code pages). Machines, and any method
+        // but GET, get a problem instead: the page would be re-executed with the request's method and refuse it. The
+        // static files' catch-all route makes routing answer 405 for nearly every path, so no route is a 404 here.
+        app.Use((context, next) => IsUnrouted(context)
+                && (IsMachinePath(context.Request.Path) || !HttpMethods.IsGet(context.Request.Method))
+            ? Results.Problem(
+                    title: "Not found",
+                    detail: $"No route of LlmObserve answers {context.Request.Method} {context.Request.Path}.",
+                    statusCode: StatusCodes.Status404NotFound)
+                .ExecuteAsync(context)
+            : next(context));
         return app;
     }
+
+    /// <summary>
+    /// No route matched, or routing's own 405 answer (a plain endpoint, not a mapped route) stands in for one.
+    /// </summary>
+    private static bool IsUnrouted(object? resource)
+        => resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint;
 
     private static void ConfigureCookie(CookieAuthenticationOptions cookie, LlmObserveOptions options)
     {

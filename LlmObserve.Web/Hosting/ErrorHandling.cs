@@ -14,6 +14,7 @@ internal static class ErrorHandling
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["correlationId"] = context.HttpContext.TraceIdentifier);
 
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<PrerenderStatus>();
 

@@ -11,6 +11,14 @@ internal static class OptionsServiceCollectionExtensions
         this IServiceCollection services,
         IConfiguration configuration)
     {
+        // A value of the wrong type would make the binder throw on the first one, with a stack trace; report them all.
+        var typeFaults = ConfigurationTypeCheck.Faults<LlmObserveOptions>(
+            configuration.GetSection(LlmObserveOptions.SectionName));
+        if (typeFaults.Count > 0)
+        {
+            throw new OptionsValidationException(string.Empty, typeof(LlmObserveOptions), typeFaults);
+        }
+
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<LlmObserveOptions>()
             .Bind(configuration.GetSection(LlmObserveOptions.SectionName))

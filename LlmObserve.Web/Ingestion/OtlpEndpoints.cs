@@ -35,7 +35,28 @@ internal static class OtlpEndpoints
             .DisableAntiforgery()
             .WithOwnBodyLimit(IngestionLimit);
 
+        // An SDK given OTEL_EXPORTER_OTLP_ENDPOINT also exports metrics and logs there; say why they are refused.
+        foreach (var path in (string[])["/v1/metrics", "/v1/logs", "/api/public/otel/v1/metrics",
+                     "/api/public/otel/v1/logs"])
+        {
+            app.MapPost(path, RefuseSignalAsync)
+                .AllowAnonymous()
+                .DisableAntiforgery()
+                .WithOwnBodyLimit(IngestionLimit);
+        }
+
         return app;
+    }
+
+    private static Task RefuseSignalAsync(HttpContext http)
+    {
+        var signal = http.Request.Path.Value!.EndsWith("/logs", StringComparison.Ordinal) ? "logs" : "metrics";
+        return WriteStatusAsync(
+            http,
+            json: !IngestionHttp.IsProtobuf(http.Request.ContentType),
+            StatusCodes.Status404NotFound,
+            $"LlmObserve accepts OTLP traces only (POST /v1/traces), not {signal}. Turn the SDK's {signal} "
+            + $"export off with OTEL_{(signal == "logs" ? "LOGS" : "METRICS")}_EXPORTER=none.");
     }
 
     private static async Task ExportAsync(
@@ -150,6 +171,8 @@ internal static class OtlpEndpoints
     private static string ReasonKind(int statusCode) => statusCode switch
     {
         StatusCodes.Status400BadRequest => "malformed body",
+        StatusCodes.Status404NotFound => "signal other than traces",
+        StatusCodes.Status408RequestTimeout => "body too slow",
         StatusCodes.Status413PayloadTooLarge => "body too large",
         StatusCodes.Status415UnsupportedMediaType => "unsupported content type or encoding",
         _ => "refused",
@@ -160,6 +183,8 @@ internal static class OtlpEndpoints
     {
         StatusCodes.Status400BadRequest => 3,
         StatusCodes.Status401Unauthorized => 16,
+        StatusCodes.Status404NotFound => 12,
+        StatusCodes.Status408RequestTimeout => 4,
         StatusCodes.Status413PayloadTooLarge => 8,
         StatusCodes.Status415UnsupportedMediaType => 3,
         StatusCodes.Status503ServiceUnavailable => 14,

@@ -83,6 +83,12 @@ internal static class RequestBodyReader
                 body.Dispose();
                 return (PooledBody.Empty, TooLarge(limit, limit, atLeast: true));
             }
+            catch (BadHttpRequestException ex)
+            {
+                // Kestrel's verdict on the body (most often 408: it stopped arriving) is the client's fault, not ours.
+                body.Dispose();
+                return (PooledBody.Empty, new BodyReadFailure(ex.StatusCode, BodyFault(ex, request.ContentLength)));
+            }
             catch
             {
                 body.Dispose();
@@ -92,6 +98,12 @@ internal static class RequestBodyReader
             return (body, null);
         }
     }
+
+    private static string BodyFault(BadHttpRequestException ex, long? declared)
+        => ex.StatusCode == StatusCodes.Status408RequestTimeout
+            ? $"The body arrived too slowly{(declared is { } length ? $" (declared {length} bytes)" : string.Empty)}; "
+                + "the server stopped waiting for it. Send the whole body without pauses."
+            : $"The body could not be read: {ex.Message}";
 
     private static BodyReadFailure TooLarge(long size, long limit, bool atLeast = false)
         => new(

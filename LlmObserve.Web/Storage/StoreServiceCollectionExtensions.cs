@@ -27,13 +27,63 @@ internal static class StoreServiceCollectionExtensions
     public static WebApplication UseLlmObserveStore(this WebApplication app)
     {
         var location = app.Services.GetRequiredService<StoreLocation>();
-        Directory.CreateDirectory(location.DataDirectory);
+        StoreFileModes.Prepare(location);
 
         using var db = app.Services.GetRequiredService<IDbContextFactory<LlmObserveDbContext>>().CreateDbContext();
         db.Database.Migrate();
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
 
         return app;
+    }
+}
+
+/// <summary>
+/// The store holds prompts and answers: on Unix its folder (when the app makes it) is the owner's only, and the
+/// database with its WAL and shared-memory files is readable by the owner only, like the data protection keys.
+/// SQLite gives the WAL and shared-memory files the database file's mode. A mode stricter than that is kept.
+/// </summary>
+internal static class StoreFileModes
+{
+    private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+        | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    public static void Prepare(StoreLocation location)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(location.DataDirectory);
+            return;
+        }
+
+        if (!Directory.Exists(location.DataDirectory))
+        {
+            Directory.CreateDirectory(location.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite
+                | UnixFileMode.UserExecute);
+        }
+
+        if (!File.Exists(location.DatabasePath))
+        {
+            // An empty file is an empty SQLite database; made here, it never exists with the umask's looser mode.
+            using var created = new FileStream(location.DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+
+        string[] files = [location.DatabasePath, location.DatabasePath + "-wal", location.DatabasePath + "-shm"];
+        foreach (var path in files)
+        {
+            if (File.Exists(path))
+            {
+                var mode = File.GetUnixFileMode(path);
+                if ((mode & GroupAndOthers) != 0)
+                {
+                    File.SetUnixFileMode(path, mode & ~GroupAndOthers);
+                }
+            }
+        }
     }
 }
 
