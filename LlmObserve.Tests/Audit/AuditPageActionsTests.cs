@@ -72,7 +72,7 @@ public sealed class AuditPageActionsTests : IAsyncLifetime
         string[] recorded =
         [
             AuditActions.BrowserKeyCreated, AuditActions.FeedbackOriginsChanged, AuditActions.KeyCreated,
-            AuditActions.KeyRevoked, AuditActions.BrowserKeyRevoked,
+            AuditActions.KeyRevoked, AuditActions.BrowserKeyRevoked, AuditActions.UserCreated,
         ];
         Assert.Equal(recorded.Order(StringComparer.Ordinal), audit.Actions);
     }
