@@ -53,8 +53,9 @@ public sealed class ReviewerAccountTests : IAsyncLifetime
         var queue = await CreateQueueAsync();
         using var ann = await _app.CreateSignedInClientAsync(Ann, TestPeople.Password);
         using var bob = await _app.CreateSignedInClientAsync(Bob, TestPeople.Password);
-        var annsItem = await NextAsync(ann, queue, reviewer: "Bob");
+        var annsItem = await NextAsync(ann, queue, reviewer: Ann);
 
+        // Both send Ann's name: with typed names that made them one reviewer, and Bob would get Ann's item.
         var bobsItem = await NextAsync(bob, queue, reviewer: Ann);
         using var label = await bob.PostAsJsonAsync(
             $"api/annotation-queues/{queue}/items/{annsItem}/labels",
