@@ -80,7 +80,9 @@ public sealed class ReviewerAccountTests : IAsyncLifetime
         var only = Assert.Single(labels);
         Assert.Equal(("user:" + _annId, "true"), (only.Reviewer, only.Label));
         var lease = await db.AnnotationLeases.SingleAsync(l => l.ItemId == annsItem);
-        Assert.Equal(("user:" + _annId, Ann, AnnotationLeaseStates.Done), (lease.Reviewer, lease.ReviewerName, lease.State));
+        Assert.Equal(
+            ("user:" + _annId, Ann, AnnotationLeaseStates.Done),
+            (lease.Reviewer, lease.ReviewerName, lease.State));
     }
 
     [Fact]
