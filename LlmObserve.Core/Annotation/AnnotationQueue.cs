@@ -102,8 +102,9 @@ public static class ScoreConfigKinds
 }
 
 /// <summary>
-/// Who is reviewing. Today a name the reviewer typed, kept in a cookie (id <c>name:&lt;name&gt;</c>); once people sign
-/// in, the signed-in user (id <c>user:&lt;id&gt;</c>) takes its place with no change to queues, leases or labels.
+/// Who is reviewing: a signed-in account (id <c>user:&lt;account id&gt;</c>, shown by its e-mail), so nobody can work
+/// under another person's name; or, for scripts calling with a project key, the name they send (id
+/// <c>name:&lt;name&gt;</c>). Items held and labels given under either kind of id stay as they are.
 /// </summary>
 public sealed record Reviewer(string Id, string Name)
 {
@@ -116,5 +117,13 @@ public sealed record Reviewer(string Id, string Name)
         return string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength
             ? null
             : new Reviewer("name:" + trimmed.ToLowerInvariant(), trimmed);
+    }
+
+    /// <summary>The signed-in account as a reviewer: its id is the account's, its name the account's e-mail.</summary>
+    public static Reviewer ForAccount(string userId, string email)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        return new Reviewer("user:" + userId, email);
     }
 }

@@ -1,14 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace LlmObserve.Tests.Annotation;
 
 /// <summary>
-/// Calibration in Chromium: a reviewer labels a queue with the keyboard, and the calibration page shows the confusion
-/// matrix those labels imply against the judge's verdicts; a judge with too few labels says so instead of figures.
+/// Calibration in Chromium: a reviewer signed in to their own account labels a queue with the keyboard, and the
+/// calibration page (an admin's) shows the confusion matrix those labels imply against the judge's verdicts; a judge
+/// with too few labels says so instead of figures.
 /// </summary>
 public sealed class CalibrationBrowserTests : IAsyncLifetime
 {
@@ -60,17 +62,10 @@ public sealed class CalibrationBrowserTests : IAsyncLifetime
 
         await CalibrationTestData.AddVerdictAsync(_app, other, "safety", _traceIds[0], "safe", 1);
         var queue = await CreateQueueAsync();
-        await using var browser = await BrowserSession.StartAsync(_app);
+        await TestPeople.AddAsync(_app, "ann@test.example", ProjectRole.Reviewer);
+        await using var browser = await BrowserSession.StartAsync(_app, signIn: false);
         var page = browser.Page;
-        await page.Context.AddCookiesAsync(
-        [
-            new Microsoft.Playwright.Cookie
-            {
-                Name = "llmobserve_reviewer",
-                Value = "Ann",
-                Url = _app.BaseAddress.ToString(),
-            },
-        ]);
+        await browser.SignInAsync(page, "ann@test.example", TestPeople.Password);
 
         await page.GotoAsync($"{_app.BaseAddress}annotation/{queue}");
         for (var i = 0; i < _traceIds.Length; i++)
@@ -88,9 +83,10 @@ public sealed class CalibrationBrowserTests : IAsyncLifetime
         }
 
         await Assertions.Expect(page.GetByTestId("review-done")).ToBeVisibleAsync();
-        await page.GotoAsync($"{_app.BaseAddress}calibration?bucket=day");
+        var admin = await browser.NewContextPageAsync();
+        await admin.GotoAsync($"{_app.BaseAddress}calibration?bucket=day");
 
-        var correctness = page.Locator("[data-testid=calibration-evaluator][data-evaluator-name=correctness]");
+        var correctness = admin.Locator("[data-testid=calibration-evaluator][data-evaluator-name=correctness]");
         await Assertions.Expect(correctness.GetByTestId("calibration-pairs")).ToHaveTextAsync("5");
         await Assertions.Expect(correctness.GetByTestId("matrix-judge-fail-human-fail")).ToHaveTextAsync("2");
         await Assertions.Expect(correctness.GetByTestId("matrix-judge-fail-human-pass")).ToHaveTextAsync("1");
@@ -101,7 +97,7 @@ public sealed class CalibrationBrowserTests : IAsyncLifetime
         await Assertions.Expect(correctness.GetByTestId("calibration-recall")).ToHaveTextAsync("66.7 %");
         await Assertions.Expect(correctness.GetByTestId("calibration-kappa")).ToHaveTextAsync("0.167");
         await Assertions.Expect(correctness.Locator(".overview-chart")).ToBeVisibleAsync();
-        var safety = page.Locator("[data-testid=calibration-evaluator][data-evaluator-name=safety]");
+        var safety = admin.Locator("[data-testid=calibration-evaluator][data-evaluator-name=safety]");
         await Assertions.Expect(safety.GetByTestId("calibration-not-enough"))
             .ToContainTextAsync("Not enough labels (n = 0)");
         await Assertions.Expect(safety.GetByTestId("calibration-matrix")).ToHaveCountAsync(0);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LlmObserve.Core.Accounts;
 using LlmObserve.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -8,7 +9,7 @@ namespace LlmObserve.Tests.Annotation;
 
 /// <summary>
 /// The review page in Chromium: a reviewer labels three items with the keyboard only, goes back to the last, and two
-/// reviewers in two browser contexts are never shown the same single-review item.
+/// reviewers signed in to their own accounts in two browser contexts are never shown the same single-review item.
 /// </summary>
 public sealed class ReviewBrowserTests : IAsyncLifetime
 {
@@ -44,9 +45,9 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
         var queue = await CreateQueueAsync();
         await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
-        await SetReviewerAsync(page, "Ann");
 
         await page.GotoAsync($"{_app.BaseAddress}annotation/{queue}");
+        await Assertions.Expect(page.GetByTestId("review-reviewer")).ToHaveTextAsync(RunningApp.AdminEmail);
         var seen = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -85,16 +86,19 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
     public async Task Review_TwoReviewersInTwoContexts_NeverSeeTheSameSingleReviewItem()
     {
         var queue = await CreateQueueAsync();
-        await using var browser = await BrowserSession.StartAsync(_app);
+        await TestPeople.AddAsync(_app, "ann@test.example", ProjectRole.Reviewer);
+        await TestPeople.AddAsync(_app, "bob@test.example", ProjectRole.Reviewer);
+        await using var browser = await BrowserSession.StartAsync(_app, signIn: false);
         var ann = browser.Page;
-        var bob = await browser.NewContextPageAsync();
-        await SetReviewerAsync(ann, "Ann");
-        await SetReviewerAsync(bob, "Bob");
+        await browser.SignInAsync(ann, "ann@test.example", TestPeople.Password);
+        var bob = await browser.NewContextPageAsync("bob@test.example", TestPeople.Password);
 
         await ann.GotoAsync($"{_app.BaseAddress}annotation/{queue}");
         await Assertions.Expect(ann.GetByTestId("review-item")).ToBeVisibleAsync();
+        await Assertions.Expect(ann.GetByTestId("review-reviewer")).ToHaveTextAsync("ann@test.example");
         await bob.GotoAsync($"{_app.BaseAddress}annotation/{queue}");
         await Assertions.Expect(bob.GetByTestId("review-item")).ToBeVisibleAsync();
+        await Assertions.Expect(bob.GetByTestId("review-reviewer")).ToHaveTextAsync("bob@test.example");
         var bobs = await bob.GetByTestId("review-item").GetAttributeAsync("data-trace-id");
         var anns = new List<string>();
         for (var i = 0; i < 2; i++)
@@ -114,7 +118,7 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QueueForm_FromTheTraceListFilter_CreatesAQueueAndAsksTheReviewersNameOnce()
+    public async Task QueueForm_FromTheTraceListFilter_CreatesAQueueReviewedAsTheSignedInAccount()
     {
         await using var browser = await BrowserSession.StartAsync(_app);
         var page = browser.Page;
@@ -125,14 +129,12 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("queue-form")).ToHaveAttributeAsync("data-interactive", "true");
         await page.Locator("input[data-testid=queue-name]").FillAsync("from the list");
         await page.GetByTestId("queue-create").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("reviewer-form")).ToBeVisibleAsync();
-        await page.Locator("input[data-testid=reviewer-name]").FillAsync("Dana");
-        await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("review-item")).ToBeVisibleAsync();
         await page.ReloadAsync();
 
-        await Assertions.Expect(page.GetByTestId("review-reviewer")).ToHaveTextAsync("Dana");
+        await Assertions.Expect(page.GetByTestId("review-reviewer")).ToHaveTextAsync(RunningApp.AdminEmail);
         await Assertions.Expect(page.GetByTestId("review-item")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[data-testid=reviewer-name]")).ToHaveCountAsync(0);
         var queues = await _client.GetFromJsonAsync<JsonElement>("api/annotation-queues");
         var queue = Assert.Single(queues.EnumerateArray());
         Assert.Equal(("from the list", "name=support", 3), (
@@ -140,17 +142,6 @@ public sealed class ReviewBrowserTests : IAsyncLifetime
             queue.GetProperty("filter").GetString(),
             queue.GetProperty("items").GetInt32()));
     }
-
-    private async Task SetReviewerAsync(IPage page, string name)
-        => await page.Context.AddCookiesAsync(
-        [
-            new Microsoft.Playwright.Cookie
-            {
-                Name = "llmobserve_reviewer",
-                Value = name,
-                Url = _app.BaseAddress.ToString(),
-            },
-        ]);
 
     private async Task<string> CreateQueueAsync()
     {

@@ -115,10 +115,6 @@ public sealed class HostileTextBrowserTests : IAsyncLifetime
         await AssertInertAsync(page, "trace ingested through the API");
 
         var queue = await CreateQueueAsync(client);
-        await page.Context.AddCookiesAsync(
-        [
-            new Cookie { Name = "llmobserve_reviewer", Value = "Ann", Url = _app.BaseAddress.ToString() },
-        ]);
         await page.GotoAsync(new Uri(_app.BaseAddress, "annotation/" + queue).ToString());
         await Assertions.Expect(page.GetByTestId("review-item")).ToContainTextAsync("question <img src=x");
         await page.GetByText("click me").First.ClickAsync();

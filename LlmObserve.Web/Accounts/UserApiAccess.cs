@@ -14,6 +14,9 @@ internal sealed class UserApiAccess(ProjectAccessQueries access)
 {
     public const string ProjectHeader = "X-LlmObserve-Project";
 
+    // The public-key slot of a person's identity: keys never start so, and a person's identity has key id 0.
+    private const string AccountPrefix = "user:";
+
     /// <summary>The project and key-like identity the handler works with, or the problem to answer.</summary>
     public async Task<(ApiKeyIdentity? Identity, IResult? Problem)> AuthorizeAsync(HttpContext http)
     {
@@ -65,8 +68,17 @@ internal sealed class UserApiAccess(ProjectAccessQueries access)
 
         // Not a key: id 0, and the scope check is the role check above.
         var email = http.User.FindFirstValue(ClaimTypes.Email) ?? http.User.Identity?.Name ?? userId;
-        return (new ApiKeyIdentity(project.ProjectId, 0, "user:" + userId, email, ApiKeyScope.All), null);
+        return (new ApiKeyIdentity(project.ProjectId, 0, AccountPrefix + userId, email, ApiKeyScope.All), null);
     }
+
+    /// <summary>
+    /// The account id behind an identity this class made for a signed-in person, or null for a project key: what a
+    /// handler checks when a person must act as themselves and only a key may speak for someone else.
+    /// </summary>
+    public static string? AccountIdOf(ApiKeyIdentity identity)
+        => identity.KeyId == 0 && identity.PublicKey.StartsWith(AccountPrefix, StringComparison.Ordinal)
+            ? identity.PublicKey[AccountPrefix.Length..]
+            : null;
 
     /// <summary>
     /// The role the route declares for this request's method (<see cref="ProjectRoleMetadata"/>); null when it

@@ -3,6 +3,7 @@ using LlmObserve.Core.Accounts;
 using LlmObserve.Core.Annotation;
 using LlmObserve.Core.Evaluation;
 using LlmObserve.Core.Projects;
+using LlmObserve.Web.Accounts;
 using LlmObserve.Web.Evaluation;
 using LlmObserve.Web.Projects;
 
@@ -17,12 +18,15 @@ public sealed record AnnotationQueueRequest(
     int? LeaseSeconds,
     IReadOnlyList<ScoreConfigDraft>? ScoreConfigs);
 
-/// <summary>A reviewer's call: who they are (the name they go by) and, for labels, the value per score name.</summary>
+/// <summary>
+/// A reviewer's call: who they are (with a project key, the name they go by; a signed-in person is their account and
+/// the field is ignored) and, for labels, the value per score name.
+/// </summary>
 public sealed record ReviewerRequest(string? Reviewer, Dictionary<string, JsonElement>? Values);
 
 /// <summary>
-/// Annotation queues over the API, with the project key: create and list them, and the reviewer workflow for tools
-/// that label outside the web page (the reviewer is named in the body).
+/// Annotation queues over the API: create and list them, and the reviewer workflow for tools that label outside the
+/// web page. With a project key the reviewer is named in the body; with a sign-in cookie it is the signed-in account.
 /// </summary>
 internal static class AnnotationEndpoints
 {
@@ -173,6 +177,14 @@ internal static class AnnotationEndpoints
         if (request is null)
         {
             return (null, null, problem);
+        }
+
+        var identity = http.GetApiKeyIdentity();
+        if (UserApiAccess.AccountIdOf(identity) is { } accountId)
+        {
+            // A signed-in person reviews as their account: a 'reviewer' in the body is ignored, not trusted, so nobody
+            // can take, label or skip items under another person's name. Only a key (a script) may name a reviewer.
+            return (Reviewer.ForAccount(accountId, identity.Name), request, null);
         }
 
         return Reviewer.FromName(request.Reviewer) is { } reviewer

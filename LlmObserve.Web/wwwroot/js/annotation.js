@@ -1,17 +1,4 @@
-// The reviewer's name lives in a cookie, and the review page takes its shortcuts from the whole document, except
-// while the reviewer types in a field.
-window.llmObserveReviewer = {
-  get(name) {
-    const entry = document.cookie.split('; ').find(c => c.startsWith(name + '='));
-    return entry ? decodeURIComponent(entry.substring(name.length + 1)) : null;
-  },
-  set(name, value) {
-    // Secure over HTTPS, as every cookie of the app (README, "Security defaults").
-    const secure = location.protocol === 'https:' ? '; secure' : '';
-    document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax${secure}`;
-  }
-};
-
+// The review page takes its shortcuts from the whole document, except while the reviewer types in a field.
 window.llmObserveAnnotationKeys = {
   attach(dotnet) {
     const keys = new Set(

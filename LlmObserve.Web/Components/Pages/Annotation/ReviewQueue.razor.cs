@@ -25,8 +25,6 @@ public sealed partial class ReviewQueue : IAsyncDisposable
     private ReviewerProgress? _progress;
     private Reviewer? _reviewer;
     private string? _projectId;
-    private string? _nameInput;
-    private string? _nameError;
     private string? _message;
     private IReadOnlyList<long> _history = [];
 
@@ -205,16 +203,6 @@ public sealed partial class ReviewQueue : IAsyncDisposable
             case ScoreConfigKinds.Numeric when number >= config.Min && number <= config.Max:
                 SetValue(config.Name, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 break;
-        }
-    }
-
-    private async Task SaveNameAsync()
-    {
-        _reviewer = await Identity.SetAsync(_nameInput);
-        _nameError = _reviewer is null ? $"Enter your name, 1 to {Reviewer.MaxNameLength} characters." : null;
-        if (_reviewer is not null)
-        {
-            await NextAsync();
         }
     }
 
