@@ -107,7 +107,18 @@ public sealed class AlertDispatcher(
         return TimeSpan.FromSeconds(Math.Min(seconds, settings.RetryMaxSeconds));
     }
 
+    /// <summary>
+    /// Sends, and returns why it failed with the channel's address cut out (<see cref="AlertChannelUrl.Redact"/>):
+    /// the reason is stored in the history and shown to viewers, and a client error or a receiver's error page may
+    /// quote the address with its token.
+    /// </summary>
     private async Task<string?> TrySendAsync(AlertChannel channel, AlertNotice notice, CancellationToken cancel)
+        => AlertChannelUrl.Redact(await TrySendUnredactedAsync(channel, notice, cancel), channel.Url);
+
+    private async Task<string?> TrySendUnredactedAsync(
+        AlertChannel channel,
+        AlertNotice notice,
+        CancellationToken cancel)
     {
         if (!_senders.TryGetValue(channel.Kind, out var sender))
         {

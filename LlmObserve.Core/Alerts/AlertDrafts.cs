@@ -19,7 +19,10 @@ public sealed record AlertRuleDraft(
     string? DriftMonitorId = null,
     string? DriftFeature = null);
 
-/// <summary>A channel as the API and the form send it. A null password on an update keeps the stored one.</summary>
+/// <summary>
+/// A channel as the API and the form send it. On an update, a null password and a null or empty URL keep the stored
+/// ones: both are secrets that views never return, so a client cannot send them back unchanged.
+/// </summary>
 public sealed record AlertChannelDraft(
     string? Name,
     string? Kind,
@@ -64,12 +67,15 @@ public sealed record AlertRuleView(
         r.State, r.LastValue, r.LastSamples, r.LastEvaluatedAt, r.LastFiredAt, r.DriftMonitorId, r.DriftFeature);
 }
 
-/// <summary>A channel as the API returns it: never its password, only whether one is set.</summary>
+/// <summary>
+/// A channel as the API returns it: never its password, only whether one is set, and never its URL, only its masked
+/// form (<see cref="AlertChannelUrl.Mask"/>), since webhook and Slack addresses carry their token in the path or query.
+/// </summary>
 public sealed record AlertChannelView(
     long Id,
     string Name,
     string Kind,
-    string? Url,
+    string? MaskedUrl,
     string? SmtpHost,
     int? SmtpPort,
     bool SmtpUseTls,
@@ -80,7 +86,7 @@ public sealed record AlertChannelView(
     bool Enabled)
 {
     public static AlertChannelView Of(AlertChannel c) => new(
-        c.Id, c.Name, c.Kind, c.Url, c.SmtpHost, c.SmtpPort, c.SmtpUseTls, c.SmtpUser,
+        c.Id, c.Name, c.Kind, AlertChannelUrl.Mask(c.Url), c.SmtpHost, c.SmtpPort, c.SmtpUseTls, c.SmtpUser,
         c.SmtpPasswordProtected is not null, c.EmailFrom, c.EmailTo, c.Enabled);
 }
 

@@ -149,7 +149,10 @@ public sealed class AlertService(
             }
         }
 
-        var errors = await CheckChannelAsync(db, projectId, id, draft, cancel);
+        // The stored address is never shown, so an update that leaves 'url' out keeps it; it is checked again all
+        // the same, as the outbound rules may have changed since it was saved.
+        var url = Trimmed(draft.Url) ?? channel?.Url;
+        var errors = await CheckChannelAsync(db, projectId, id, draft, url, cancel);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -170,7 +173,7 @@ public sealed class AlertService(
         channel.Name = draft.Name!.Trim();
         channel.Kind = draft.Kind!.Trim().ToLowerInvariant();
         var email = channel.Kind == AlertChannelKind.Email;
-        channel.Url = email ? null : draft.Url!.Trim();
+        channel.Url = email ? null : url;
         channel.SmtpHost = email ? draft.SmtpHost!.Trim() : null;
         channel.SmtpPort = email ? draft.SmtpPort ?? 25 : null;
         channel.SmtpUseTls = draft.SmtpUseTls ?? true;
@@ -248,7 +251,7 @@ public sealed class AlertService(
                         channels.TryGetValue(d.ChannelId, out var k) ? k.Kind : string.Empty,
                         d.Status,
                         d.Attempts,
-                        d.LastError,
+                        AlertChannelUrl.Redact(d.LastError, channels.GetValueOrDefault(d.ChannelId)?.Url),
                         d.LastAttemptAt,
                         d.NextAttemptAt,
                         d.SentAt)),
@@ -356,6 +359,7 @@ public sealed class AlertService(
         string projectId,
         long? id,
         AlertChannelDraft draft,
+        string? url,
         CancellationToken cancel)
     {
         var errors = new List<FieldError>();
@@ -376,10 +380,14 @@ public sealed class AlertService(
 
         if (kind != AlertChannelKind.Email)
         {
-            var url = Trimmed(draft.Url);
             if (url is null)
             {
                 errors.Add(new("url", "'url' is required for a " + kind + " channel."));
+            }
+            else if (AlertChannelUrl.LooksMasked(url))
+            {
+                errors.Add(new("url", "'url' is the masked form LlmObserve shows, not an address: send the full "
+                    + "address to change it, or leave 'url' out to keep the stored one."));
             }
             else if (!Uri.TryCreate(url, UriKind.Absolute, out var address)
                 || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))

@@ -66,9 +66,6 @@ public sealed class FeedbackService(
 {
     public const int MaxIdLength = 200;
 
-    // SQLITE_CONSTRAINT_UNIQUE: an insert hit a unique index.
-    private const int SqliteUniqueConstraint = 2067;
-
     /// <summary>
     /// How far ahead of the server's clock a caller's time may be (clock skew), before it is refused.
     /// </summary>
@@ -115,7 +112,7 @@ public sealed class FeedbackService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (entry.ClientId is not null && IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (entry.ClientId is not null && ClientIds.IsDuplicate(ex))
         {
             // A concurrent send of the same id committed between the look-up above and this insert.
             var first = await FindByClientIdAsync(projectId, entry.ClientId, cancellationToken);
@@ -170,9 +167,6 @@ public sealed class FeedbackService(
             .FirstOrDefaultAsync(f => f.ProjectId == projectId && f.ClientId == clientId, cancellationToken);
         return stored is null ? null : FeedbackRecord.Of(stored);
     }
-
-    private static bool IsUniqueViolation(DbUpdateException ex)
-        => ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint };
 
     /// <summary>The entry <paramref name="draft"/> describes, or every field at fault (all at once).</summary>
     public static (FeedbackEntry? Entry, IReadOnlyList<FieldError> Errors) Validate(

@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
 namespace LlmObserve.Core.Ingestion;
 
 /// <summary>
@@ -9,6 +12,9 @@ public static class ClientIds
     /// <summary>Longest id taken, in characters: a UUID or a request id with a suffix fits with room.</summary>
     public const int MaxLength = 200;
 
+    // SQLITE_CONSTRAINT_UNIQUE: an insert hit a unique index.
+    private const int SqliteUniqueConstraint = 2067;
+
     /// <summary>Why <paramref name="id"/> cannot serve as a client id; null when it can or was not given.</summary>
     public static string? Check(string? id) => id switch
     {
@@ -17,4 +23,11 @@ public static class ClientIds
         { Length: > MaxLength } => $"must be at most {MaxLength} characters (was {id.Length}).",
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a save failed on a unique index: with a client id set, a concurrent send of the same id committed
+    /// between the look-up and the insert, and the item stored first is the answer.
+    /// </summary>
+    public static bool IsDuplicate(DbUpdateException error)
+        => error.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint };
 }

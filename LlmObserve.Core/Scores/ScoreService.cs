@@ -1,4 +1,5 @@
 using LlmObserve.Core.Evaluation;
+using LlmObserve.Core.Ingestion;
 using LlmObserve.Core.Ingestion.Otlp;
 using LlmObserve.Core.Live;
 using LlmObserve.Core.Redaction;
@@ -8,16 +9,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LlmObserve.Core.Scores;
 
-/// <summary>A score sent through the API: a value, a label or both, with an optional explanation.</summary>
+/// <summary>
+/// A score sent through the API: a value, a label or both, with an optional explanation, and optionally the sender's
+/// own id for it (<see cref="ClientIds"/>), which makes a retry store it once.
+/// </summary>
 public sealed record ScoreDraft(
     string? TraceId,
     string? SpanId,
     string? Name,
     double? Value,
     string? Label,
-    string? Explanation);
+    string? Explanation,
+    string? ClientId = null);
 
-/// <summary>Stores scores that applications send themselves (source <see cref="ScoreSource.Api"/>).</summary>
+/// <summary>
+/// Stores scores that applications send themselves (source <see cref="ScoreSource.Api"/>). A score sent with a client
+/// id is stored once per project, the same id space as <c>scores[].id</c> of <c>/api/ingest</c>: a retry, or a
+/// reuse of the id with other content, gets the score stored first, so a mean is never moved twice by one send.
+/// </summary>
 public sealed class ScoreService(
     IDbContextFactory<LlmObserveDbContext> dbFactory,
     IScoreChangeNotifier changes,
@@ -32,7 +41,11 @@ public sealed class ScoreService(
     /// Checks and stores the score. The trace need not have arrived yet: a score may come before its trace, as it
     /// may through <c>/api/ingest</c>.
     /// </summary>
-    public async Task<(Score? Score, IReadOnlyList<FieldError> Errors)> AddAsync(
+    /// <returns>
+    /// The stored score, and whether it was stored before under the draft's client id (nothing new was stored); or
+    /// null with every field at fault.
+    /// </returns>
+    public async Task<(Score? Score, bool AlreadyStored, IReadOnlyList<FieldError> Errors)> AddAsync(
         string projectId,
         ScoreDraft draft,
         CancellationToken cancellationToken)
@@ -72,9 +85,20 @@ public sealed class ScoreService(
             errors.Add(new FieldError("value", "A score needs a 'value' or a 'label'."));
         }
 
+        if (ClientIds.Check(draft.ClientId) is { } idFault)
+        {
+            errors.Add(new FieldError("id", $"'id' {idFault}"));
+        }
+
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return (null, false, errors);
+        }
+
+        if (draft.ClientId is { } clientId
+            && await FindByClientIdAsync(projectId, clientId, cancellationToken) is { } stored)
+        {
+            return (stored, true, []);
         }
 
         var explanation = draft.Explanation;
@@ -101,12 +125,34 @@ public sealed class ScoreService(
             Explanation = explanation,
             Source = ScoreSource.Api,
             CreatedAt = timeProvider.GetUtcNow(),
+            ClientId = draft.ClientId,
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Scores.Add(score);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (score.ClientId is not null && ClientIds.IsDuplicate(ex))
+        {
+            var first = await FindByClientIdAsync(projectId, score.ClientId, cancellationToken);
+            if (first is null)
+            {
+                throw;
+            }
+
+            return (first, true, []);
+        }
+
         changes.Publish(new ScoreChange(projectId, [score.TraceId], score.CreatedAt));
-        return (score, []);
+        return (score, false, []);
+    }
+
+    private async Task<Score?> FindByClientIdAsync(string projectId, string clientId, CancellationToken cancel)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancel);
+        return await db.Scores.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.ProjectId == projectId && s.ClientId == clientId, cancel);
     }
 
     private static string? NormalizeSpanId(string text)

@@ -11,15 +11,17 @@ using Microsoft.Extensions.Logging;
 namespace LlmObserve.Tests.Alerts;
 
 /// <summary>
-/// A webhook target on Kestrel at 127.0.0.1: <c>/hook</c> records each POST and answers with the next queued status
-/// (200 when none is queued); <c>/elsewhere</c> redirects to another host name (localhost) and <c>/same</c> to
-/// <c>/hook</c> on itself.
+/// A webhook target on Kestrel at 127.0.0.1: <c>/hook</c> and any path under it (a token-bearing address, as Slack's)
+/// record each POST with its path and query and answer with the next queued status (200 when none is queued);
+/// <c>/elsewhere</c> redirects to another host name (localhost) and <c>/same</c> to <c>/hook</c> on itself;
+/// <c>/echo/…</c> answers 404 with a page that quotes the path and query, as many web frameworks do.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _statuses = new();
     private readonly ConcurrentQueue<JsonElement> _received = new();
+    private readonly ConcurrentQueue<string> _targets = new();
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -28,6 +30,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public Uri Hook => new(BaseAddress, "hook");
 
     public IReadOnlyList<JsonElement> Received => [.. _received];
+
+    /// <summary>The path and query each recorded notice was posted to, in order.</summary>
+    public IReadOnlyList<string> Targets => [.. _targets];
 
     /// <summary>Answer with <c>Connection: close</c>, so that every delivery opens a new connection.</summary>
     public bool CloseConnections { get; set; }
@@ -39,9 +44,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpContext http) =>
+        Func<HttpContext, Task<IResult>> record = async http =>
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+            receiver._targets.Enqueue(http.Request.Path.Value + http.Request.QueryString.Value);
             receiver._received.Enqueue(body);
             if (receiver.CloseConnections)
             {
@@ -49,7 +55,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
 
             return Results.StatusCode(receiver._statuses.TryDequeue(out var status) ? status : 200);
-        });
+        };
+        app.MapPost("/hook", record);
+        app.MapPost("/hook/{**rest}", record);
+        app.MapPost("/echo/{**rest}", (HttpContext http) => Results.Text(
+            $"Cannot POST {http.Request.Path.Value}{http.Request.QueryString.Value}",
+            statusCode: StatusCodes.Status404NotFound));
         app.MapPost("/elsewhere", (HttpContext http) => Results.Redirect(
             $"http://localhost:{http.Connection.LocalPort}/hook",
             permanent: false,

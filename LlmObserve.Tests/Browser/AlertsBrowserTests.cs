@@ -9,7 +9,8 @@ namespace LlmObserve.Tests.Browser;
 
 /// <summary>
 /// The Alerts page in Chromium: a rule created on the page fires when traffic arrives, the open page shows it live,
-/// and the notification's link opens the trace list filtered to the window; the history lists the event.
+/// and the notification's link opens the trace list filtered to the window; the history lists the event. A
+/// channel's token-bearing URL never reaches the page, not even its edit form, and saving the form keeps it.
 /// </summary>
 public sealed class AlertsBrowserTests : IAsyncLifetime
 {
@@ -97,6 +98,39 @@ public sealed class AlertsBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("alerts-notice")).ToContainTextAsync("Rule 'answers drift' saved.");
         await Assertions.Expect(page.Locator("[data-testid=rule-row][data-rule='answers drift']"))
             .ToContainTextAsync("monitor answer length");
+    }
+
+    [Fact]
+    public async Task ChannelWithTokenUrl_PageShowsOnlyItsMaskedForm_EditKeepsIt()
+    {
+        const string token = "xoxbPAGEtoken5519secret";
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var origin = $"http://127.0.0.1:{receiver.BaseAddress.Port}";
+        var channel = await _app.CreateChannelAsync(new
+        {
+            name = "ops slack",
+            kind = "slack",
+            url = $"{origin}/hook/T0TEAM/B0HOOK/{token}",
+        });
+        var page = _browser.Page;
+        await OpenAsync(page, "alerts", "alerts-page");
+        var row = page.Locator("[data-testid=channel-row][data-channel='ops slack']");
+        await Assertions.Expect(row).ToContainTextAsync(origin + "/…");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Assertions.Expect(Field(page, "channel-url")).ToHaveValueAsync(string.Empty);
+        await Assertions.Expect(page.GetByTestId("channel-form")).ToContainTextAsync("Now " + origin + "/…");
+        Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
+        await Field(page, "channel-name").FillAsync("ops slack renamed");
+        await Field(page, "channel-name").BlurAsync();
+        await page.GetByTestId("channel-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alerts-notice"))
+            .ToContainTextAsync("Channel 'ops slack renamed' saved.");
+
+        Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
+        using var test = await _app.Client.PostAsync($"api/alerts/channels/{channel}/test", null);
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        Assert.Equal([$"/hook/T0TEAM/B0HOOK/{token}"], receiver.Targets);
     }
 
     private static ILocator Field(IPage page, string testId)

@@ -10,8 +10,9 @@ namespace LlmObserve.Tests.Security;
 
 /// <summary>
 /// The outbound rules in the real app: alert channels and judge endpoints aimed at a metadata address are refused
-/// when saved, naming the rule, and a channel whose name is later pointed at one is refused when it connects. Names
-/// resolve through a fake resolver; the only packets sent go to the webhook receiver on 127.0.0.1.
+/// when saved (a channel's stored address again when it is updated without one), naming the rule, and a channel
+/// whose name is later pointed at one is refused when it connects. Names resolve through a fake resolver; the only
+/// packets sent go to the webhook receiver on 127.0.0.1.
 /// </summary>
 public sealed class OutboundRulesApiTests : IAsyncLifetime
 {
@@ -100,6 +101,25 @@ public sealed class OutboundRulesApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Contains("link-local or cloud metadata", await refused.Content.ReadAsStringAsync());
         Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task Webhook_UpdatedWithoutUrl_StoredOneIsCheckedAgain()
+    {
+        _resolver.Set("moved.test", "127.0.0.1");
+        var url = new UriBuilder(_receiver.Hook) { Host = "moved.test" }.Uri;
+        using var created = await _client.PostAsJsonAsync(
+            "api/alerts/channels",
+            new { name = "moved", kind = "webhook", url = url.ToString() });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        _resolver.Set("moved.test", "169.254.169.254");
+
+        using var updated = await _client.PutAsJsonAsync(
+            $"api/alerts/channels/{id}",
+            new { name = "moved", kind = "webhook", enabled = false });
+
+        await AssertRefusedAsync(updated, "url");
     }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string field)

@@ -48,7 +48,10 @@ public sealed class AlertRuleForm
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary>The channel form's fields; the password is only sent when typed.</summary>
+/// <summary>
+/// The channel form's fields. The URL and the password are secrets the form never receives: both start empty when
+/// a channel is edited and are only sent when typed, so the stored ones are kept otherwise.
+/// </summary>
 public sealed class AlertChannelForm
 {
     public long? Id { get; set; }
@@ -58,6 +61,9 @@ public sealed class AlertChannelForm
     public string Kind { get; set; } = AlertChannelKind.Webhook;
 
     public string Url { get; set; } = string.Empty;
+
+    /// <summary>The stored address's masked form, shown beside the empty URL field of an edited channel.</summary>
+    public string? MaskedUrl { get; set; }
 
     public string SmtpHost { get; set; } = string.Empty;
 
@@ -189,7 +195,7 @@ public sealed class AlertsViewModel(
                 Id = view.Id,
                 Name = view.Name,
                 Kind = view.Kind,
-                Url = view.Url ?? string.Empty,
+                MaskedUrl = view.MaskedUrl,
                 SmtpHost = view.SmtpHost ?? string.Empty,
                 SmtpPort = view.SmtpPort ?? 587,
                 SmtpUseTls = view.SmtpUseTls,

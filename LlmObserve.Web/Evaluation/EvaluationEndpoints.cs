@@ -9,7 +9,10 @@ using LlmObserve.Web.Projects;
 
 namespace LlmObserve.Web.Evaluation;
 
-/// <summary>The body of <c>POST /api/scores</c>'s answer.</summary>
+/// <summary>
+/// The body of <c>POST /api/scores</c>'s answer: <c>Id</c> is LlmObserve's number for the score, <c>ClientId</c> the
+/// id the sender gave it; <c>AlreadyStored</c> says that a score under that id was stored before and is the answer.
+/// </summary>
 public sealed record ScoreResponse(
     long Id,
     string TraceId,
@@ -19,7 +22,9 @@ public sealed record ScoreResponse(
     string? Label,
     string? Explanation,
     string Source,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? ClientId,
+    bool AlreadyStored);
 
 /// <summary>
 /// <c>/api/evaluators</c>, <c>/api/judge-endpoints</c> and <c>POST /api/scores</c>, scoped to the project of the
@@ -379,13 +384,15 @@ internal static class EvaluationEndpoints
             request.Name,
             request.Value,
             request.Label,
-            request.Explanation);
-        var (score, errors) = await service.AddAsync(ProjectOf(http), draft, cancel);
+            request.Explanation,
+            request.Id);
+        var (score, alreadyStored, errors) = await service.AddAsync(ProjectOf(http), draft, cancel);
         if (score is null)
         {
             return RequestJson.Invalid(errors, "The score was not stored");
         }
 
+        // A retry under the same id gets the score stored first, answered as the first send was, and says so.
         return Results.Created(
             $"/api/traces/{score.TraceId}",
             new ScoreResponse(
@@ -397,6 +404,8 @@ internal static class EvaluationEndpoints
                 score.Label,
                 score.Explanation,
                 score.Source,
-                score.CreatedAt));
+                score.CreatedAt,
+                score.ClientId,
+                alreadyStored));
     }
 }

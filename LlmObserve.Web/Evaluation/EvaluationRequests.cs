@@ -72,14 +72,18 @@ public sealed record JudgeEndpointRequest(
 /// <summary>The answer of a connection test.</summary>
 public sealed record ConnectionTestResponse(bool Succeeded, string Message);
 
-/// <summary>The body of <c>POST /api/scores</c>.</summary>
+/// <summary>
+/// The body of <c>POST /api/scores</c>; <c>id</c> is the sender's own id for the score, which makes a retry store it
+/// once.
+/// </summary>
 public sealed record ScoreRequest(
     string? TraceId,
     string? SpanId,
     string? Name,
     double? Value,
     string? Label,
-    string? Explanation);
+    string? Explanation,
+    string? Id = null);
 
 internal static class EvaluationRequestMapping
 {

@@ -87,7 +87,13 @@ public sealed partial class Alerts : IDisposable
 
     private static string? Target(AlertChannelView channel) => channel.Kind == AlertChannelKind.Email
         ? $"{channel.EmailTo} via {channel.SmtpHost}:{channel.SmtpPort}"
-        : channel.Url;
+        : channel.MaskedUrl;
+
+    /// <summary>An edited channel's URL field starts empty: the stored address is a secret, kept when empty.</summary>
+    private static string UrlLabel(AlertChannelForm form)
+        => form.MaskedUrl is null ? "URL (http or https)" : "URL (kept when empty)";
+
+    private static string? UrlHelp(AlertChannelForm form) => form.MaskedUrl is null ? null : "Now " + form.MaskedUrl;
 
     private bool Has(string field) => Model.ErrorText(field) is not null;
 
