@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,6 +27,10 @@ public static class ModelPriceRules
     /// second guard; a pattern that still runs out of time does not match.
     /// </summary>
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    private const int MaxCompiledPatterns = 1024;
+
+    private static readonly ConcurrentDictionary<string, Regex> _compiledPatterns = new(StringComparer.Ordinal);
 
     private static readonly DateTimeOffset _earliest = DateTimeOffset.UnixEpoch;
 
@@ -117,11 +122,18 @@ public static class ModelPriceRules
 
     /// <summary>
     /// Compiles a pattern as it is used for matching: the whole model id must match, case is ignored, and the
-    /// linear-time engine runs it so no pattern can make matching hang.
+    /// linear-time engine runs it so no pattern can make matching hang. Building that engine's automaton for a
+    /// case-insensitive pattern takes milliseconds, and every start validates and compiles each seeded pattern, so
+    /// compiled patterns are kept for the process (a <see cref="Regex"/> is immutable and safe to share).
     /// </summary>
     /// <exception cref="ArgumentException">The pattern does not compile, or needs what that engine lacks.</exception>
     public static Regex CompilePattern(string pattern)
     {
+        if (_compiledPatterns.TryGetValue(pattern, out var compiled))
+        {
+            return compiled;
+        }
+
         const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
             | RegexOptions.NonBacktracking;
 
@@ -130,12 +142,20 @@ public static class ModelPriceRules
         try
         {
             _ = new Regex(pattern, Options, PatternTimeout);
-            return new Regex($"^(?:{pattern})\\z", Options, PatternTimeout);
+            compiled = new Regex($"^(?:{pattern})\\z", Options, PatternTimeout);
         }
         catch (NotSupportedException ex)
         {
             throw new ArgumentException(ex.Message, nameof(pattern), ex);
         }
+
+        // Patterns are typed by admins, so the set is small; a cap keeps a flood of trial patterns from growing it.
+        if (_compiledPatterns.Count >= MaxCompiledPatterns)
+        {
+            _compiledPatterns.Clear();
+        }
+
+        return _compiledPatterns.GetOrAdd(pattern, compiled);
     }
 
     internal static string Describe(ModelPrice price)
