@@ -14,7 +14,8 @@ internal sealed record BenchArguments(
     int? PageSize,
     bool LateRoots,
     bool BuildDuringLoad,
-    bool Redact)
+    bool Redact,
+    int? WarmupSeconds)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -44,6 +45,7 @@ internal sealed record BenchArguments(
             PageSize: values.ContainsKey("page-size") ? Int("page-size", 4096) : null,
             LateRoots: values.ContainsKey("late-roots"),
             BuildDuringLoad: values.ContainsKey("build-during-load"),
-            Redact: values.ContainsKey("redact"));
+            Redact: values.ContainsKey("redact"),
+            WarmupSeconds: values.ContainsKey("warmup") ? Math.Clamp(Int("warmup", 3), 1, 120) : null);
     }
 }

@@ -226,18 +226,31 @@ internal static class LoadDriver
     }
 }
 
-/// <summary>Collections per generation and total pause time over a phase.</summary>
-internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+/// <summary>
+/// Collections per generation and total pause time over a phase, and the methods the JIT compiled in it with the time
+/// that took: a phase still compiling measures start-up, not the steady state.
+/// </summary>
+internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long JitMethods, TimeSpan JitTime)
 {
     public static GcActivity Start()
-        => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        => new(
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            GC.GetTotalPauseDuration(),
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            System.Runtime.JitInfo.GetCompilationTime());
 
     public GcActivity Stop()
         => new(
             GC.CollectionCount(0) - Gen0,
             GC.CollectionCount(1) - Gen1,
             GC.CollectionCount(2) - Gen2,
-            GC.GetTotalPauseDuration() - Pause);
+            GC.GetTotalPauseDuration() - Pause,
+            System.Runtime.JitInfo.GetCompiledMethodCount() - JitMethods,
+            System.Runtime.JitInfo.GetCompilationTime() - JitTime);
 
     public override string ToString() => $"{Gen0}/{Gen1}/{Gen2} ({Pause.TotalMilliseconds:F0} ms)";
+
+    public string JitText => $"{JitMethods} ({JitTime.TotalMilliseconds:F0} ms)";
 }
