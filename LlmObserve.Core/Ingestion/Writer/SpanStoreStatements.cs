@@ -45,7 +45,6 @@ internal sealed class SpanStoreStatements : IDisposable
     /// <summary>Binds every command to the transaction about to run; Microsoft.Data.Sqlite insists on it.</summary>
     public void Enlist(SqliteTransaction? transaction)
     {
-        _insertSpan.Enlist(transaction);
         _lastSpanRowId.Transaction = transaction;
         _traceRows.Enlist(transaction);
         _insertScore.Transaction = transaction;
