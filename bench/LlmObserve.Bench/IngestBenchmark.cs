@@ -71,7 +71,8 @@ internal static class IngestBenchmark
             // The disk's speed wanders by 20 % over a minute on these machines; a second raw run after the app's
             // phases, with the ratios taken over the mean of both, keeps one lucky or unlucky raw run from setting
             // every ratio.
-            if (options.Phases.Contains("raw") && (options.Phases.Contains("writer") || options.Phases.Contains("http")))
+            var appPhases = options.Phases.Contains("writer") || options.Phases.Contains("http");
+            if (options.Phases.Contains("raw") && appPhases)
             {
                 Console.WriteLine("(a) raw SQLite baseline again …");
                 table.AddRaw("(a) raw SQLite, after", RunRaw(Path.Combine(root, "raw-after"), options, baseTime));
@@ -188,19 +189,14 @@ internal static class IngestBenchmark
     /// Full speed, unmeasured, for <c>--warmup</c> seconds when given, otherwise in rounds until the JIT settles (at
     /// most 40 s); returns the last round, whose rate sizes the prebuilt requests.
     /// </summary>
-    private static async Task<LoadResult> WarmUpAsync(IIngestTarget target, TraceWorkload workload, BenchArguments options)
+    private static async Task<LoadResult> WarmUpAsync(
+        IIngestTarget target,
+        TraceWorkload workload,
+        BenchArguments options)
     {
-        if (options.WarmupSeconds is { } fixedSeconds)
-        {
-            return await LoadDriver.FullSpeedAsync(
-                target,
-                workload,
-                options.Senders,
-                options.BatchTraces,
-                TimeSpan.FromSeconds(fixedSeconds),
-                options.Traces);
-        }
-
+        // A fixed warm-up is one round of that length.
+        var fixedLength = options.WarmupSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var length = fixedLength ?? WarmupRound;
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -209,14 +205,15 @@ internal static class IngestBenchmark
                 workload,
                 options.Senders,
                 options.BatchTraces,
-                WarmupRound,
+                length,
                 options.Traces);
             var settled = round.Gc!.JitMethods <= SettledJitMethodsPerRound;
-            if (settled || clock.Elapsed >= MaxWarmup)
+            if (fixedLength is not null || settled || clock.Elapsed >= MaxWarmup)
             {
+                var note = fixedLength is not null || settled ? string.Empty : "; stopped at the limit, not settled";
                 Console.WriteLine(
-                    $"warm-up: {clock.Elapsed.TotalSeconds:F0} s, last {WarmupRound.TotalSeconds:F0} s round compiled " +
-                    $"{round.Gc.JitText}{(settled ? string.Empty : "; stopped at the limit, not settled")}");
+                    $"warm-up: {clock.Elapsed.TotalSeconds:F0} s, last {length.TotalSeconds:F0} s round "
+                    + $"compiled {round.Gc.JitText}{note}");
                 return round;
             }
         }
@@ -330,8 +327,8 @@ internal static class IngestBenchmark
     {
         private static readonly string[] Header =
         [
-            "phase", "spans/s", "x raw", "ack p50 ms", "ack p99 ms", "spans/tx", "refused", "failed", "GC 0/1/2 (pause)",
-            "JIT methods (time)",
+            "phase", "spans/s", "x raw", "ack p50 ms", "ack p99 ms", "spans/tx", "refused", "failed",
+            "GC 0/1/2 (pause)", "JIT methods (time)",
         ];
 
         private readonly List<Row> _rows = [];
@@ -398,7 +395,8 @@ internal static class IngestBenchmark
                     : "-",
                 Format(result.Percentile(50)),
                 Format(result.Percentile(99)),
-                (row.Raw ? rawSpansPerTransaction : row.SpansPerTx)?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+                (row.Raw ? rawSpansPerTransaction : row.SpansPerTx)
+                    ?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
                 result.Refused.ToString(CultureInfo.InvariantCulture),
                 result.Failed.ToString(CultureInfo.InvariantCulture),
                 result.Gc?.ToString() ?? "-",
